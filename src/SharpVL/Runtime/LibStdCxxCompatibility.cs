@@ -84,7 +84,7 @@ public static class LibStdCxxCompatibility
         }
         foreach (var root in roots)
         {
-            foreach (var relative in new[] { "libLibTorchSharp.so", "runtimes/linux-x64/native/libLibTorchSharp.so" })
+            foreach (var relative in new[] { "libLibTorchSharp.so", "runtimes/linux-x64/native/libLibTorchSharp.so", "cpu/libLibTorchSharp.so" })
             {
                 var path = Path.Combine(root, relative);
                 if (File.Exists(path))

@@ -1,0 +1,80 @@
+using static TorchSharp.torch;
+
+namespace SharpVL.Parity;
+
+/// <summary>What a case handler produced: named output tensors to compare with the expected file, or finished comparisons.</summary>
+public sealed class HandlerResult : IDisposable
+{
+    /// <summary>Outputs under the manifest's flattened names.</summary>
+    public Dictionary<string, Tensor> Outputs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Comparisons the handler made itself (e.g. token ids from a JSON case file).</summary>
+    public List<TensorComparison> Comparisons { get; } = [];
+
+    /// <summary>Adds outputs.</summary>
+    public HandlerResult With(IEnumerable<KeyValuePair<string, Tensor>> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        foreach (var (key, value) in outputs)
+        {
+            Outputs[key] = value;
+        }
+        return this;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var tensor in Outputs.Values)
+        {
+            tensor.Dispose();
+        }
+    }
+}
+
+/// <summary>Runs one case: gets the case, its manifest and its input tensors (empty when the case has none).</summary>
+public delegate HandlerResult CaseHandler(FixtureCase fixtureCase, FixtureManifest manifest, IReadOnlyDictionary<string, Tensor> inputs);
+
+/// <summary>Case handlers by kind and target (class name for model/processor/tokenizer cases, pipeline name, or <c>*</c>).</summary>
+public sealed class ParityRegistry
+{
+    private readonly Dictionary<(string Kind, string Target), CaseHandler> _handlers = [];
+
+    /// <summary>Registers <paramref name="handler"/> for cases of <paramref name="kind"/> whose target is <paramref name="target"/>.</summary>
+    public ParityRegistry Register(string kind, string target, CaseHandler handler)
+    {
+        _handlers[(kind, target)] = handler;
+        return this;
+    }
+
+    /// <summary>The handler for a case, or null when SharpVL does not implement it.</summary>
+    public CaseHandler? Find(FixtureCase fixtureCase)
+    {
+        ArgumentNullException.ThrowIfNull(fixtureCase);
+        var target = TargetOf(fixtureCase);
+        return _handlers.TryGetValue((fixtureCase.Kind, target), out var handler)
+            || _handlers.TryGetValue((fixtureCase.Kind, "*"), out handler)
+            ? handler
+            : null;
+    }
+
+    /// <summary>What a case exercises: its class, pipeline name or file.</summary>
+    public static string TargetOf(FixtureCase fixtureCase)
+    {
+        ArgumentNullException.ThrowIfNull(fixtureCase);
+        return fixtureCase.Kind switch
+        {
+            "pipeline" => fixtureCase.GetString("pipeline") ?? fixtureCase.Name,
+            "video_decode" or "audio_decode" => fixtureCase.GetString("file") ?? "*",
+            _ => fixtureCase.ClassName ?? "*",
+        };
+    }
+
+    /// <summary>Every family SharpVL implements.</summary>
+    public static ParityRegistry CreateDefault()
+    {
+        var registry = new ParityRegistry();
+        Families.VideoMAEParity.Register(registry);
+        return registry;
+    }
+}

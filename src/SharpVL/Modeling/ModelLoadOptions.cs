@@ -1,0 +1,27 @@
+using static TorchSharp.torch;
+
+namespace SharpVL.Modeling;
+
+/// <summary>How <c>FromPretrained</c> places and converts a model (Transformers' <c>from_pretrained</c> keyword arguments).</summary>
+public sealed record ModelLoadOptions
+{
+    /// <summary>Target device (<c>cpu</c>, <c>cuda</c>, <c>cuda:1</c>); default CPU.</summary>
+    public string? Device { get; init; }
+
+    /// <summary>Parameter dtype (float32, bfloat16, float16); null keeps float32 as Transformers does by default.</summary>
+    public ScalarType? DType { get; init; }
+
+    /// <summary>Hub revision (branch, tag or commit) when the model argument is a Hub id.</summary>
+    public string? Revision { get; init; }
+
+    /// <summary>Re-initialize weights whose checkpoint shape differs instead of failing (Transformers' <c>ignore_mismatched_sizes</c>).</summary>
+    public bool IgnoreMismatchedSizes { get; init; }
+
+    /// <summary>Where load warnings go (missing/unexpected keys); default standard error.</summary>
+    public Action<string>? Log { get; init; }
+
+    /// <summary>Options with every default.</summary>
+    public static ModelLoadOptions Default { get; } = new();
+
+    internal void Warn(string message) => (Log ?? (m => Console.Error.WriteLine(m)))(message);
+}

@@ -1,0 +1,244 @@
+using System.Text.RegularExpressions;
+using SharpVL.Checkpoints;
+using SharpVL.Configuration;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SharpVL.Modeling;
+
+/// <summary>
+/// Base of every SharpVL model (Transformers' <c>PreTrainedModel</c>): owns the config, loads checkpoints by
+/// state-dict name with base-model-prefix handling in both directions, and saves in Hub format.
+/// </summary>
+/// <remarks>
+/// Submodule and parameter fields are named exactly like the Transformers state-dict keys, so weights load by name
+/// with no mapping table.
+/// </remarks>
+public abstract class PreTrainedModel : nn.Module
+{
+    /// <summary>Creates the model shell; derived classes build their modules, then call <c>RegisterComponents()</c>.</summary>
+    protected PreTrainedModel(string name, PretrainedConfig config) : base(name)
+    {
+        Runtime.TorchRuntime.EnsureInitialized();
+        Config = config ?? throw new ArgumentNullException(nameof(config));
+    }
+
+    /// <summary>The model's configuration.</summary>
+    public PretrainedConfig Config { get; }
+
+    /// <summary>Name of the base model attribute (e.g. <c>videomae</c>) in head models' state dicts; empty if none.</summary>
+    public abstract string BaseModelPrefix { get; }
+
+    /// <summary>Standard deviation used to initialize weights a checkpoint lacks.</summary>
+    protected virtual double InitializerRange => 0.02;
+
+    /// <summary>Checkpoint keys that are silently skipped (e.g. <c>position_ids</c> buffers older Transformers saved).</summary>
+    protected virtual IReadOnlyList<Regex> IgnoredUnexpectedKeys { get; } = [new Regex(@"(^|\.)position_ids$", RegexOptions.CultureInvariant)];
+
+    /// <summary>What the last checkpoint load found.</summary>
+    public LoadReport? LoadReport { get; private set; }
+
+    /// <summary>The device the parameters live on.</summary>
+    public Device Device => parameters().FirstOrDefault()?.device ?? CPU;
+
+    /// <summary>The dtype of the (floating) parameters.</summary>
+    public ScalarType DType => parameters().FirstOrDefault(p => p.is_floating_point())?.dtype ?? ScalarType.Float32;
+
+    /// <summary>
+    /// Copies the checkpoint's tensors into this model's parameters and buffers by name, one tensor at a time.
+    /// Shape mismatches are errors naming the key (unless <see cref="ModelLoadOptions.IgnoreMismatchedSizes"/>);
+    /// missing weights are initialized the Transformers way and reported, unexpected ones reported and ignored.
+    /// </summary>
+    public LoadReport LoadWeights(ITensorSource source, string sourceName, ModelLoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        options ??= ModelLoadOptions.Default;
+        var expected = state_dict();
+        var prefix = BaseModelPrefix;
+        var loadedKeys = source.Keys;
+        var checkpointHasPrefix = prefix.Length > 0 && loadedKeys.Any(k => k.StartsWith(prefix + ".", StringComparison.Ordinal));
+        var modelHasPrefix = prefix.Length > 0 && expected.Keys.Any(k => k.StartsWith(prefix + ".", StringComparison.Ordinal));
+
+        var unexpected = new List<string>();
+        var mismatched = new List<string>();
+        var loaded = new HashSet<string>(StringComparer.Ordinal);
+        using (no_grad())
+        {
+            foreach (var checkpointKey in loadedKeys)
+            {
+                var modelKey = MapKey(checkpointKey, prefix, checkpointHasPrefix, modelHasPrefix);
+                if (modelKey is null || !expected.TryGetValue(modelKey, out var target))
+                {
+                    if (!IgnoredUnexpectedKeys.Any(r => r.IsMatch(checkpointKey)))
+                    {
+                        unexpected.Add(checkpointKey);
+                    }
+                    continue;
+                }
+                var metadata = source.GetMetadata(checkpointKey);
+                if (!metadata.Shape.SequenceEqual(target.shape))
+                {
+                    if (options.IgnoreMismatchedSizes)
+                    {
+                        mismatched.Add(modelKey);
+                        continue;
+                    }
+                    throw new InvalidDataException(
+                        $"{sourceName}: '{checkpointKey}' has shape [{string.Join(", ", metadata.Shape)}] in the checkpoint but " +
+                        $"[{string.Join(", ", target.shape)}] in {GetType().Name}. Check that config.json matches the weights " +
+                        "(or load with IgnoreMismatchedSizes to re-initialize it).");
+                }
+                using var value = source.ReadTensor(checkpointKey);
+                target.copy_(value);
+                loaded.Add(modelKey);
+            }
+        }
+        var missing = expected.Keys.Where(k => !loaded.Contains(k)).ToList();
+        InitializeMissing(missing);
+        LoadReport = new LoadReport(missing, unexpected, mismatched);
+        WarnAbout(LoadReport, sourceName, options);
+        return LoadReport;
+    }
+
+    private static string? MapKey(string checkpointKey, string prefix, bool checkpointHasPrefix, bool modelHasPrefix)
+    {
+        if (checkpointHasPrefix && !modelHasPrefix)
+        {
+            // A base model loaded from a head checkpoint: take the base weights, leave the head's as unexpected.
+            return checkpointKey.StartsWith(prefix + ".", StringComparison.Ordinal) ? checkpointKey[(prefix.Length + 1)..] : null;
+        }
+        if (!checkpointHasPrefix && modelHasPrefix)
+        {
+            // A head model loaded from a base checkpoint: its weights live under the prefix.
+            return prefix + "." + checkpointKey;
+        }
+        return checkpointKey;
+    }
+
+    private void InitializeMissing(IReadOnlyCollection<string> missing)
+    {
+        if (missing.Count == 0)
+        {
+            return;
+        }
+        var owners = new HashSet<string>(missing.Select(k => k.Contains('.', StringComparison.Ordinal) ? k[..k.LastIndexOf('.')] : ""));
+        using var _ = no_grad();
+        foreach (var (name, module) in named_modules())
+        {
+            if (owners.Contains(name))
+            {
+                InitWeights(module);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Initializes one module's weights as Transformers' <c>_init_weights</c> does for these families:
+    /// Linear/Conv weights ~ N(0, initializer_range) with zero bias, LayerNorm weight 1 and bias 0.
+    /// </summary>
+    protected virtual void InitWeights(nn.Module module)
+    {
+        switch (module)
+        {
+            case TorchSharp.Modules.Linear or TorchSharp.Modules.Conv2d or TorchSharp.Modules.Conv3d:
+                foreach (var (name, parameter) in module.named_parameters(recurse: false))
+                {
+                    if (name == "weight")
+                    {
+                        parameter.normal_(0, InitializerRange);
+                    }
+                    else
+                    {
+                        parameter.zero_();
+                    }
+                }
+                break;
+            case TorchSharp.Modules.LayerNorm:
+                foreach (var (name, parameter) in module.named_parameters(recurse: false))
+                {
+                    if (name == "weight")
+                    {
+                        parameter.fill_(1.0);
+                    }
+                    else
+                    {
+                        parameter.zero_();
+                    }
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void WarnAbout(LoadReport report, string sourceName, ModelLoadOptions options)
+    {
+        var modelName = GetType().Name;
+        if (report.UnexpectedKeys.Count > 0)
+        {
+            options.Warn($"Some weights of the model checkpoint at {sourceName} were not used when initializing {modelName}: " +
+                $"[{string.Join(", ", report.UnexpectedKeys)}]");
+        }
+        if (report.MissingKeys.Count > 0)
+        {
+            options.Warn($"Some weights of {modelName} were not initialized from the model checkpoint at {sourceName} and are " +
+                $"newly initialized: [{string.Join(", ", report.MissingKeys)}]. You should probably train this model on a " +
+                "down-stream task to be able to use it for predictions and inference.");
+        }
+        if (report.MismatchedKeys.Count > 0)
+        {
+            options.Warn($"Some weights of {modelName} were re-initialized because their shapes differ from {sourceName}: " +
+                $"[{string.Join(", ", report.MismatchedKeys)}].");
+        }
+    }
+
+    /// <summary>Moves the model to the options' device and dtype; integer buffers keep their dtype.</summary>
+    public void Place(ModelLoadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.DType is ScalarType dtype)
+        {
+            if (!is_floating_point(dtype))
+            {
+                throw new ArgumentException($"Model dtype must be floating point, got {dtype}.", nameof(options));
+            }
+            this.to(dtype);
+        }
+        if (!string.IsNullOrWhiteSpace(options.Device))
+        {
+            this.to(Runtime.TorchRuntime.ParseDevice(options.Device));
+        }
+    }
+
+    private static bool is_floating_point(ScalarType dtype)
+        => dtype is ScalarType.Float32 or ScalarType.Float64 or ScalarType.Float16 or ScalarType.BFloat16;
+
+    /// <summary>
+    /// Builds a model from a local directory or Hub id: resolves the files, reads the config, creates the model
+    /// with <paramref name="create"/>, places it on the requested device/dtype and loads the weights.
+    /// </summary>
+    protected static TModel LoadPretrained<TModel>(
+        string modelIdOrPath, ModelLoadOptions? options, Func<string, TModel> create)
+        where TModel : PreTrainedModel
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        options ??= ModelLoadOptions.Default;
+        var directory = PretrainedFiles.Resolve(modelIdOrPath, options);
+        var model = create(directory);
+        try
+        {
+            model.Place(options);
+            using (var source = CheckpointFiles.Open(directory))
+            {
+                model.LoadWeights(source, directory, options);
+            }
+            model.eval();
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+}
