@@ -1,1 +1,14 @@
-return 0;
+using System.CommandLine;
+using SharpVL.Cli.Commands;
+using SharpVL.Runtime;
+
+TorchRuntime.EnsureInitialized();
+if (Console.IsOutputRedirected)
+{
+    // Piped output (CI logs, files) should not wrap at an imaginary 80-column terminal.
+    Spectre.Console.AnsiConsole.Profile.Width = 240;
+}
+
+var root = new RootCommand("sharpvl: Transformers' video, vision and audio-language models (X-CLIP, VideoMAE, AltCLIP, TVLT) on .NET.");
+root.Subcommands.Add(ParityCommand.Create());
+return root.Parse(args).Invoke();
