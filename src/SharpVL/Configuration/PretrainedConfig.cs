@@ -82,6 +82,17 @@ public abstract class PretrainedConfig
         }
     }
 
+    /// <summary>
+    /// <c>num_labels</c> as written in a file (Transformers derives it from <c>id2label</c>, which wins when both exist).
+    /// Use <see cref="NumLabels"/> in code.
+    /// </summary>
+    [JsonPropertyName("num_labels")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public int? NumLabelsInFile { get => null; set => _numLabelsInFile = value; }
+
+    private int? _numLabelsInFile;
+
     /// <summary>Keys of config.json that no typed property reads; written back unchanged.</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement> ExtraFields { get; set; } = [];
@@ -92,9 +103,9 @@ public abstract class PretrainedConfig
     /// <summary>Called after deserialization: applies Transformers' derived defaults and validates fields.</summary>
     protected internal virtual void OnLoaded()
     {
-        if (ExtraFields.Remove("num_labels", out var numLabels) && _id2Label is null)
+        if (_numLabelsInFile is int numLabels && _id2Label is null)
         {
-            NumLabels = numLabels.GetInt32();
+            NumLabels = numLabels;
         }
         if (ModelType is not null && !string.Equals(ModelType, ModelTypeName, StringComparison.Ordinal))
         {

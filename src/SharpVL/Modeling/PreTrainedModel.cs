@@ -6,6 +6,20 @@ using static TorchSharp.torch;
 
 namespace SharpVL.Modeling;
 
+/// <summary>A <see cref="PreTrainedModel"/> with its typed configuration.</summary>
+/// <typeparam name="TConfig">The family's config class.</typeparam>
+public abstract class PreTrainedModel<TConfig> : PreTrainedModel
+    where TConfig : PretrainedConfig
+{
+    /// <summary>Creates the model shell.</summary>
+    protected PreTrainedModel(string name, TConfig config) : base(name, config)
+    {
+    }
+
+    /// <summary>The model's configuration.</summary>
+    public TConfig Config => (TConfig)GenericConfig;
+}
+
 /// <summary>
 /// Base of every SharpVL model (Transformers' <c>PreTrainedModel</c>): owns the config, loads checkpoints by
 /// state-dict name with base-model-prefix handling in both directions, and saves in Hub format.
@@ -20,11 +34,12 @@ public abstract class PreTrainedModel : nn.Module
     protected PreTrainedModel(string name, PretrainedConfig config) : base(name)
     {
         Runtime.TorchRuntime.EnsureInitialized();
-        Config = config ?? throw new ArgumentNullException(nameof(config));
+        GenericConfig = config ?? throw new ArgumentNullException(nameof(config));
     }
 
-    /// <summary>The model's configuration.</summary>
-    public PretrainedConfig Config { get; }
+    /// <summary>The model's configuration as its base type (typed as <c>Config</c> on each family's models).</summary>
+    // Named apart from the typed Config: TorchSharp's Module.to() indexes members by name, so hiding would collide.
+    public PretrainedConfig GenericConfig { get; }
 
     /// <summary>Name of the base model attribute (e.g. <c>videomae</c>) in head models' state dicts; empty if none.</summary>
     public abstract string BaseModelPrefix { get; }

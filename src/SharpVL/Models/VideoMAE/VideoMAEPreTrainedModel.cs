@@ -4,16 +4,12 @@ using SharpVL.Modeling.ViT;
 namespace SharpVL.Models.VideoMAE;
 
 /// <summary>Shared base of the VideoMAE models: config, <c>videomae</c> prefix, weight initialization.</summary>
-public abstract class VideoMAEPreTrainedModel : PreTrainedModel
+public abstract class VideoMAEPreTrainedModel : PreTrainedModel<VideoMAEConfig>
 {
     /// <summary>Creates the shell for <paramref name="config"/>.</summary>
     protected VideoMAEPreTrainedModel(string name, VideoMAEConfig config) : base(name, config)
     {
-        Config = config;
     }
-
-    /// <summary>The model's configuration.</summary>
-    public new VideoMAEConfig Config { get; }
 
     /// <inheritdoc />
     public override string BaseModelPrefix => "videomae";
