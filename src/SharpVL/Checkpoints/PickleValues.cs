@@ -5,17 +5,27 @@ namespace SharpVL.Checkpoints;
 /// <summary>A pickled dict or <c>collections.OrderedDict</c>: entries in insertion order.</summary>
 internal sealed class PickleDict
 {
+    // Position of each key in Entries, so a large state dict does not cost quadratic time to build.
+    private readonly Dictionary<object, int> _index = [];
+    private int? _noneIndex;
+
     public List<KeyValuePair<object?, object?>> Entries { get; } = [];
 
     public void Set(object? key, object? value)
     {
-        for (var i = 0; i < Entries.Count; i++)
+        int? existing = key is null ? _noneIndex : _index.TryGetValue(key, out var i) ? i : null;
+        if (existing is int position)
         {
-            if (Equals(Entries[i].Key, key))
-            {
-                Entries[i] = new(key, value);
-                return;
-            }
+            Entries[position] = new(key, value);
+            return;
+        }
+        if (key is null)
+        {
+            _noneIndex = Entries.Count;
+        }
+        else
+        {
+            _index[key] = Entries.Count;
         }
         Entries.Add(new(key, value));
     }

@@ -94,7 +94,10 @@ public sealed class PyTorchCheckpointFile : ITensorSource
         using var scope = torch.NewDisposeScope();
         // Only the storage elements this view touches are read: a tensor tied to a slice of a big storage stays small.
         var span = torch.empty(count, tensor.Storage.DType);
-        ReadStorage(tensor.Storage, first, span, key);
+        if (count > 0)
+        {
+            ReadStorage(tensor.Storage, first, span, key);
+        }
         torch.Tensor result;
         if (count == tensor.Size.Aggregate(1L, (a, b) => a * b) && IsContiguous(tensor.Size, tensor.Stride))
         {

@@ -45,6 +45,8 @@ public class PyTorchCheckpointTests
             .Str("scalar").Tensor("FloatStorage", "0", 12, 5, [], [])
             .Str("flags").Tensor("BoolStorage", "1", 3, 0, [3], [1])
             .Str("half").Tensor("BFloat16Storage", "2", 1, 0, [1], [1])
+            .Str("expanded").Tensor("FloatStorage", "0", 12, 2, [3], [0])
+            .Str("empty").Tensor("FloatStorage", "0", 12, 12, [0, 4], [4, 1])
             .Op((byte)'u')
             // The state dict's _metadata attribute, set through BUILD as torch.save writes it.
             .Op((byte)'}').Str("_metadata").EmptyOrderedDict().Op((byte)'s', (byte)'b')
@@ -57,7 +59,7 @@ public class PyTorchCheckpointTests
         });
 
         using var file = PyTorchCheckpointFile.Open(path);
-        Assert.Equal(new[] { "whole", "tied", "row", "transposed", "scalar", "flags", "half" }, file.Keys);
+        Assert.Equal(new[] { "whole", "tied", "row", "transposed", "scalar", "flags", "half", "expanded", "empty" }, file.Keys);
         using var whole = file.ReadTensor("whole");
         using var tied = file.ReadTensor("tied");
         Assert.Equal(Enumerable.Range(0, 12).Select(i => (float)i), whole.data<float>().ToArray());
@@ -76,6 +78,38 @@ public class PyTorchCheckpointTests
         using var half = file.ReadTensor("half");
         Assert.Equal(torch.ScalarType.BFloat16, half.dtype);
         Assert.Equal(1.5f, half.to(torch.ScalarType.Float32).item<float>());
+        using var expanded = file.ReadTensor("expanded");
+        Assert.Equal(new float[] { 2, 2, 2 }, expanded.data<float>().ToArray());
+        using var empty = file.ReadTensor("empty");
+        Assert.Equal(new long[] { 0, 4 }, empty.shape);
+    }
+
+    [Theory]
+    [InlineData("FloatStorage", torch.ScalarType.Float32, 4)]
+    [InlineData("HalfStorage", torch.ScalarType.Float16, 2)]
+    [InlineData("BFloat16Storage", torch.ScalarType.BFloat16, 2)]
+    [InlineData("DoubleStorage", torch.ScalarType.Float64, 8)]
+    [InlineData("LongStorage", torch.ScalarType.Int64, 8)]
+    [InlineData("IntStorage", torch.ScalarType.Int32, 4)]
+    [InlineData("ShortStorage", torch.ScalarType.Int16, 2)]
+    [InlineData("CharStorage", torch.ScalarType.Int8, 1)]
+    [InlineData("ByteStorage", torch.ScalarType.Byte, 1)]
+    [InlineData("BoolStorage", torch.ScalarType.Bool, 1)]
+    public void EveryStorageTypeMapsToItsDType(string storageType, torch.ScalarType dtype, int elementSize)
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("typed.bin");
+        var pickle = new PickleBytes().Proto().EmptyOrderedDict().Str("w")
+            .Tensor(storageType, "0", 2, 0, [2], [1]).Op((byte)'s').Stop().ToArray();
+        var bytes = new byte[2 * elementSize];
+        bytes[0] = 1;
+        bytes[elementSize] = 1;
+        TorchZipBuilder.Write(path, pickle, new Dictionary<string, byte[]> { ["0"] = bytes });
+        using var file = PyTorchCheckpointFile.Open(path);
+        Assert.Equal(dtype, file.GetMetadata("w").DType);
+        using var w = file.ReadTensor("w");
+        Assert.Equal(dtype, w.dtype);
+        Assert.Equal(bytes, w.bytes.ToArray());
     }
 
     [Fact]
