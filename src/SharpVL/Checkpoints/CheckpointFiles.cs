@@ -1,71 +1,81 @@
-using System.Text.Json;
-using TorchSharp;
-
 namespace SharpVL.Checkpoints;
 
-/// <summary>TEMPORARY interim reader (replaced by the checkpoints branch).</summary>
-public static class CheckpointFiles
+/// <summary>The kinds of weight files a model directory can hold.</summary>
+public enum CheckpointKind
 {
-    /// <summary>Opens model.safetensors.</summary>
-    public static ITensorSource Open(string directory) => new Interim(Path.Combine(directory, "model.safetensors"));
+    /// <summary>A single <c>model.safetensors</c>.</summary>
+    SafeTensors,
 
-    /// <summary>x</summary>
-    public static ITensorSource OpenFile(string path) => new Interim(path);
+    /// <summary><c>model.safetensors.index.json</c> plus safetensors shards.</summary>
+    ShardedSafeTensors,
 
-    private sealed class Interim : ITensorSource
-    {
-        private readonly byte[] _bytes;
-        private readonly Dictionary<string, (TensorMetadata Meta, long Begin, long End)> _entries = [];
+    /// <summary>A single <c>pytorch_model.bin</c> (torch zip format).</summary>
+    PyTorch,
 
-        public Interim(string path)
-        {
-            _bytes = File.ReadAllBytes(path);
-            var n = (int)BitConverter.ToUInt64(_bytes, 0);
-            using var doc = JsonDocument.Parse(_bytes.AsMemory(8, n));
-            foreach (var p in doc.RootElement.EnumerateObject())
-            {
-                if (p.Name == "__metadata__")
-                {
-                    continue;
-                }
-                var dtype = p.Value.GetProperty("dtype").GetString() switch
-                {
-                    "F32" => torch.ScalarType.Float32,
-                    "I64" => torch.ScalarType.Int64,
-                    "U8" => torch.ScalarType.Byte,
-                    "BOOL" => torch.ScalarType.Bool,
-                    var d => throw new NotSupportedException(d),
-                };
-                var shape = p.Value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-                var off = p.Value.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-                _entries[p.Name] = (new TensorMetadata(p.Name, dtype, shape), 8 + n + off[0], 8 + n + off[1]);
-                Keys.Add(p.Name);
-            }
-        }
-
-        public List<string> Keys { get; } = [];
-
-        IReadOnlyList<string> ITensorSource.Keys => Keys;
-
-        public TensorMetadata GetMetadata(string key) => _entries[key].Meta;
-
-        public torch.Tensor ReadTensor(string key)
-        {
-            var (meta, begin, end) = _entries[key];
-            var t = torch.empty(meta.Shape, meta.DType);
-            t.bytes = _bytes.AsSpan((int)begin, (int)(end - begin));
-            return t;
-        }
-
-        public void Dispose()
-        {
-        }
-    }
+    /// <summary><c>pytorch_model.bin.index.json</c> plus <c>.bin</c> shards.</summary>
+    ShardedPyTorch,
 }
 
-/// <summary>TEMPORARY.</summary>
-public static class SafeTensorsFile
+/// <summary>The weight file chosen in a model directory, and what kind it is.</summary>
+/// <param name="Path">Full path of the file (the index file for sharded checkpoints).</param>
+/// <param name="Kind">How the file is read.</param>
+public sealed record CheckpointLocation(string Path, CheckpointKind Kind);
+
+/// <summary>Finds and opens the weights of a Hugging Face model directory, preferring files as Transformers does.</summary>
+public static class CheckpointFiles
 {
-    /// <summary>TEMPORARY.</summary>
-    public static ITensorSource Open(string path) => CheckpointFiles.OpenFile(path);
+    /// <summary>The file names looked for, in order of preference (safetensors before pickle, single before sharded).</summary>
+    public static IReadOnlyList<(string FileName, CheckpointKind Kind)> Candidates { get; } =
+    [
+        ("model.safetensors", CheckpointKind.SafeTensors),
+        ("model.safetensors.index.json", CheckpointKind.ShardedSafeTensors),
+        ("pytorch_model.bin", CheckpointKind.PyTorch),
+        ("pytorch_model.bin.index.json", CheckpointKind.ShardedPyTorch),
+    ];
+
+    /// <summary>
+    /// The weight file <see cref="Open(string)"/> would use in <paramref name="directory"/>, or null when there is none.
+    /// Throws <see cref="DirectoryNotFoundException"/> when the directory does not exist.
+    /// </summary>
+    public static CheckpointLocation? Find(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"Model directory '{directory}' does not exist.");
+        }
+        foreach (var (fileName, kind) in Candidates)
+        {
+            var path = Path.GetFullPath(Path.Combine(directory, fileName));
+            if (File.Exists(path))
+            {
+                return new CheckpointLocation(path, kind);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Opens the weights in <paramref name="directory"/> (see <see cref="Find"/>). Throws
+    /// <see cref="FileNotFoundException"/> listing the names looked for when there are none.
+    /// </summary>
+    public static ITensorSource Open(string directory)
+    {
+        var location = Find(directory) ?? throw new FileNotFoundException(
+            $"No model weights in '{directory}': looked for {string.Join(", ", Candidates.Select(c => c.FileName))}.");
+        return Open(location);
+    }
+
+    /// <summary>Opens a weight file found by <see cref="Find"/>.</summary>
+    public static ITensorSource Open(CheckpointLocation location)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        return location.Kind switch
+        {
+            CheckpointKind.SafeTensors => SafeTensorsFile.Open(location.Path),
+            CheckpointKind.PyTorch => PyTorchCheckpointFile.Open(location.Path),
+            CheckpointKind.ShardedSafeTensors or CheckpointKind.ShardedPyTorch => ShardedCheckpoint.Open(location.Path),
+            _ => throw new ArgumentOutOfRangeException(nameof(location), location.Kind, "Unknown checkpoint kind."),
+        };
+    }
 }
