@@ -207,6 +207,21 @@ public abstract class PreTrainedModel : nn.Module
         }
     }
 
+    /// <summary>
+    /// Saves the model as Transformers does: <c>config.json</c> (with <c>architectures</c> and <c>torch_dtype</c>) and
+    /// <c>model.safetensors</c> under the state-dict names, each written atomically.
+    /// </summary>
+    public void SavePretrained(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        GenericConfig.Architectures = [GetType().Name];
+        GenericConfig.TorchDtype = Runtime.TorchRuntime.DTypeName(DType);
+        Directory.CreateDirectory(directory);
+        SafeTensorsWriter.Save(Path.Combine(directory, "model.safetensors"), state_dict(),
+            new Dictionary<string, string> { ["format"] = "pt" });
+        GenericConfig.SavePretrained(directory);
+    }
+
     /// <summary>Moves the model to the options' device and dtype; integer buffers keep their dtype.</summary>
     public void Place(ModelLoadOptions options)
     {

@@ -1,13 +1,12 @@
 using System.Text.Json;
 using SharpVL.Configuration;
 using SharpVL.Models.VideoMAE;
-using SharpVL.Tests.Parity;
 
 namespace SharpVL.Tests.Modeling;
 
 public class ConfigTests
 {
-    private static string Model(string name) => Path.Combine(Path.GetDirectoryName(ParityPaths.Manifest)!, "models", name);
+    private static string Model(string name) => TestPaths.Fixture("models/" + name);
 
     [Fact]
     public void ReadsTypedFieldsAndLabels()

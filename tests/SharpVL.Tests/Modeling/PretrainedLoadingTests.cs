@@ -2,7 +2,6 @@ using SharpVL.Checkpoints;
 using SharpVL.Configuration;
 using SharpVL.Models.VideoMAE;
 using SharpVL.Modeling;
-using SharpVL.Tests.Parity;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,7 +9,7 @@ namespace SharpVL.Tests.Modeling;
 
 public class PretrainedLoadingTests
 {
-    private static string Model(string name) => Path.Combine(Path.GetDirectoryName(ParityPaths.Manifest)!, "models", name);
+    private static string Model(string name) => TestPaths.Fixture("models/" + name);
 
     private static Dictionary<string, Tensor> ReadAll(string directory)
     {
@@ -97,5 +96,34 @@ public class PretrainedLoadingTests
         var expected = (output.Logits.squeeze() - labels).pow(2).mean().item<float>();
         Assert.Equal(expected, output.Loss!.item<float>(), 5);
         Assert.Equal("regression", config.ProblemType);
+    }
+}
+
+public class SavePretrainedTests
+{
+    [Fact]
+    public void SavedModelReloadsWithIdenticalWeightsAndConfig()
+    {
+        var directory = Directory.CreateTempSubdirectory("sharpvl-save-").FullName;
+        try
+        {
+            using var model = VideoMAEForVideoClassification.FromPretrained(TestPaths.Fixture("models/videomae-tiny-kinetics"));
+            model.SavePretrained(directory);
+            using var reloaded = VideoMAEForVideoClassification.FromPretrained(directory);
+            Assert.Empty(reloaded.LoadReport!.MissingKeys);
+            Assert.Empty(reloaded.LoadReport.UnexpectedKeys);
+            var original = model.state_dict();
+            foreach (var (key, value) in reloaded.state_dict())
+            {
+                Assert.True(value.eq(original[key]).all().item<bool>(), key);
+            }
+            Assert.Equal("walking the dog", reloaded.Config.Id2Label[4]);
+            Assert.Equal(["VideoMAEForVideoClassification"], reloaded.Config.Architectures);
+            Assert.Empty(Directory.GetFiles(directory, "*.tmp"));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 }

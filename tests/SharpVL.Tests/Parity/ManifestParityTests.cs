@@ -11,7 +11,7 @@ public class ManifestParityTests(ITestOutputHelper output)
 {
     private static readonly Lazy<(FixtureManifest Manifest, ParityRunner Runner)> Harness = new(() =>
     {
-        var manifest = FixtureManifest.Load(ParityPaths.Manifest);
+        var manifest = FixtureManifest.Load(TestPaths.Fixture("manifest.json"));
         return (manifest, new ParityRunner(manifest, ParityRegistry.CreateDefault()));
     });
 
@@ -41,22 +41,5 @@ public class ManifestParityTests(ITestOutputHelper output)
         Assert.True(result.Status == CaseStatus.Passed,
             $"{caseName}: {result.Status} {result.Message} " +
             string.Join("; ", result.Comparisons.Where(c => !c.Passed).Select(c => $"{c.Key} max_abs={c.MaxAbsError:g3} {c.Problem}")));
-    }
-}
-
-internal static class ParityPaths
-{
-    public static string Manifest => Path.Combine(FindRepoRoot(), "tests", "fixtures", "manifest.json");
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "tests", "fixtures", "manifest.json")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new DirectoryNotFoundException("tests/fixtures/manifest.json not found above " + AppContext.BaseDirectory);
     }
 }
