@@ -1,0 +1,84 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SharpVL.Modeling.Clip;
+
+/// <summary>Widths and activation of one CLIP-style encoder layer.</summary>
+/// <param name="HiddenSize">Token width.</param>
+/// <param name="NumAttentionHeads">Attention heads.</param>
+/// <param name="IntermediateSize">Feed-forward width.</param>
+/// <param name="HiddenAct">Feed-forward activation (<c>quick_gelu</c> for CLIP).</param>
+/// <param name="LayerNormEps">Epsilon of <c>layer_norm1</c>/<c>layer_norm2</c>.</param>
+public sealed record ClipLayerSettings(int HiddenSize, int NumAttentionHeads, int IntermediateSize, string HiddenAct, double LayerNormEps);
+
+/// <summary>A pre-LayerNorm CLIP encoder layer: <c>x + self_attn(layer_norm1(x))</c>, then <c>h + mlp(layer_norm2(h))</c>.</summary>
+public sealed class ClipEncoderLayer : nn.Module
+{
+#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
+    private readonly ClipAttention self_attn;
+    private readonly LayerNorm layer_norm1;
+    private readonly ClipMlp mlp;
+    private readonly LayerNorm layer_norm2;
+#pragma warning restore IDE1006
+
+    /// <summary>Creates the layer.</summary>
+    public ClipEncoderLayer(ClipLayerSettings settings) : base(nameof(ClipEncoderLayer))
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        self_attn = new ClipAttention(settings.HiddenSize, settings.NumAttentionHeads);
+        layer_norm1 = nn.LayerNorm(settings.HiddenSize, settings.LayerNormEps);
+        mlp = new ClipMlp(settings.HiddenSize, settings.IntermediateSize, settings.HiddenAct);
+        layer_norm2 = nn.LayerNorm(settings.HiddenSize, settings.LayerNormEps);
+        RegisterComponents();
+    }
+
+    /// <summary>Runs the layer; <paramref name="additiveMask"/> is the summed padding/causal mask, if any.</summary>
+    public (Tensor Output, Tensor? Probabilities) Forward(Tensor hiddenStates, Tensor? additiveMask = null, bool outputAttentions = false)
+    {
+        using var scope = NewDisposeScope();
+        var (attended, probabilities) = self_attn.Forward(layer_norm1.call(hiddenStates), additiveMask, outputAttentions);
+        var residual = attended.add_(hiddenStates);
+        var output = mlp.call(layer_norm2.call(residual)).add_(residual);
+        output.MoveToOuterDisposeScope();
+        probabilities?.MoveToOuterDisposeScope();
+        return (output, probabilities);
+    }
+}
+
+/// <summary>A stack of <see cref="ClipEncoderLayer"/>s stored as <c>layers.{i}</c>.</summary>
+public sealed class ClipEncoder : nn.Module
+{
+#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
+    private readonly ModuleList<ClipEncoderLayer> layers;
+#pragma warning restore IDE1006
+
+    /// <summary>Creates <paramref name="numLayers"/> layers.</summary>
+    public ClipEncoder(ClipLayerSettings settings, int numLayers) : base(nameof(ClipEncoder))
+    {
+        layers = nn.ModuleList(Enumerable.Range(0, numLayers).Select(_ => new ClipEncoderLayer(settings)).ToArray());
+        RegisterComponents();
+    }
+
+    /// <summary>
+    /// Runs every layer (CLIP's <c>encoder_outputs</c>): hidden states are the input of each layer plus the final output.
+    /// </summary>
+    public BaseModelOutput Forward(Tensor inputsEmbeds, Tensor? additiveMask = null, bool outputAttentions = false, bool outputHiddenStates = false)
+    {
+        List<Tensor>? allHidden = outputHiddenStates ? [] : null;
+        List<Tensor>? allAttentions = outputAttentions ? [] : null;
+        var current = inputsEmbeds;
+        foreach (var layer in layers)
+        {
+            allHidden?.Add(current);
+            var (next, probabilities) = layer.Forward(current, additiveMask, outputAttentions);
+            if (probabilities is not null)
+            {
+                allAttentions?.Add(probabilities);
+            }
+            current = next;
+        }
+        allHidden?.Add(current);
+        return new BaseModelOutput(current, allHidden, allAttentions);
+    }
+}

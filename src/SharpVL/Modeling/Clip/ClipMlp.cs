@@ -1,0 +1,32 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SharpVL.Modeling.Clip;
+
+/// <summary>CLIP's feed-forward block: <c>fc2(act(fc1(x)))</c>.</summary>
+public sealed class ClipMlp : nn.Module<Tensor, Tensor>
+{
+#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
+    private readonly Linear fc1;
+    private readonly Linear fc2;
+#pragma warning restore IDE1006
+    private readonly Func<Tensor, Tensor> _activation;
+
+    /// <summary>Creates the block.</summary>
+    public ClipMlp(int hiddenSize, int intermediateSize, string hiddenAct) : base(nameof(ClipMlp))
+    {
+        fc1 = nn.Linear(hiddenSize, intermediateSize);
+        fc2 = nn.Linear(intermediateSize, hiddenSize);
+        _activation = Activations.Get(hiddenAct);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        using var hidden = fc1.call(input);
+        using var activated = _activation(hidden);
+        return fc2.call(activated);
+    }
+}
