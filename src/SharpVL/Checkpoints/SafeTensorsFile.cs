@@ -89,7 +89,12 @@ public sealed class SafeTensorsFile : ITensorSource
     }
 
     /// <inheritdoc />
-    public TensorMetadata GetMetadata(string key) => Find(key).Metadata;
+    public TensorMetadata GetMetadata(string key)
+    {
+        // A copy of the shape: callers may modify the array they get, the next read must not see that.
+        var metadata = Find(key).Metadata;
+        return metadata with { Shape = (long[])metadata.Shape.Clone() };
+    }
 
     /// <inheritdoc />
     public torch.Tensor ReadTensor(string key)

@@ -82,7 +82,7 @@ public class SafeTensorsMalformedTests
     {
         using var dir = new TempDirectory();
         var error = OpenFails(dir, header, 8);
-        Assert.Contains("tensor 'w'", error.Message.Replace("key 'w'", "tensor 'w'"));
+        Assert.Contains("'w'", error.Message);
         Assert.Contains(expected, error.Message);
     }
 

@@ -34,6 +34,7 @@ public class SafeTensorsRoundTripTests
         SafeTensorsWriter.Save(path, tensors);
 
         using var file = SafeTensorsFile.Open(path);
+        Assert.Equal(new Dictionary<string, string> { ["format"] = "pt" }, file.Metadata);
         Assert.Equal(tensors.Keys.Order(), file.Keys.Order());
         foreach (var (name, original) in tensors)
         {
