@@ -22,7 +22,7 @@ internal sealed class HubHttp(HttpClient client, HubSettings settings)
         HttpMethod method, Uri url, long rangeStart, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, url);
-        request.Headers.UserAgent.ParseAdd(UserAgent);
+        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         // Sizes and ranges refer to the stored bytes, so no transfer compression.
         request.Headers.AcceptEncoding.ParseAdd("identity");
         if (settings.Token is { } token && IsEndpointHost(url))
