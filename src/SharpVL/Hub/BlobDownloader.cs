@@ -16,6 +16,7 @@ internal sealed class BlobDownloader(HubHttp http, HubSettings settings)
     {
         for (var attempt = 0; ; attempt++)
         {
+            var sizeBefore = CurrentSize(incompletePath);
             try
             {
                 await DownloadOnceAsync(url, incompletePath, expectedSize, request, progress, cancellationToken).ConfigureAwait(false);
@@ -23,7 +24,13 @@ internal sealed class BlobDownloader(HubHttp http, HubSettings settings)
             }
             catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
             {
-                if (attempt >= settings.MaxResumeAttempts)
+                if (CurrentSize(incompletePath) > sizeBefore)
+                {
+                    // Like huggingface_hub: an attempt that made progress does not count against the budget,
+                    // so a long download over a flaky link keeps going.
+                    attempt = -1;
+                }
+                else if (attempt >= settings.MaxResumeAttempts)
                 {
                     throw new HubHttpException(
                         $"Downloading '{request.Filename}' from {url.GetLeftPart(UriPartial.Path)} failed {attempt + 1} times ({e.Message}); "
@@ -48,7 +55,7 @@ internal sealed class BlobDownloader(HubHttp http, HubSettings settings)
     private async Task DownloadOnceAsync(
         Uri url, string incompletePath, long? expectedSize, HubFileRequest request, ProgressThrottle progress, CancellationToken cancellationToken)
     {
-        var resumeFrom = File.Exists(incompletePath) ? new FileInfo(incompletePath).Length : 0;
+        var resumeFrom = CurrentSize(incompletePath);
         if (expectedSize is { } size && resumeFrom > size)
         {
             // Longer than the file can be: left by some other version of the file, useless for resuming.
@@ -110,6 +117,8 @@ internal sealed class BlobDownloader(HubHttp http, HubSettings settings)
             throw new TimeoutException($"No data received for {settings.DownloadTimeout.TotalSeconds:0.#} s.", e);
         }
     }
+
+    private static long CurrentSize(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
 
     internal static bool IsTransient(Exception e) => e is HttpRequestException or IOException or TimeoutException;
 }

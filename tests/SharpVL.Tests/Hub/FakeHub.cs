@@ -65,6 +65,9 @@ public sealed class FakeHub : IDisposable
     /// <summary>When true the CDN ignores Range headers and always sends the whole file with 200.</summary>
     public bool IgnoreRange { get; set; }
 
+    /// <summary>When set, every body served is cut after this many bytes (a link that keeps breaking).</summary>
+    public int? AlwaysCutAfter { get; set; }
+
     /// <summary>When set, LFS replies announce this size instead of the real one.</summary>
     public long? AnnouncedLfsSize { get; set; }
 
@@ -196,7 +199,7 @@ public sealed class FakeHub : IDisposable
             return;
         }
 
-        var cut = Interlocked.Exchange(ref _cutNextBodyAfter, -1);
+        var cut = AlwaysCutAfter ?? Interlocked.Exchange(ref _cutNextBodyAfter, -1);
         var body = content.AsMemory((int)start);
         if (cut >= 0)
         {

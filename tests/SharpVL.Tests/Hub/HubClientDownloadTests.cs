@@ -101,6 +101,53 @@ public sealed class HubClientDownloadTests : IDisposable
     }
 
     [Fact]
+    public async Task KeepsPartialFileWhenLinkKeepsBreaking()
+    {
+        var incomplete = Path.Combine(_context.RepoDirectory(RepoId), "blobs", _repo.Files["model.safetensors"].Etag + ".incomplete");
+        Directory.CreateDirectory(Path.GetDirectoryName(incomplete)!);
+        File.WriteAllBytes(incomplete, LfsContent[..50_000]);
+
+        var first = await Assert.ThrowsAsync<HubHttpException>(() => DownloadWithBreakingLink(cutAfter: 0));
+
+        Assert.Contains("failed 3 times", first.Message);
+        Assert.Contains("the next attempt resumes from it", first.Message);
+        Assert.All(_context.Hub.Cdn.Requests, r => Assert.Equal("bytes=50000-", r.Range));
+        Assert.Equal(LfsContent[..50_000], File.ReadAllBytes(incomplete));
+        Assert.False(Directory.Exists(Path.Combine(_context.RepoDirectory(RepoId), "snapshots")));
+
+        _context.Hub.AlwaysCutAfter = null;
+        var path = await _context.Client().DownloadFileAsync(RepoId, "model.safetensors", cancellationToken: _context.Timeout);
+
+        Assert.Equal(LfsContent, File.ReadAllBytes(path));
+        Assert.Equal("bytes=50000-", _context.Hub.Cdn.Requests.Last().Range);
+        AssertNoPartialFiles();
+    }
+
+    [Fact]
+    public async Task ProgressOnEveryAttemptResetsTheRetryBudget()
+    {
+        // Each attempt brings 40 kB then breaks: far more breaks than MaxResumeAttempts, yet the file completes.
+        var path = await DownloadWithBreakingLink(cutAfter: 40_000);
+
+        Assert.Equal(LfsContent, File.ReadAllBytes(path));
+        Assert.Equal(8, _context.Hub.Cdn.Count("GET"));
+        AssertNoPartialFiles();
+    }
+
+    [Fact]
+    public async Task ConcurrentDownloadsOfOneBlobDownloadItOnce()
+    {
+        var client = _context.Client();
+
+        var paths = await Task.WhenAll(Enumerable.Range(0, 4).Select(
+            _ => client.DownloadFileAsync(RepoId, "model.safetensors", cancellationToken: _context.Timeout)));
+
+        Assert.Single(paths.Distinct());
+        Assert.Equal(LfsContent, File.ReadAllBytes(paths[0]));
+        Assert.Equal(1, _context.Hub.Cdn.Count("GET"));
+    }
+
+    [Fact]
     public async Task ResumesIncompleteFileLeftByEarlierProcess()
     {
         var blobs = Path.Combine(_context.RepoDirectory(RepoId), "blobs");
@@ -192,6 +239,13 @@ public sealed class HubClientDownloadTests : IDisposable
         Assert.Equal(_context.Hub.Endpoint, settings.Endpoint);
         Assert.StartsWith(Path.Combine(_context.Home, "hub") + Path.DirectorySeparatorChar, path);
         Assert.Equal(2, _context.Hub.Server.Requests.Count);
+    }
+
+    private Task<string> DownloadWithBreakingLink(int cutAfter)
+    {
+        _context.Hub.AlwaysCutAfter = cutAfter;
+        var settings = _context.Settings() with { MaxResumeAttempts = 2 };
+        return _context.Client(settings).DownloadFileAsync(RepoId, "model.safetensors", cancellationToken: _context.Timeout);
     }
 
     private void AssertNoPartialFiles() =>
