@@ -65,6 +65,9 @@ public sealed class FakeHub : IDisposable
     /// <summary>When true the CDN ignores Range headers and always sends the whole file with 200.</summary>
     public bool IgnoreRange { get; set; }
 
+    /// <summary>Pause before the CDN sends a body, so concurrent clients really overlap.</summary>
+    public TimeSpan CdnDelay { get; set; }
+
     /// <summary>When set, every body served is cut after this many bytes (a link that keeps breaking).</summary>
     public int? AlwaysCutAfter { get; set; }
 
@@ -172,6 +175,7 @@ public sealed class FakeHub : IDisposable
             return;
         }
 
+        await Task.Delay(CdnDelay);
         await ServeBodyAsync(context, file.Content, honourRange: !IgnoreRange);
     }
 

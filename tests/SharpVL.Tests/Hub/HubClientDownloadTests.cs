@@ -138,6 +138,8 @@ public sealed class HubClientDownloadTests : IDisposable
     public async Task ConcurrentDownloadsOfOneBlobDownloadItOnce()
     {
         var client = _context.Client();
+        // Without the blob lock every caller would pass its HEAD while the first GET is still held here.
+        _context.Hub.CdnDelay = TimeSpan.FromMilliseconds(500);
 
         var paths = await Task.WhenAll(Enumerable.Range(0, 4).Select(
             _ => client.DownloadFileAsync(RepoId, "model.safetensors", cancellationToken: _context.Timeout)));
@@ -176,6 +178,18 @@ public sealed class HubClientDownloadTests : IDisposable
         Assert.Equal(LfsContent, File.ReadAllBytes(path));
         Assert.Equal("bytes=5000-", Assert.Single(_context.Hub.Cdn.Requests, r => r.Method == "GET").Range);
         AssertNoPartialFiles();
+    }
+
+    [Fact]
+    public async Task ReportsSizeOfRegularFileFromHeadContentLength()
+    {
+        var progress = new RecordingProgress();
+        var length = _repo.Files["config.json"].Content.Length;
+
+        await _context.Client().DownloadFileAsync(RepoId, "config.json", progress: progress, cancellationToken: _context.Timeout);
+
+        Assert.Equal(new DownloadProgress("config.json", 0, length), progress.Reports.First());
+        Assert.Equal(new DownloadProgress("config.json", length, length, IsCompleted: true), progress.Reports.Last());
     }
 
     [Fact]
