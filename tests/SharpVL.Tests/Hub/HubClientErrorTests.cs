@@ -123,7 +123,8 @@ public sealed class HubClientErrorTests : IDisposable
     public async Task UnreachableEndpointFallsBackToCachedRefs()
     {
         var cached = await _context.Client().DownloadFileAsync(RepoId, "config.json", cancellationToken: _context.Timeout);
-        var unreachable = _context.Settings(env => env["HF_ENDPOINT"] = $"http://127.0.0.1:{LoopbackHttpServer.GetClosedPort()}");
+        using var closedPort = LoopbackHttpServer.ReserveClosedPort();
+        var unreachable = _context.Settings(env => env["HF_ENDPOINT"] = LoopbackHttpServer.EndpointOf(closedPort));
 
         var path = await _context.Client(unreachable).DownloadFileAsync(RepoId, "config.json", cancellationToken: _context.Timeout);
 
@@ -134,7 +135,8 @@ public sealed class HubClientErrorTests : IDisposable
     [Fact]
     public async Task UnreachableEndpointWithoutCacheIsClearError()
     {
-        var endpoint = $"http://127.0.0.1:{LoopbackHttpServer.GetClosedPort()}";
+        using var closedPort = LoopbackHttpServer.ReserveClosedPort();
+        var endpoint = LoopbackHttpServer.EndpointOf(closedPort);
         var unreachable = _context.Settings(env => env["HF_ENDPOINT"] = endpoint);
 
         var error = await Assert.ThrowsAsync<OfflineCacheMissException>(

@@ -30,8 +30,21 @@ public sealed class LoopbackHttpServer : IDisposable
 
     public int Count(string method) => Requests.Count(r => r.Method == method);
 
-    /// <summary>A local port nobody listens on: connecting to it is refused at once.</summary>
-    public static int GetClosedPort()
+    /// <summary>
+    /// A local port bound but never listened on, held until disposed: connecting is refused at once, and no other
+    /// test's server can take the port meanwhile.
+    /// </summary>
+    public static Socket ReserveClosedPort()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket;
+    }
+
+    /// <summary>Endpoint URL of a port reserved with <see cref="ReserveClosedPort"/>.</summary>
+    public static string EndpointOf(Socket reserved) => $"http://127.0.0.1:{((IPEndPoint)reserved.LocalEndPoint!).Port}";
+
+    private static int GetFreePort()
     {
         var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
@@ -52,7 +65,7 @@ public sealed class LoopbackHttpServer : IDisposable
         // HttpListener cannot bind port 0, so take a port the OS just handed out and retry on a race.
         for (var attempt = 0; ; attempt++)
         {
-            var port = GetClosedPort();
+            var port = GetFreePort();
             var prefix = $"http://127.0.0.1:{port}/";
             var listener = new HttpListener();
             listener.Prefixes.Add(prefix);
