@@ -128,12 +128,12 @@ public sealed record ImageProcessingOptions
     public static ImageProcessingOptions FromPretrained(string directoryOrFile, ImageProcessingOptions defaults)
     {
         ArgumentNullException.ThrowIfNull(directoryOrFile);
-        string path = Directory.Exists(directoryOrFile)
-            ? Path.Combine(directoryOrFile, "preprocessor_config.json")
-            : directoryOrFile;
+        string path = File.Exists(directoryOrFile) && !Directory.Exists(directoryOrFile)
+            ? directoryOrFile
+            : Path.Combine(directoryOrFile, "preprocessor_config.json");
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"No preprocessor config at '{path}'.", path);
+            throw new FileNotFoundException($"No preprocessor_config.json at '{path}'.", path);
         }
         return FromJson(File.ReadAllText(path), defaults, path);
     }
