@@ -39,20 +39,52 @@ public class ImageProcessorFixtureTests
         var args = FixtureFiles.Args(c);
         string dir = FixtureFiles.PathOf(c.GetProperty("processor").GetString()!);
 
-        PixelValues got;
-        if (c.GetProperty("class").GetString() == "VideoMAEImageProcessor")
-        {
-            var videos = inputs["videos"];
-            got = VideoMAEImageProcessor.FromPretrained(dir).PreprocessArray(videos.Bytes, videos.Shape, args);
-        }
-        else
-        {
-            var images = inputs["images"];
-            got = CLIPImageProcessor.FromPretrained(dir).PreprocessArray(images.Bytes, images.Shape, args);
-        }
+        var processor = ImageProcessorLoader.FromPretrained(dir, c.GetProperty("class").GetString());
+        var input = inputs[c.GetProperty("call").GetString()!]; // "videos" or "images"
+        var got = processor.PreprocessArray(input.Bytes, input.Shape, args);
 
         Assert.Equal(expected.Shape, got.Shape);
         FixtureFiles.AssertClose(expected.AsFloat32(), got.Data, c.GetProperty("atol").GetDouble(), c.GetProperty("rtol").GetDouble(), caseName);
+    }
+
+    [Theory]
+    [InlineData("models/xclip-tiny", typeof(VideoMAEImageProcessor))]
+    [InlineData("models/altclip-tiny", typeof(CLIPImageProcessor))]
+    public void LoaderPicksTheClassNamedInTheConfig(string model, Type expected) =>
+        Assert.IsType(expected, ImageProcessorLoader.FromPretrained(FixtureFiles.PathOf(model)));
+
+    [Fact]
+    public void LoaderRejectsOtherProcessors()
+    {
+        var e = Assert.Throws<NotSupportedException>(() => ImageProcessorLoader.FromPretrained(FixtureFiles.PathOf("models/tvlt-tiny"), "TvltImageProcessor"));
+        Assert.Contains("TvltImageProcessor", e.Message);
+    }
+
+    [Fact]
+    public void RaggedVideosCannotBeStacked()
+    {
+        var processor = new VideoMAEImageProcessor(ImageProcessingOptions.VideoMAEDefaults with { Size = ImageSizeSpec.Shortest(8), CropSize = ImageSizeSpec.Exact(8, 8) });
+        var frame = new RgbImage(10, 10, new byte[300]);
+        var e = Assert.Throws<ArgumentException>(() => processor.Preprocess([[frame, frame], [frame]]));
+        Assert.Contains("same frame count", e.Message);
+    }
+
+    [Fact]
+    public void NonRgbFramesNeedConversion()
+    {
+        var processor = new VideoMAEImageProcessor();
+        var e = Assert.Throws<ArgumentException>(() => processor.PreprocessImage(new RgbImage(4, 4, new byte[16], 1)));
+        Assert.Contains("ConvertToRgb", e.Message);
+    }
+
+    [Fact]
+    public void SingleImageIsAOneFrameVideo()
+    {
+        var processor = VideoMAEImageProcessor.FromPretrained(FixtureFiles.PathOf("models/videomae-tiny"));
+        var values = processor.PreprocessImage(new RgbImage(40, 30, Enumerable.Repeat((byte)255, 3600).ToArray()));
+        Assert.Equal(new long[] { 1, 1, 3, 32, 32 }, values.Shape);
+        // (1.0 - 0.485) / 0.229 in float32 for the red plane
+        Assert.Equal((1f - 0.485f) / 0.229f, values.Data[0]);
     }
 
     [Fact]

@@ -63,19 +63,21 @@ public class VideoReaderTests
         Assert.False(VideoReader.Default.Probe(FixtureFiles.PathOf("media/clip.mp4")).HasAudio);
     }
 
-    [Fact]
-    public void PipelineFramesFeedTheVideoMAEProcessorLikePython()
+    [Theory]
+    [InlineData("pipeline_videomae_classification_from_mp4")]
+    [InlineData("pipeline_xclip_from_mp4")]
+    public void PipelineFramesFeedTheProcessorLikePython(string caseName)
     {
-        var c = FixtureFiles.ManifestCase("pipeline_videomae_classification_from_mp4");
+        var c = FixtureFiles.ManifestCase(caseName);
         int[] indices = c.GetProperty("frame_indices").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        var frames = VideoReader.Default.ReadFrames(FixtureFiles.PathOf("media/clip.mp4"), indices);
+        var frames = VideoReader.Default.ReadFrames(FixtureFiles.PathOf(c.GetProperty("file").GetString()!), indices);
         var processor = VideoMAEImageProcessor.FromPretrained(FixtureFiles.PathOf(c.GetProperty("processor").GetString()!));
 
         var values = processor.PreprocessVideo(frames);
 
         var expected = FixtureFiles.ReadSafetensors(c.GetProperty("expected").GetString()!)["pixel_values"];
         Assert.Equal(expected.Shape, values.Shape);
-        FixtureFiles.AssertClose(expected.AsFloat32(), values.Data, 1e-5, 0, "pipeline pixel_values");
+        FixtureFiles.AssertClose(expected.AsFloat32(), values.Data, 1e-5, 0, caseName + " pixel_values");
     }
 
     [Theory]

@@ -7,7 +7,7 @@ namespace SharpVL.Processing.Images;
 /// shortest-edge resize (Pillow-exact, bicubic by default), centre crop, rescale, normalize (OpenAI CLIP
 /// mean/std by default), giving <c>pixel_values</c> [batch, 3, H, W] float32.
 /// </summary>
-public sealed class CLIPImageProcessor
+public sealed class CLIPImageProcessor : IArrayImageProcessor
 {
     /// <summary>Creates a processor with the given options (default: the class's constructor defaults).</summary>
     public CLIPImageProcessor(ImageProcessingOptions? options = null)
@@ -69,6 +69,6 @@ public sealed class CLIPImageProcessor
     /// Processes a uint8 array [batch, H, W, C] (C = 3, or 4 for RGBA) or [batch, H, W] (grey), the form of the
     /// fixture manifest's <c>images</c> input (arrays with 1 or 4 channels are treated as PIL L / RGBA images).
     /// </summary>
-    public PixelValues PreprocessArray(byte[] images, IReadOnlyList<long> shape, IReadOnlyDictionary<string, JsonElement>? callArguments = null) =>
-        Preprocess(ImageArrays.ToImages(images, shape), callArguments);
+    public PixelValues PreprocessArray(byte[] data, IReadOnlyList<long> shape, IReadOnlyDictionary<string, JsonElement>? callArguments = null) =>
+        Preprocess(ImageArrays.ToImages(data, shape), callArguments);
 }

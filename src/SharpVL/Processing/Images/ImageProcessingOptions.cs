@@ -159,7 +159,8 @@ public sealed record ImageProcessingOptions
             }
             if (name == "data_format")
             {
-                if (value.ValueKind != JsonValueKind.Null && value.GetString() != "channels_first")
+                if (value.ValueKind != JsonValueKind.Null &&
+                    !(value.ValueKind == JsonValueKind.String && value.GetString() == "channels_first"))
                 {
                     throw new ArgumentException($"Only data_format='channels_first' is supported, got {value}.");
                 }

@@ -7,7 +7,7 @@ namespace SharpVL.Processing.Images;
 /// resized (shortest edge, Pillow-exact, bilinear by default), centre-cropped, rescaled and normalized, giving
 /// <c>pixel_values</c> [batch, frames, 3, H, W] float32.
 /// </summary>
-public sealed class VideoMAEImageProcessor
+public sealed class VideoMAEImageProcessor : IArrayImageProcessor
 {
     /// <summary>Creates a processor with the given options (default: the class's constructor defaults).</summary>
     public VideoMAEImageProcessor(ImageProcessingOptions? options = null)
@@ -87,6 +87,6 @@ public sealed class VideoMAEImageProcessor
     /// Processes a channels-last uint8 array [batch, frames, H, W, 3] (or [frames, H, W, 3] for one video), the
     /// form of the fixture manifest's <c>videos</c> input, with optional call arguments.
     /// </summary>
-    public PixelValues PreprocessArray(byte[] videos, IReadOnlyList<long> shape, IReadOnlyDictionary<string, JsonElement>? callArguments = null) =>
-        Preprocess(ImageArrays.ToVideos(videos, shape), callArguments);
+    public PixelValues PreprocessArray(byte[] data, IReadOnlyList<long> shape, IReadOnlyDictionary<string, JsonElement>? callArguments = null) =>
+        Preprocess(ImageArrays.ToVideos(data, shape), callArguments);
 }
