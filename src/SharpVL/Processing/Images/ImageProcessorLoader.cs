@@ -1,0 +1,40 @@
+using System.Text.Json;
+
+namespace SharpVL.Processing.Images;
+
+/// <summary>Picks and loads the right image processor for a model directory, like <c>AutoImageProcessor</c>.</summary>
+public static class ImageProcessorLoader
+{
+    /// <summary>
+    /// Loads the processor named <paramref name="className"/>, or, when null, the one the directory's
+    /// <c>preprocessor_config.json</c> names in <c>image_processor_type</c> (or the legacy
+    /// <c>feature_extractor_type</c>, e.g. the Hub's X-CLIP repos' <c>VideoMAEFeatureExtractor</c>).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The class is not one this library implements here.</exception>
+    public static IArrayImageProcessor FromPretrained(string directory, string? className = null)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        className ??= ClassNameFromConfig(directory);
+        return className switch
+        {
+            "VideoMAEImageProcessor" or "VideoMAEFeatureExtractor" => VideoMAEImageProcessor.FromPretrained(directory),
+            "CLIPImageProcessor" or "CLIPFeatureExtractor" => CLIPImageProcessor.FromPretrained(directory),
+            _ => throw new NotSupportedException(
+                $"Image processor '{className}' (from '{directory}') is not supported; expected VideoMAEImageProcessor or CLIPImageProcessor."),
+        };
+    }
+
+    private static string ClassNameFromConfig(string directory)
+    {
+        var options = ImageProcessingOptions.FromPretrained(directory, ImageProcessingOptions.VideoMAEDefaults);
+        foreach (string key in new[] { "image_processor_type", "feature_extractor_type" })
+        {
+            if (options.ExtraKeys.TryGetValue(key, out var value) && value.ValueKind == JsonValueKind.String)
+            {
+                return value.GetString()!;
+            }
+        }
+        throw new InvalidDataException(
+            $"The preprocessor config in '{directory}' names no image_processor_type or feature_extractor_type; pass the class name.");
+    }
+}
