@@ -18,22 +18,16 @@ internal static class ClipPreTokenizer
     /// <summary>NFC, whitespace collapse and lowercasing of a raw text.</summary>
     public static string Normalize(string text)
     {
-        var runes = PythonText.RunesOf(text);
-        var builder = new StringBuilder(text.Length);
-        foreach (var rune in runes)
-        {
-            builder.Append(rune.ToString());
-        }
-
-        var composed = builder.ToString().Normalize(NormalizationForm.FormC);
-        builder.Clear();
+        var composed = PythonText.ReplaceLoneSurrogates(text).Normalize(NormalizationForm.FormC);
+        var builder = new StringBuilder(composed.Length);
         var previousWasSpace = false;
-        foreach (var rune in composed.EnumerateRunes())
+        foreach (var ch in composed)
         {
-            var isSpace = PythonText.IsUnicodeWhiteSpace(rune.Value);
+            // Every White_Space character is in the BMP, so a UTF-16 unit test is exact here.
+            var isSpace = PythonText.IsUnicodeWhiteSpace(ch);
             if (!isSpace)
             {
-                builder.Append(rune.ToString());
+                builder.Append(ch);
             }
             else if (!previousWasSpace)
             {

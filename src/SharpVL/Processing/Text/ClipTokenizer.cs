@@ -20,6 +20,7 @@ public sealed class ClipTokenizer : ITextTokenizer
     public const int DefaultModelMaxLength = 77;
 
     private const string EndOfWordSuffix = "</w>";
+    private const int MaxVocabularyId = 16_000_000;
 
     private readonly Dictionary<string, int> vocab;
     private readonly string?[] idToToken;
@@ -35,6 +36,11 @@ public sealed class ClipTokenizer : ITextTokenizer
         string source)
     {
         this.vocab = vocab;
+        if (vocab.Count > 0 && vocab.Values.Max() >= MaxVocabularyId)
+        {
+            throw new InvalidDataException($"{source}: token id {vocab.Values.Max()} is implausibly large for a BPE vocabulary.");
+        }
+
         idToToken = new string?[vocab.Count == 0 ? 0 : vocab.Values.Max() + 1];
         foreach (var (token, id) in vocab)
         {

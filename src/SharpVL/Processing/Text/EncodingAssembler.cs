@@ -21,6 +21,11 @@ internal static class EncodingAssembler
         ArgumentNullException.ThrowIfNull(texts);
         ArgumentNullException.ThrowIfNull(options);
 
+        if (options.MaxLength < 0)
+        {
+            throw new ArgumentException($"MaxLength must not be negative, got {options.MaxLength}.", nameof(options));
+        }
+
         var padding = options.Padding;
         var maxLength = options.MaxLength;
         var truncate = options.Truncation

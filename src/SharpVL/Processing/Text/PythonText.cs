@@ -69,6 +69,7 @@ internal static class PythonText
     public static string ToLower(string text)
     {
         var builder = new StringBuilder(text.Length);
+        Span<char> buffer = stackalloc char[2];
         var runes = RunesOf(text);
         for (var i = 0; i < runes.Length; i++)
         {
@@ -82,7 +83,8 @@ internal static class PythonText
                     builder.Append(IsFinalSigma(runes, i) ? '\u03C2' : '\u03C3');
                     break;
                 default:
-                    builder.Append(Rune.ToLowerInvariant(rune).ToString());
+                    var written = Rune.ToLowerInvariant(rune).EncodeToUtf16(buffer);
+                    builder.Append(buffer[..written]);
                     break;
             }
         }
@@ -104,6 +106,25 @@ internal static class PythonText
         .Replace(" 's", "'s", StringComparison.Ordinal)
         .Replace(" 've", "'ve", StringComparison.Ordinal)
         .Replace(" 're", "'re", StringComparison.Ordinal);
+
+    /// <summary>The text with each lone surrogate replaced by U+FFFD (the text itself when it has none).</summary>
+    public static string ReplaceLoneSurrogates(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsSurrogate(text[i]) && !(char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])))
+            {
+                return string.Concat(RunesOf(text).Select(rune => rune.ToString()));
+            }
+
+            if (char.IsHighSurrogate(text[i]))
+            {
+                i++;
+            }
+        }
+
+        return text;
+    }
 
     /// <summary>
     /// The code points of a string; a lone surrogate (which Python strings may hold but UTF-8 cannot) becomes U+FFFD.

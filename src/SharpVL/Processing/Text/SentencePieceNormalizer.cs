@@ -31,8 +31,8 @@ internal sealed class SentencePieceNormalizer
         {
             while (!input.IsEmpty)
             {
-                var (replacement, consumed) = NormalizePrefix(input);
-                if (!replacement.Span.SequenceEqual(Space))
+                var consumed = NormalizePrefix(input, out var replacement);
+                if (!replacement.SequenceEqual(Space))
                 {
                     break;
                 }
@@ -56,8 +56,7 @@ internal sealed class SentencePieceNormalizer
         var previousIsSpace = spec.RemoveExtraWhitespaces;
         while (!input.IsEmpty)
         {
-            var (replacement, consumed) = NormalizePrefix(input);
-            var piece = replacement.Span;
+            var consumed = NormalizePrefix(input, out var piece);
             if (previousIsSpace && spec.RemoveExtraWhitespaces)
             {
                 while (!piece.IsEmpty && piece[0] == (byte)' ')
@@ -101,13 +100,15 @@ internal sealed class SentencePieceNormalizer
         return Encoding.UTF8.GetString([.. output]);
     }
 
-    private (ReadOnlyMemory<byte> Replacement, int Consumed) NormalizePrefix(ReadOnlySpan<byte> input)
+    // Returns the number of input bytes consumed and, in replacement, what they normalize to.
+    private int NormalizePrefix(ReadOnlySpan<byte> input, out ReadOnlySpan<byte> replacement)
     {
         foreach (var piece in userDefinedPieces)
         {
             if (input.StartsWith(piece))
             {
-                return (piece, piece.Length);
+                replacement = piece;
+                return piece.Length;
             }
         }
 
@@ -116,7 +117,8 @@ internal sealed class SentencePieceNormalizer
             var match = charsMap.LongestMatch(input);
             if (match.Consumed > 0)
             {
-                return match;
+                replacement = match.Replacement.Span;
+                return match.Consumed;
             }
         }
 
@@ -124,10 +126,12 @@ internal sealed class SentencePieceNormalizer
         var length = Utf8SequenceLength(input[0]);
         if (length > input.Length)
         {
-            return (ReplacementChar, 1);
+            replacement = ReplacementChar;
+            return 1;
         }
 
-        return (input[..length].ToArray(), length);
+        replacement = input[..length];
+        return length;
     }
 
     private static int Utf8SequenceLength(byte lead) => lead switch

@@ -340,7 +340,14 @@ public sealed class XlmRobertaTokenizer : ITextTokenizer
 
         if (normalizer.TryGetProperty("precompiled_charsmap", out var charsMap) && charsMap.ValueKind == JsonValueKind.String)
         {
-            return Convert.FromBase64String(charsMap.GetString()!);
+            try
+            {
+                return Convert.FromBase64String(charsMap.GetString()!);
+            }
+            catch (FormatException exception)
+            {
+                throw new InvalidDataException($"tokenizer.json: precompiled_charsmap is not valid base64 ({exception.Message}).", exception);
+            }
         }
 
         if (normalizer.TryGetProperty("normalizers", out var children) && children.ValueKind == JsonValueKind.Array)
