@@ -1,0 +1,147 @@
+using System.Text.Json;
+using SharpVL.Checkpoints;
+using SharpVL.Models.XCLIP;
+using SharpVL.Modeling;
+using SharpVL.Processing.Images;
+using SharpVL.Processing.Text;
+using SharpVL.Processing.Video;
+using static TorchSharp.torch;
+
+namespace SharpVL.Parity.Families;
+
+/// <summary>Runs the X-CLIP model cases, the <c>xclip_from_mp4</c> pipeline and the CLIP tokenizer case.</summary>
+public static class XCLIPParity
+{
+    private static readonly ModelLoadOptions Quiet = new() { Log = _ => { } };
+
+    /// <summary>Adds the X-CLIP handlers to <paramref name="registry"/>.</summary>
+    public static void Register(ParityRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        registry.Register("model", nameof(XCLIPModel), RunXCLIPModel);
+        registry.Register("model", nameof(XCLIPTextModel), (c, m, inputs) =>
+        {
+            using var model = XCLIPTextModel.FromPretrained(m.Resolve(c.GetString("model")!), Quiet);
+            return new HandlerResult().With(model.Forward(
+                inputs["input_ids"], VideoMAEParity.Optional(inputs, "attention_mask"), VideoMAEParity.Optional(inputs, "position_ids"),
+                c.BoolArg("output_attentions"), c.BoolArg("output_hidden_states")).Flatten());
+        });
+        registry.Register("model", nameof(XCLIPVisionModel), (c, m, inputs) =>
+        {
+            using var model = XCLIPVisionModel.FromPretrained(m.Resolve(c.GetString("model")!), Quiet);
+            return new HandlerResult().With(model.Forward(
+                inputs["pixel_values"], c.BoolArg("output_attentions"), c.BoolArg("output_hidden_states")).Flatten());
+        });
+        registry.Register("pipeline", "xclip_from_mp4", RunFromMp4);
+        registry.Register("tokenizer", "CLIPTokenizer", RunClipTokenizer);
+    }
+
+    private static HandlerResult RunXCLIPModel(FixtureCase c, FixtureManifest m, IReadOnlyDictionary<string, Tensor> inputs)
+    {
+        using var model = XCLIPModel.FromPretrained(m.Resolve(c.GetString("model")!), Quiet);
+        var attentionMask = VideoMAEParity.Optional(inputs, "attention_mask");
+        var positionIds = VideoMAEParity.Optional(inputs, "position_ids");
+        var result = new HandlerResult();
+        switch (c.GetString("method") ?? "forward")
+        {
+            case "forward":
+                result.With(model.Forward(
+                    inputs["input_ids"], inputs["pixel_values"], attentionMask, positionIds, c.BoolArg("return_loss"),
+                    c.BoolArg("output_attentions"), c.BoolArg("output_hidden_states")).Flatten());
+                break;
+            case "get_text_features":
+                result.Outputs["output"] = model.GetTextFeatures(inputs["input_ids"], attentionMask, positionIds);
+                break;
+            case "get_video_features":
+                result.Outputs["output"] = model.GetVideoFeatures(inputs["pixel_values"]);
+                break;
+            case var other:
+                throw new NotSupportedException($"XCLIPModel.{other} is not a method SharpVL implements.");
+        }
+        return result;
+    }
+
+    private static HandlerResult RunFromMp4(FixtureCase c, FixtureManifest m, IReadOnlyDictionary<string, Tensor> inputs)
+    {
+        var indices = c.Get("frame_indices")!.Value.EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        var texts = c.Get("texts")!.Value.EnumerateArray().Select(e => e.GetString()!).ToArray();
+        var frames = DecodeFrames(c, m, indices);
+        var processor = XCLIPProcessor.FromPretrained(m.Resolve(c.GetString("processor")!));
+        var processed = processor.Process(texts, [frames], new TokenizeOptions { Padding = PaddingStrategy.Longest });
+        using var model = XCLIPModel.FromPretrained(m.Resolve(c.GetString("model")!), Quiet);
+        var tensors = processed.ToTensors();
+        using var output = model.Forward(tensors.InputIds!, tensors.PixelValues!, tensors.AttentionMask);
+        var result = new HandlerResult();
+        result.Outputs["input_ids"] = tensors.InputIds!;
+        result.Outputs["attention_mask"] = tensors.AttentionMask!;
+        result.Outputs["pixel_values"] = tensors.PixelValues!;
+        result.Outputs["logits_per_video"] = output.LogitsPerVideo.alias();
+        result.Outputs["logits_per_text"] = output.LogitsPerText.alias();
+        return result;
+    }
+
+    /// <summary>Decodes the case's frames with ffmpeg, or takes them from its <c>frames_file</c> when ffmpeg is missing.</summary>
+    private static IReadOnlyList<RgbImage> DecodeFrames(FixtureCase c, FixtureManifest m, int[] indices)
+    {
+        try
+        {
+            return VideoReader.Default.ReadFrames(m.Resolve(c.GetString("file")!), indices);
+        }
+        catch (FfmpegNotFoundException) when (c.GetString("frames_file") is not null)
+        {
+            using var file = SafeTensorsFile.Open(m.Resolve(c.GetString("frames_file")!));
+            using var all = file.ReadTensor("frames");
+            using var picked = all.index_select(0, tensor(indices.Select(i => (long)i).ToArray())).contiguous();
+            return ImageArrays.ToImages(picked.data<byte>().ToArray(), picked.shape);
+        }
+    }
+
+    private static HandlerResult RunClipTokenizer(FixtureCase c, FixtureManifest m, IReadOnlyDictionary<string, Tensor> inputs)
+    {
+        var tokenizer = ClipTokenizer.FromPretrained(m.Resolve(c.GetString("tokenizer")!));
+        using var document = JsonDocument.Parse(File.ReadAllBytes(m.Resolve(c.GetString("cases")!)));
+        var result = new HandlerResult();
+        foreach (var subCase in document.RootElement.GetProperty("cases").EnumerateArray())
+        {
+            var name = subCase.GetProperty("name").GetString()!;
+            var textsElement = subCase.GetProperty("texts");
+            var single = textsElement.ValueKind == JsonValueKind.String;
+            string[] texts = single ? [textsElement.GetString()!] : [.. textsElement.EnumerateArray().Select(t => t.GetString()!)];
+            var encoding = tokenizer.Encode(texts, TokenizeOptions.FromPythonKwargs(subCase.GetProperty("kwargs")));
+            var expected = subCase.GetProperty("expected");
+            result.Comparisons.Add(CompareRows($"{name}.input_ids", encoding.InputIds, Rows(expected.GetProperty("input_ids"), single)));
+            result.Comparisons.Add(CompareRows($"{name}.attention_mask", encoding.AttentionMask, Rows(expected.GetProperty("attention_mask"), single)));
+            var tokens = encoding.InputIds.Select(ids => string.Join(" ", tokenizer.ConvertIdsToTokens(ids))).ToArray();
+            result.Comparisons.Add(CompareStrings($"{name}.tokens", tokens,
+                [.. subCase.GetProperty("tokens").EnumerateArray().Select(row => string.Join(" ", row.EnumerateArray().Select(t => t.GetString())))]));
+            result.Comparisons.Add(CompareStrings($"{name}.decoded", [.. encoding.InputIds.Select(ids => tokenizer.Decode(ids))],
+                [.. subCase.GetProperty("decoded").EnumerateArray().Select(e => e.GetString()!)]));
+            result.Comparisons.Add(CompareStrings($"{name}.decoded_skip_special_tokens",
+                [.. encoding.InputIds.Select(ids => tokenizer.Decode(ids, skipSpecialTokens: true))],
+                [.. subCase.GetProperty("decoded_skip_special_tokens").EnumerateArray().Select(e => e.GetString()!)]));
+        }
+        return result;
+    }
+
+    private static long[][] Rows(JsonElement element, bool single) => single
+        ? [[.. element.EnumerateArray().Select(e => e.GetInt64())]]
+        : [.. element.EnumerateArray().Select(row => row.EnumerateArray().Select(e => e.GetInt64()).ToArray())];
+
+    private static TensorComparison CompareRows(string key, long[][] got, long[][] expected)
+    {
+        var mismatch = got.Length != expected.Length
+            ? $"{got.Length} rows, expected {expected.Length}"
+            : Enumerable.Range(0, got.Length).Where(i => !got[i].SequenceEqual(expected[i]))
+                .Select(i => $"row {i}: [{string.Join(", ", got[i])}] != [{string.Join(", ", expected[i])}]").FirstOrDefault();
+        return new TensorComparison(key, mismatch is null, mismatch is null ? 0 : double.NaN, mismatch is null ? 0 : double.NaN, mismatch);
+    }
+
+    private static TensorComparison CompareStrings(string key, string[] got, string[] expected)
+    {
+        var mismatch = got.Length != expected.Length
+            ? $"{got.Length} strings, expected {expected.Length}"
+            : Enumerable.Range(0, got.Length).Where(i => got[i] != expected[i])
+                .Select(i => $"item {i}: '{got[i]}' != '{expected[i]}'").FirstOrDefault();
+        return new TensorComparison(key, mismatch is null, mismatch is null ? 0 : double.NaN, mismatch is null ? 0 : double.NaN, mismatch);
+    }
+}

@@ -1,0 +1,105 @@
+using SharpVL.Processing.Images;
+using SharpVL.Processing.Text;
+
+namespace SharpVL.Models.XCLIP;
+
+/// <summary>
+/// X-CLIP's processor (<c>XCLIPProcessor</c>): a <see cref="VideoMAEImageProcessor"/> for the videos and a
+/// <see cref="ClipTokenizer"/> for the texts.
+/// </summary>
+public sealed class XCLIPProcessor
+{
+    /// <summary>Combines an image processor and a tokenizer.</summary>
+    public XCLIPProcessor(VideoMAEImageProcessor imageProcessor, ClipTokenizer tokenizer)
+    {
+        ImageProcessor = imageProcessor ?? throw new ArgumentNullException(nameof(imageProcessor));
+        Tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
+    }
+
+    /// <summary>The video processor.</summary>
+    public VideoMAEImageProcessor ImageProcessor { get; }
+
+    /// <summary>The text tokenizer.</summary>
+    public ClipTokenizer Tokenizer { get; }
+
+    /// <summary>
+    /// Loads both parts from a model directory: <c>preprocessor_config.json</c> (including the Hub repos' legacy
+    /// <c>VideoMAEFeatureExtractor</c> files with <c>"size": 224</c> and no <c>crop_size</c>) and the CLIP tokenizer files.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="FileNotFoundException">preprocessor_config.json or the tokenizer files are missing.</exception>
+    public static XCLIPProcessor FromPretrained(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"Processor directory not found: {directory}");
+        }
+        var preprocessorConfig = Path.Combine(directory, "preprocessor_config.json");
+        if (!File.Exists(preprocessorConfig))
+        {
+            throw new FileNotFoundException($"No preprocessor_config.json in '{directory}' (an X-CLIP processor needs it).", preprocessorConfig);
+        }
+        return new XCLIPProcessor(VideoMAEImageProcessor.FromPretrained(directory), ClipTokenizer.FromPretrained(directory));
+    }
+
+    /// <summary>
+    /// Prepares texts and/or videos (Python's <c>processor(text=..., videos=...)</c>).
+    /// </summary>
+    /// <param name="texts">Texts to tokenize, or null.</param>
+    /// <param name="videos">Videos (each a list of frames) to process, or null.</param>
+    /// <param name="tokenizeOptions">Padding/truncation (default: none, like Python; pass <see cref="PaddingStrategy.Longest"/> to stack texts of different lengths).</param>
+    /// <param name="imageOptions">Overrides of the image processor's options.</param>
+    /// <exception cref="ArgumentException">Neither texts nor videos were given.</exception>
+    public XCLIPProcessorOutput Process(
+        IReadOnlyList<string>? texts = null, IReadOnlyList<IReadOnlyList<RgbImage>>? videos = null,
+        TokenizeOptions? tokenizeOptions = null, ImageProcessingOptions? imageOptions = null)
+    {
+        if (texts is null && videos is null)
+        {
+            throw new ArgumentException("You have to specify either texts or videos. Both cannot be null.");
+        }
+        var encoding = texts is null ? null : Tokenizer.Encode(texts, tokenizeOptions ?? TokenizeOptions.Default);
+        var pixels = videos is null ? null : ImageProcessor.Preprocess(videos, imageOptions);
+        return new XCLIPProcessorOutput(encoding, pixels);
+    }
+
+    /// <summary>Decodes one sequence of ids (the tokenizer's <c>decode</c>).</summary>
+    public string Decode(IReadOnlyList<long> ids, bool skipSpecialTokens = false, bool cleanUpTokenizationSpaces = true)
+        => Tokenizer.Decode(ids, skipSpecialTokens, cleanUpTokenizationSpaces);
+
+    /// <summary>Decodes each sequence of a batch (the tokenizer's <c>batch_decode</c>).</summary>
+    public IReadOnlyList<string> BatchDecode(
+        IReadOnlyList<IReadOnlyList<long>> sequences, bool skipSpecialTokens = false, bool cleanUpTokenizationSpaces = true)
+        => Tokenizer.BatchDecode(sequences, skipSpecialTokens, cleanUpTokenizationSpaces);
+}
+
+/// <summary>What <see cref="XCLIPProcessor.Process"/> returns: the token ids/mask and/or the pixel values.</summary>
+/// <param name="Encoding"><c>input_ids</c> and <c>attention_mask</c>, when texts were given.</param>
+/// <param name="PixelValues"><c>pixel_values</c> [videos, frames, 3, H, W], when videos were given.</param>
+public sealed record XCLIPProcessorOutput(BatchEncoding? Encoding, PixelValues? PixelValues)
+{
+    /// <summary>Creates the model's input tensors (<c>return_tensors="pt"</c>); the caller disposes the result.</summary>
+    /// <exception cref="InvalidOperationException">Texts of different lengths were tokenized without padding.</exception>
+    public XCLIPInputs ToTensors()
+    {
+        var (ids, mask) = Encoding is null ? (null, null) : Encoding.ToTensors();
+        return new XCLIPInputs(ids, mask, PixelValues?.ToTensor());
+    }
+}
+
+/// <summary>The model inputs as tensors; disposing disposes them.</summary>
+/// <param name="InputIds">[texts, length] int64, or null.</param>
+/// <param name="AttentionMask">[texts, length] int64, or null.</param>
+/// <param name="PixelValues">[videos, frames, 3, H, W] float32, or null.</param>
+public sealed record XCLIPInputs(TorchSharp.torch.Tensor? InputIds, TorchSharp.torch.Tensor? AttentionMask, TorchSharp.torch.Tensor? PixelValues)
+    : IDisposable
+{
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        InputIds?.Dispose();
+        AttentionMask?.Dispose();
+        PixelValues?.Dispose();
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.RegularExpressions;
+using SharpVL.Modeling;
+using static TorchSharp.torch;
+
+namespace SharpVL.Models.XCLIP;
+
+/// <summary>X-CLIP's text tower on its own (<c>XCLIPTextModel</c>; weights under <c>text_model.*</c>).</summary>
+public sealed class XCLIPTextModel : PreTrainedModel<XCLIPTextConfig>
+{
+#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
+    private readonly XCLIPTextTransformer text_model;
+#pragma warning restore IDE1006
+
+    /// <summary>Creates a randomly initialized model for <paramref name="config"/>.</summary>
+    public XCLIPTextModel(XCLIPTextConfig config) : base(nameof(XCLIPTextModel), config)
+    {
+        text_model = new XCLIPTextTransformer(config);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override string BaseModelPrefix => "x_clip";
+
+    /// <inheritdoc />
+    protected override double InitializerRange => Config.InitializerRange;
+
+    /// <summary>
+    /// Besides <c>position_ids</c>, the other X-CLIP components of a composite checkpoint (vision tower, projections,
+    /// MIT, prompt generator) are expected there and skipped silently.
+    /// </summary>
+    protected override IReadOnlyList<Regex> IgnoredUnexpectedKeys { get; } =
+        [new Regex(@"(^|\.)position_ids$", RegexOptions.CultureInvariant), XCLIPModel.ComponentKeys("text_model")];
+
+    /// <summary>
+    /// Loads the text tower from a directory or Hub id: a stand-alone text checkpoint or a full X-CLIP directory
+    /// (its <c>text_config</c> and <c>text_model.*</c> weights).
+    /// </summary>
+    public static XCLIPTextModel FromPretrained(string modelIdOrPath, ModelLoadOptions? options = null)
+        => LoadPretrained(modelIdOrPath, options, dir => new XCLIPTextModel(XCLIPTextConfig.FromPretrained(dir)));
+
+    /// <summary>Encodes token ids.</summary>
+    /// <param name="inputIds">[batch, length] token ids (the end-of-text token must be the largest id, as in CLIP's vocabulary).</param>
+    /// <param name="attentionMask">[batch, length] 1 for tokens, 0 for padding.</param>
+    /// <param name="positionIds">[batch or 1, length] position indices (default 0..length-1).</param>
+    /// <param name="outputAttentions">Return each layer's attention probabilities (default: config).</param>
+    /// <param name="outputHiddenStates">Return the embeddings and each layer's output (default: config).</param>
+    public XCLIPPooledOutput Forward(
+        Tensor inputIds, Tensor? attentionMask = null, Tensor? positionIds = null,
+        bool? outputAttentions = null, bool? outputHiddenStates = null)
+    {
+        using var gradient = training ? null : no_grad();
+        using var scope = NewDisposeScope();
+        var result = text_model.Forward(
+            inputIds, attentionMask, positionIds, outputAttentions ?? Config.OutputAttentions,
+            outputHiddenStates ?? Config.OutputHiddenStates, DType);
+        XCLIPOutputScopes.MoveOnceToOuterScope(result);
+        return result;
+    }
+}

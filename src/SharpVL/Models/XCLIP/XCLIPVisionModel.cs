@@ -1,0 +1,58 @@
+using System.Text.RegularExpressions;
+using SharpVL.Modeling;
+using static TorchSharp.torch;
+
+namespace SharpVL.Models.XCLIP;
+
+/// <summary>X-CLIP's cross-frame vision tower on its own (<c>XCLIPVisionModel</c>; weights under <c>vision_model.*</c>).</summary>
+public sealed class XCLIPVisionModel : PreTrainedModel<XCLIPVisionConfig>
+{
+#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
+    private readonly XCLIPVisionTransformer vision_model;
+#pragma warning restore IDE1006
+
+    /// <summary>Creates a randomly initialized model for <paramref name="config"/>.</summary>
+    public XCLIPVisionModel(XCLIPVisionConfig config) : base(nameof(XCLIPVisionModel), config)
+    {
+        vision_model = new XCLIPVisionTransformer(config);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override string BaseModelPrefix => "x_clip";
+
+    /// <inheritdoc />
+    protected override double InitializerRange => Config.InitializerRange;
+
+    /// <summary>
+    /// Besides <c>position_ids</c>, the other X-CLIP components of a composite checkpoint (text tower, projections,
+    /// MIT, prompt generator) are expected there and skipped silently.
+    /// </summary>
+    protected override IReadOnlyList<Regex> IgnoredUnexpectedKeys { get; } =
+        [new Regex(@"(^|\.)position_ids$", RegexOptions.CultureInvariant), XCLIPModel.ComponentKeys("vision_model")];
+
+    /// <summary>
+    /// Loads the vision tower from a directory or Hub id: a stand-alone vision checkpoint or a full X-CLIP directory
+    /// (its <c>vision_config</c> and <c>vision_model.*</c> weights).
+    /// </summary>
+    public static XCLIPVisionModel FromPretrained(string modelIdOrPath, ModelLoadOptions? options = null)
+        => LoadPretrained(modelIdOrPath, options, dir => new XCLIPVisionModel(XCLIPVisionConfig.FromPretrained(dir)));
+
+    /// <summary>Encodes frames.</summary>
+    /// <param name="pixelValues">[videos·num_frames, channels, H, W]: the frames of each video in order (the frame count must be a multiple of num_frames).</param>
+    /// <param name="outputAttentions">Return each layer's attention probabilities over tokens + message (default: config).</param>
+    /// <param name="outputHiddenStates">Return the embeddings and each layer's output (default: config).</param>
+    /// <param name="interpolatePosEncoding">Bicubically resize the position table for frames of another size than image_size.</param>
+    public XCLIPPooledOutput Forward(
+        Tensor pixelValues, bool? outputAttentions = null, bool? outputHiddenStates = null, bool interpolatePosEncoding = false)
+    {
+        ArgumentNullException.ThrowIfNull(pixelValues);
+        using var gradient = training ? null : no_grad();
+        using var scope = NewDisposeScope();
+        var result = vision_model.Forward(
+            pixelValues.to(DType), outputAttentions ?? Config.OutputAttentions, outputHiddenStates ?? Config.OutputHiddenStates,
+            interpolatePosEncoding);
+        XCLIPOutputScopes.MoveOnceToOuterScope(result);
+        return result;
+    }
+}
