@@ -74,6 +74,7 @@ public sealed class ParityRegistry
     public static ParityRegistry CreateDefault()
     {
         var registry = new ParityRegistry();
+        Families.ProcessingParity.Register(registry);
         Families.VideoMAEParity.Register(registry);
         return registry;
     }
