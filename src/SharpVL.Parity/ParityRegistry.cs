@@ -75,6 +75,7 @@ public sealed class ParityRegistry
     {
         var registry = new ParityRegistry();
         Families.ProcessingParity.Register(registry);
+        Families.TokenizerParity.Register(registry);
         Families.VideoMAEParity.Register(registry);
         return registry;
     }
