@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SharpVL.Checkpoints;
 using SharpVL.Models.XCLIP;
 using SharpVL.Modeling;
@@ -9,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace SharpVL.Parity.Families;
 
-/// <summary>Runs the X-CLIP model cases, the <c>xclip_from_mp4</c> pipeline and the CLIP tokenizer case.</summary>
+/// <summary>Runs the X-CLIP model cases and the <c>xclip_from_mp4</c> pipeline.</summary>
 public static class XCLIPParity
 {
     private static readonly ModelLoadOptions Quiet = new() { Log = _ => { } };
@@ -33,7 +32,6 @@ public static class XCLIPParity
                 inputs["pixel_values"], c.BoolArg("output_attentions"), c.BoolArg("output_hidden_states")).Flatten());
         });
         registry.Register("pipeline", "xclip_from_mp4", RunFromMp4);
-        registry.Register("tokenizer", "CLIPTokenizer", RunClipTokenizer);
     }
 
     private static HandlerResult RunXCLIPModel(FixtureCase c, FixtureManifest m, IReadOnlyDictionary<string, Tensor> inputs)
@@ -94,54 +92,5 @@ public static class XCLIPParity
             using var picked = all.index_select(0, tensor(indices.Select(i => (long)i).ToArray())).contiguous();
             return ImageArrays.ToImages(picked.data<byte>().ToArray(), picked.shape);
         }
-    }
-
-    private static HandlerResult RunClipTokenizer(FixtureCase c, FixtureManifest m, IReadOnlyDictionary<string, Tensor> inputs)
-    {
-        var tokenizer = ClipTokenizer.FromPretrained(m.Resolve(c.GetString("tokenizer")!));
-        using var document = JsonDocument.Parse(File.ReadAllBytes(m.Resolve(c.GetString("cases")!)));
-        var result = new HandlerResult();
-        foreach (var subCase in document.RootElement.GetProperty("cases").EnumerateArray())
-        {
-            var name = subCase.GetProperty("name").GetString()!;
-            var textsElement = subCase.GetProperty("texts");
-            var single = textsElement.ValueKind == JsonValueKind.String;
-            string[] texts = single ? [textsElement.GetString()!] : [.. textsElement.EnumerateArray().Select(t => t.GetString()!)];
-            var encoding = tokenizer.Encode(texts, TokenizeOptions.FromPythonKwargs(subCase.GetProperty("kwargs")));
-            var expected = subCase.GetProperty("expected");
-            result.Comparisons.Add(CompareRows($"{name}.input_ids", encoding.InputIds, Rows(expected.GetProperty("input_ids"), single)));
-            result.Comparisons.Add(CompareRows($"{name}.attention_mask", encoding.AttentionMask, Rows(expected.GetProperty("attention_mask"), single)));
-            var tokens = encoding.InputIds.Select(ids => string.Join(" ", tokenizer.ConvertIdsToTokens(ids))).ToArray();
-            result.Comparisons.Add(CompareStrings($"{name}.tokens", tokens,
-                [.. subCase.GetProperty("tokens").EnumerateArray().Select(row => string.Join(" ", row.EnumerateArray().Select(t => t.GetString())))]));
-            result.Comparisons.Add(CompareStrings($"{name}.decoded", [.. encoding.InputIds.Select(ids => tokenizer.Decode(ids))],
-                [.. subCase.GetProperty("decoded").EnumerateArray().Select(e => e.GetString()!)]));
-            result.Comparisons.Add(CompareStrings($"{name}.decoded_skip_special_tokens",
-                [.. encoding.InputIds.Select(ids => tokenizer.Decode(ids, skipSpecialTokens: true))],
-                [.. subCase.GetProperty("decoded_skip_special_tokens").EnumerateArray().Select(e => e.GetString()!)]));
-        }
-        return result;
-    }
-
-    private static long[][] Rows(JsonElement element, bool single) => single
-        ? [[.. element.EnumerateArray().Select(e => e.GetInt64())]]
-        : [.. element.EnumerateArray().Select(row => row.EnumerateArray().Select(e => e.GetInt64()).ToArray())];
-
-    private static TensorComparison CompareRows(string key, long[][] got, long[][] expected)
-    {
-        var mismatch = got.Length != expected.Length
-            ? $"{got.Length} rows, expected {expected.Length}"
-            : Enumerable.Range(0, got.Length).Where(i => !got[i].SequenceEqual(expected[i]))
-                .Select(i => $"row {i}: [{string.Join(", ", got[i])}] != [{string.Join(", ", expected[i])}]").FirstOrDefault();
-        return new TensorComparison(key, mismatch is null, mismatch is null ? 0 : double.NaN, mismatch is null ? 0 : double.NaN, mismatch);
-    }
-
-    private static TensorComparison CompareStrings(string key, string[] got, string[] expected)
-    {
-        var mismatch = got.Length != expected.Length
-            ? $"{got.Length} strings, expected {expected.Length}"
-            : Enumerable.Range(0, got.Length).Where(i => got[i] != expected[i])
-                .Select(i => $"item {i}: '{got[i]}' != '{expected[i]}'").FirstOrDefault();
-        return new TensorComparison(key, mismatch is null, mismatch is null ? 0 : double.NaN, mismatch is null ? 0 : double.NaN, mismatch);
     }
 }

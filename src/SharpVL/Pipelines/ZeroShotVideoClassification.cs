@@ -9,9 +9,9 @@ namespace SharpVL.Pipelines;
 
 /// <summary>
 /// Zero-shot video classification with X-CLIP: each candidate label becomes a prompt (<c>"a video of {}"</c> by
-/// default), and each video gets a softmax over its X-CLIP logits against the prompts. Text features are computed
-/// once per label set; per video only the vision tower, the MIT and the video-specific prompt generator run, which
-/// gives the same logits as <c>XCLIPModel(input_ids, pixel_values)</c>.
+/// default) and each video gets a softmax over its X-CLIP logits against the prompts. Text features are computed
+/// once per label set (<see cref="PrepareLabels"/>); per video only the vision tower, the MIT and the video-specific
+/// prompt generator run, which gives the same logits as <c>XCLIPModel(input_ids, pixel_values)</c>.
 /// </summary>
 public sealed class ZeroShotVideoClassifier : IDisposable
 {
@@ -20,11 +20,12 @@ public sealed class ZeroShotVideoClassifier : IDisposable
 
     private readonly bool _ownsModel;
 
-    /// <summary>Wraps a loaded model and processor; with <paramref name="ownsModel"/> disposing the classifier disposes the model.</summary>
-    public ZeroShotVideoClassifier(XCLIPModel model, XCLIPProcessor processor, bool ownsModel = true)
+    /// <summary>Wraps a loaded model and processor; with <paramref name="ownsModel"/>, disposing the classifier disposes the model.</summary>
+    public ZeroShotVideoClassifier(XCLIPModel model, XCLIPProcessor processor, VideoReader? reader = null, bool ownsModel = true)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
         Processor = processor ?? throw new ArgumentNullException(nameof(processor));
+        Reader = reader ?? VideoReader.Default;
         _ownsModel = ownsModel;
     }
 
@@ -34,17 +35,18 @@ public sealed class ZeroShotVideoClassifier : IDisposable
     /// <summary>The processor that tokenizes prompts and prepares frames.</summary>
     public XCLIPProcessor Processor { get; }
 
-    /// <summary>How videos are decoded (default: ffmpeg on the PATH).</summary>
-    public VideoReader VideoReader { get; init; } = VideoReader.Default;
+    /// <summary>The video decoder.</summary>
+    public VideoReader Reader { get; }
 
-    /// <summary>Frames per video the model expects (<c>vision_config.num_frames</c>).</summary>
+    /// <summary>Frames per video the model takes (<c>vision_config.num_frames</c>).</summary>
     public int NumFrames => Model.Config.VisionConfig.NumFrames;
 
-    /// <summary>Loads the model and processor from one local model directory.</summary>
-    public static ZeroShotVideoClassifier FromPretrained(string directory, ModelLoadOptions? options = null)
+    /// <summary>Loads the model and processor from a directory or Hub id (e.g. <c>microsoft/xclip-base-patch32</c>).</summary>
+    public static ZeroShotVideoClassifier FromPretrained(string modelIdOrPath, ModelLoadOptions? options = null, VideoReader? reader = null)
     {
+        var directory = PretrainedFiles.Resolve(modelIdOrPath, options);
         var processor = XCLIPProcessor.FromPretrained(directory);
-        return new ZeroShotVideoClassifier(XCLIPModel.FromPretrained(directory, options), processor);
+        return new ZeroShotVideoClassifier(XCLIPModel.FromPretrained(directory, options), processor, reader);
     }
 
     /// <summary>Builds the prompts for <paramref name="labels"/> and computes their text features once.</summary>
@@ -65,79 +67,98 @@ public sealed class ZeroShotVideoClassifier : IDisposable
         var prompts = labels.Select(label => ZeroShotLabelSet.ApplyTemplate(template, label)).ToArray();
         // Padding does not change the pooled features: the causal mask keeps each end token blind to what follows it.
         var encoding = Processor.Tokenizer.Encode(prompts, new TokenizeOptions { Padding = PaddingStrategy.Longest, Truncation = true });
+        using var scope = NewDisposeScope();
         var (ids, mask) = encoding.ToTensors();
-        using (ids)
-        using (mask)
-        {
-            return new ZeroShotLabelSet([.. labels], prompts, Model.GetTextFeatures(ids, mask));
-        }
+        var features = Model.GetTextFeatures(ids.to(Model.Device), mask.to(Model.Device));
+        return new ZeroShotLabelSet([.. labels], prompts, features.MoveToOuterDisposeScope());
     }
 
-    /// <summary>Classifies in-memory videos (each exactly <see cref="NumFrames"/> frames), <paramref name="batchSize"/> videos per model call.</summary>
-    public IReadOnlyList<ZeroShotVideoResult> Classify(
-        IReadOnlyList<IReadOnlyList<RgbImage>> videos, ZeroShotLabelSet labels, int batchSize = 8)
+    /// <summary>Classifies a video file, decoding only the frames it needs (default: centres of equal segments).</summary>
+    public ZeroShotVideoResult Classify(string videoPath, ZeroShotLabelSet labels, FrameSelection? frames = null)
+        => ClassifyFiles([videoPath], labels, frames)[0];
+
+    /// <summary>Classifies frames already in memory (exactly <see cref="NumFrames"/> of them).</summary>
+    public ZeroShotVideoResult Classify(IReadOnlyList<RgbImage> frames, ZeroShotLabelSet labels)
     {
-        ArgumentNullException.ThrowIfNull(videos);
-        return ClassifyBatches(videos.Select(v => (Source: (string?)null, Indices: (IReadOnlyList<int>?)null, Load: (Func<IReadOnlyList<RgbImage>>)(() => v))), labels, batchSize);
+        ArgumentNullException.ThrowIfNull(frames);
+        return Classify([frames], labels, [Enumerable.Range(0, frames.Count).ToList()], [null])[0];
     }
 
     /// <summary>
-    /// Classifies video files: frames are decoded at <paramref name="frameIndices"/> when given, otherwise at the centres
-    /// of <see cref="NumFrames"/> equal segments. Videos are decoded one batch at a time.
+    /// Classifies many files in batches of <paramref name="batchSize"/>; the next batch is decoded while the model runs
+    /// the current one. <paramref name="progress"/> receives the number of videos finished.
     /// </summary>
     /// <exception cref="FileNotFoundException">A video file does not exist.</exception>
     public IReadOnlyList<ZeroShotVideoResult> ClassifyFiles(
-        IReadOnlyList<string> paths, ZeroShotLabelSet labels, IReadOnlyList<int>? frameIndices = null, int batchSize = 8)
+        IReadOnlyList<string> videoPaths, ZeroShotLabelSet labels, FrameSelection? frames = null, int batchSize = 4, IProgress<int>? progress = null)
     {
-        ArgumentNullException.ThrowIfNull(paths);
-        foreach (var path in paths)
+        ArgumentNullException.ThrowIfNull(videoPaths);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        foreach (var path in videoPaths)
         {
             if (!File.Exists(path))
             {
                 throw new FileNotFoundException($"Video file not found: {path}", path);
             }
         }
-        return ClassifyBatches(paths.Select(path =>
+        var batches = videoPaths.Chunk(batchSize).ToList();
+        var results = new List<ZeroShotVideoResult>(videoPaths.Count);
+        Task<List<(IReadOnlyList<int> Indices, IReadOnlyList<RgbImage> Frames)>>? next = null;
+        for (var b = 0; b < batches.Count; b++)
         {
-            var indices = frameIndices is null
-                ? FrameSampling.Uniform(VideoReader.Probe(path).FrameCount, NumFrames)
-                : [.. frameIndices];
-            return (Source: (string?)path, Indices: (IReadOnlyList<int>?)indices, Load: (Func<IReadOnlyList<RgbImage>>)(() => VideoReader.ReadFrames(path, indices)));
-        }), labels, batchSize);
+            var current = next?.GetAwaiter().GetResult() ?? DecodeBatch(batches[b], frames);
+            next = b + 1 < batches.Count ? Task.Run(() => DecodeBatch(batches[b + 1], frames)) : null;
+            results.AddRange(Classify(current.Select(c => c.Frames).ToList(), labels, current.Select(c => c.Indices).ToList(), batches[b]));
+            progress?.Report(results.Count);
+        }
+        return results;
     }
 
-    private List<ZeroShotVideoResult> ClassifyBatches(
-        IEnumerable<(string? Source, IReadOnlyList<int>? Indices, Func<IReadOnlyList<RgbImage>> Load)> videos, ZeroShotLabelSet labels, int batchSize)
+    /// <summary>Classifies in-memory videos (each exactly <see cref="NumFrames"/> frames), <paramref name="batchSize"/> per model call.</summary>
+    public IReadOnlyList<ZeroShotVideoResult> ClassifyVideos(IReadOnlyList<IReadOnlyList<RgbImage>> videos, ZeroShotLabelSet labels, int batchSize = 4)
     {
-        ArgumentNullException.ThrowIfNull(labels);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        var results = new List<ZeroShotVideoResult>();
+        ArgumentNullException.ThrowIfNull(videos);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var results = new List<ZeroShotVideoResult>(videos.Count);
         foreach (var batch in videos.Chunk(batchSize))
         {
-            var frames = batch.Select(v => v.Load()).ToArray();
-            for (var i = 0; i < frames.Length; i++)
+            results.AddRange(Classify(batch, labels, [.. batch.Select(v => (IReadOnlyList<int>)Enumerable.Range(0, v.Count).ToList())], new string?[batch.Length]));
+        }
+        return results;
+    }
+
+    private List<(IReadOnlyList<int> Indices, IReadOnlyList<RgbImage> Frames)> DecodeBatch(IEnumerable<string> paths, FrameSelection? frames)
+        => paths.Select(p => Decode(p, frames)).ToList();
+
+    private (IReadOnlyList<int> Indices, IReadOnlyList<RgbImage> Frames) Decode(string videoPath, FrameSelection? frames)
+    {
+        var info = Reader.Probe(videoPath);
+        var indices = (frames ?? FrameSelection.Uniform).Select(info.FrameCount, NumFrames);
+        return (indices, Reader.ReadFrames(videoPath, indices));
+    }
+
+    private List<ZeroShotVideoResult> Classify(
+        IReadOnlyList<IReadOnlyList<RgbImage>> videos, ZeroShotLabelSet labels, IReadOnlyList<IReadOnlyList<int>> indices, IReadOnlyList<string?> sources)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        for (var i = 0; i < videos.Count; i++)
+        {
+            if (videos[i].Count != NumFrames)
             {
-                if (frames[i].Count != NumFrames)
-                {
-                    throw new ArgumentException(
-                        $"Video {batch[i].Source ?? (results.Count + i).ToString(System.Globalization.CultureInfo.InvariantCulture)} has {frames[i].Count} frames; the model takes exactly {NumFrames}.");
-                }
+                throw new ArgumentException($"Video {sources[i] ?? i.ToString(System.Globalization.CultureInfo.InvariantCulture)} has {videos[i].Count} frames; the model takes exactly {NumFrames}.");
             }
-            using var scope = NewDisposeScope();
-            using var pixels = Processor.ImageProcessor.Preprocess(frames).ToTensor();
-            using var encoded = Model.EncodeVideos(pixels);
-            var logits = Model.ScoreVideos(encoded, labels.TextFeatures);
-            var probabilities = logits.softmax(-1);
-            var logitValues = logits.to(ScalarType.Float64).cpu().data<double>().ToArray();
-            var probabilityValues = probabilities.to(ScalarType.Float64).cpu().data<double>().ToArray();
-            var count = labels.Labels.Count;
-            for (var v = 0; v < batch.Length; v++)
-            {
-                var scores = Enumerable.Range(0, count)
-                    .Select(k => new LabelScore(labels.Labels[k], probabilityValues[(v * count) + k], logitValues[(v * count) + k]))
-                    .ToArray();
-                results.Add(new ZeroShotVideoResult(batch[v].Source, batch[v].Indices, scores));
-            }
+        }
+        using var scope = NewDisposeScope();
+        var pixels = Processor.ImageProcessor.Preprocess(videos).ToTensor().to(Model.Device);
+        using var encoded = Model.EncodeVideos(pixels);
+        var logits = Model.ScoreVideos(encoded, labels.TextFeatures).to(ScalarType.Float32).cpu();
+        var results = new List<ZeroShotVideoResult>(videos.Count);
+        for (var v = 0; v < videos.Count; v++)
+        {
+            var row = logits[v];
+            var ranked = LabelScores.TopK(row, k => labels.Labels[k], labels.Labels.Count);
+            results.Add(new ZeroShotVideoResult(sources[v], indices[v], ranked, row.data<float>().ToArray()));
         }
         return results;
     }

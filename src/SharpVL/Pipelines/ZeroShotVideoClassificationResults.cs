@@ -1,20 +1,13 @@
 namespace SharpVL.Pipelines;
 
-/// <summary>One candidate label's score for one video.</summary>
-/// <param name="Label">The label as given (before the template was applied).</param>
-/// <param name="Probability">Softmax over the label set of the video's logits.</param>
-/// <param name="Logit">X-CLIP's <c>logits_per_video</c> entry (scaled cosine similarity).</param>
-public sealed record LabelScore(string Label, double Probability, double Logit);
-
-/// <summary>The scores of one video against a label set.</summary>
+/// <summary>The scores of one video against a zero-shot label set.</summary>
 /// <param name="Source">Where the video came from (file path), or null for in-memory frames.</param>
-/// <param name="FrameIndices">The frames the model saw, when read from a file.</param>
-/// <param name="Scores">One score per label, in the label set's order.</param>
-public sealed record ZeroShotVideoResult(string? Source, IReadOnlyList<int>? FrameIndices, IReadOnlyList<LabelScore> Scores)
+/// <param name="FrameIndices">The frames the model saw.</param>
+/// <param name="Labels">Every candidate label with its probability (softmax over the label set), most probable first;
+/// <see cref="LabelScore.Index"/> is the label's position in the candidate list.</param>
+/// <param name="Logits">X-CLIP's <c>logits_per_video</c> row, in candidate order.</param>
+public sealed record ZeroShotVideoResult(string? Source, IReadOnlyList<int> FrameIndices, IReadOnlyList<LabelScore> Labels, IReadOnlyList<float> Logits)
 {
-    /// <summary>The scores sorted by decreasing probability (ties keep label order).</summary>
-    public IReadOnlyList<LabelScore> Ranked => [.. Scores.OrderByDescending(s => s.Probability)];
-
     /// <summary>The most probable label.</summary>
-    public LabelScore Best => Ranked[0];
+    public LabelScore Best => Labels[0];
 }
