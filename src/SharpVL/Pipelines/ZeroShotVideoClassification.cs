@@ -95,13 +95,7 @@ public sealed class ZeroShotVideoClassifier : IDisposable
         ArgumentNullException.ThrowIfNull(videoPaths);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        foreach (var path in videoPaths)
-        {
-            if (!File.Exists(path))
-            {
-                throw new FileNotFoundException($"Video file not found: {path}", path);
-            }
-        }
+        RequireFiles(videoPaths);
         var batches = videoPaths.Chunk(batchSize).ToList();
         var results = new List<ZeroShotVideoResult>(videoPaths.Count);
         Task<List<(IReadOnlyList<int> Indices, IReadOnlyList<RgbImage> Frames)>>? next = null;
@@ -126,6 +120,62 @@ public sealed class ZeroShotVideoClassifier : IDisposable
             results.AddRange(Classify(batch, labels, [.. batch.Select(v => (IReadOnlyList<int>)Enumerable.Range(0, v.Count).ToList())], new string?[batch.Length]));
         }
         return results;
+    }
+
+    /// <summary>
+    /// Text features of <paramref name="texts"/> as X-CLIP's <c>get_text_features</c> returns them [texts, projection_dim]
+    /// (projected, not normalised, before any video-specific prompt); the caller disposes the tensor.
+    /// </summary>
+    public Tensor EmbedTexts(IReadOnlyList<string> texts)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        if (texts.Count == 0)
+        {
+            throw new ArgumentException("No texts to embed.", nameof(texts));
+        }
+        var encoding = Processor.Tokenizer.Encode(texts, new TokenizeOptions { Padding = PaddingStrategy.Longest, Truncation = true });
+        using var scope = NewDisposeScope();
+        var (ids, mask) = encoding.ToTensors();
+        return Model.GetTextFeatures(ids.to(Model.Device), mask.to(Model.Device)).cpu().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Video features of files as X-CLIP's <c>get_video_features</c> returns them [videos, projection_dim] (not
+    /// normalised), <paramref name="batchSize"/> videos per model call; also returns the frames each video used.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">A video file does not exist.</exception>
+    public (Tensor Embeddings, IReadOnlyList<IReadOnlyList<int>> FrameIndices) EmbedVideoFiles(
+        IReadOnlyList<string> videoPaths, FrameSelection? frames = null, int batchSize = 4)
+    {
+        ArgumentNullException.ThrowIfNull(videoPaths);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        if (videoPaths.Count == 0)
+        {
+            throw new ArgumentException("No videos to embed.", nameof(videoPaths));
+        }
+        RequireFiles(videoPaths);
+        using var scope = NewDisposeScope();
+        var parts = new List<Tensor>();
+        var indices = new List<IReadOnlyList<int>>(videoPaths.Count);
+        foreach (var batch in videoPaths.Chunk(batchSize))
+        {
+            var decoded = DecodeBatch(batch, frames);
+            indices.AddRange(decoded.Select(d => d.Indices));
+            var pixels = Processor.ImageProcessor.Preprocess(decoded.Select(d => d.Frames).ToList()).ToTensor().to(Model.Device);
+            parts.Add(Model.GetVideoFeatures(pixels).cpu());
+        }
+        return (cat(parts, 0).MoveToOuterDisposeScope(), indices);
+    }
+
+    private static void RequireFiles(IEnumerable<string> paths)
+    {
+        foreach (var path in paths)
+        {
+            if (!File.Exists(path))
+            {
+                throw new FileNotFoundException($"Video file not found: {path}", path);
+            }
+        }
     }
 
     private List<(IReadOnlyList<int> Indices, IReadOnlyList<RgbImage> Frames)> DecodeBatch(IEnumerable<string> paths, FrameSelection? frames)
