@@ -1,0 +1,90 @@
+using SharpVL.Checkpoints;
+using SharpVL.Modeling;
+using SharpVL.Pipelines;
+using SharpVL.Processing.Images;
+using static TorchSharp.torch;
+
+namespace SharpVL.Tests.XCLIP;
+
+public class ZeroShotVideoClassifierTests
+{
+    private static readonly string TinyDir = TestPaths.Fixture("models/xclip-tiny");
+    private static readonly string[] Texts = ["a colorful test pattern", "a cat sleeping on a sofa", "people dancing"];
+    private static readonly int[] FrameIndices = [1, 13, 25, 37];
+
+    private static ZeroShotVideoClassifier Load() => ZeroShotVideoClassifier.FromPretrained(TinyDir, new ModelLoadOptions { Log = _ => { } });
+
+    /// <summary>logits_per_video of cases/pipeline_xclip_from_mp4.expected.safetensors.</summary>
+    private static float[] ExpectedLogits()
+    {
+        var expected = XCLIPModelTests.ReadCase("cases/pipeline_xclip_from_mp4.expected.safetensors");
+        return expected["logits_per_video"].data<float>().ToArray();
+    }
+
+    private static void AssertMatchesPipelineFixture(ZeroShotVideoResult result)
+    {
+        var logits = ExpectedLogits();
+        Assert.Equal(3, result.Logits.Count);
+        for (var k = 0; k < 3; k++)
+        {
+            Assert.True(Math.Abs(result.Logits[k] - logits[k]) <= 1e-4 + (1e-4 * Math.Abs(logits[k])), $"logit {k}: {result.Logits[k]} vs {logits[k]}");
+        }
+        var exp = logits.Select(l => Math.Exp(l - logits.Max())).ToArray();
+        foreach (var label in result.Labels)
+        {
+            Assert.Equal(exp[label.Index] / exp.Sum(), label.Score, 4);
+        }
+        Assert.Equal(["a colorful test pattern", "people dancing", "a cat sleeping on a sofa"], result.Labels.Select(l => l.Label));
+        Assert.Equal(0.9139, result.Best.Score, 3);
+    }
+
+    [Fact]
+    public void FileReproducesTheFixturePipelineLogits()
+    {
+        using var classifier = Load();
+        using var labels = classifier.PrepareLabels(Texts, "{}");
+        var results = classifier.ClassifyFiles(
+            [TestPaths.Fixture("media/clip.mp4"), TestPaths.Fixture("media/clip_with_audio.mp4")], labels,
+            FrameSelection.Indices(FrameIndices), batchSize: 1);
+        Assert.Equal(2, results.Count);
+        Assert.Equal(FrameIndices, results[0].FrameIndices);
+        AssertMatchesPipelineFixture(results[0]);
+        AssertMatchesPipelineFixture(results[1]); // same video stream, second batch
+    }
+
+    [Fact]
+    public void InMemoryFramesReproduceTheFixturePipelineLogits()
+    {
+        using var source = SafeTensorsFile.Open(TestPaths.Fixture("media/clip_frames.safetensors"));
+        using var all = source.ReadTensor("frames");
+        using var picked = all.index_select(0, tensor(FrameIndices.Select(i => (long)i).ToArray())).contiguous();
+        var frames = ImageArrays.ToImages(picked.data<byte>().ToArray(), picked.shape);
+        using var classifier = Load();
+        using var labels = classifier.PrepareLabels(Texts, "{}");
+        AssertMatchesPipelineFixture(classifier.Classify(frames, labels));
+        var batch = classifier.ClassifyVideos([frames, frames, frames], labels, batchSize: 2);
+        Assert.All(batch, AssertMatchesPipelineFixture);
+    }
+
+    [Fact]
+    public void TemplateIsAppliedToEachLabel()
+    {
+        using var classifier = Load();
+        using var labels = classifier.PrepareLabels(["cooking", "dancing"]);
+        Assert.Equal(["a video of cooking", "a video of dancing"], labels.Prompts);
+        Assert.Equal([2L, 16L], labels.TextFeatures.shape);
+    }
+
+    [Fact]
+    public void BadLabelsAndTemplatesAreClearErrors()
+    {
+        using var classifier = Load();
+        Assert.Contains("placeholder", Assert.Throws<ArgumentException>(() => classifier.PrepareLabels(["a"], "a video")).Message, StringComparison.Ordinal);
+        Assert.Contains("'a'", Assert.Throws<ArgumentException>(() => classifier.PrepareLabels(["a", "b", "a"])).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => classifier.PrepareLabels([]));
+        using var labels = classifier.PrepareLabels(["a"]);
+        Assert.Throws<FileNotFoundException>(() => classifier.ClassifyFiles(["no/such.mp4"], labels));
+        var wrongCount = Assert.Throws<ArgumentException>(() => classifier.Classify(TestPaths.Fixture("media/clip.mp4"), labels, FrameSelection.Indices([1, 2])));
+        Assert.Contains("4 frames", wrongCount.Message, StringComparison.Ordinal);
+    }
+}
