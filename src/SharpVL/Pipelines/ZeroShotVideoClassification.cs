@@ -102,7 +102,9 @@ public sealed class ZeroShotVideoClassifier : IDisposable
         for (var b = 0; b < batches.Count; b++)
         {
             var current = next?.GetAwaiter().GetResult() ?? DecodeBatch(batches[b], frames);
-            next = b + 1 < batches.Count ? Task.Run(() => DecodeBatch(batches[b + 1], frames)) : null;
+            // Capture the batch itself: the loop variable moves on while the decoding task runs.
+            var upcoming = b + 1 < batches.Count ? batches[b + 1] : null;
+            next = upcoming is null ? null : Task.Run(() => DecodeBatch(upcoming, frames));
             results.AddRange(Classify(current.Select(c => c.Frames).ToList(), labels, current.Select(c => c.Indices).ToList(), batches[b]));
             progress?.Report(results.Count);
         }
