@@ -58,17 +58,18 @@ public sealed partial class VideoReader
         int frames = (int)ParseDouble(StringProperty(v, "nb_frames"));
         if (frames <= 0)
         {
-            frames = CountFrames(path);
+            frames = CountFrames(path, v.TryGetProperty("index", out var idx) ? idx.GetInt32() : 0);
         }
         string codec = StringProperty(v, "codec_name") ?? "unknown";
-        return new VideoInfo(path, frames, fps, width, height, TimeSpan.FromSeconds(seconds), hasAudio, codec);
+        int streamIndex = v.TryGetProperty("index", out var index) ? index.GetInt32() : 0;
+        return new VideoInfo(path, frames, fps, width, height, TimeSpan.FromSeconds(seconds), hasAudio, codec, streamIndex);
     }
 
 
-    private int CountFrames(string path)
+    private int CountFrames(string path, int streamIndex)
     {
         var (code, stdout, stderr) = FfmpegProcess.Run(FfprobePath,
-            ["-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries", "stream=nb_read_frames", "-of", "json", path]);
+            ["-v", "error", "-select_streams", streamIndex.ToString(CultureInfo.InvariantCulture), "-count_frames", "-show_entries", "stream=nb_read_frames", "-of", "json", path]);
         if (code != 0)
         {
             throw Unreadable(path, stderr);

@@ -53,7 +53,7 @@ public sealed partial class VideoReader
         FrameSampling.Explicit(info.FrameCount, indices);
         var wanted = indices.Distinct().Order().ToArray();
 
-        var args = BaseArguments(path);
+        var args = BaseArguments(info);
         bool useSelect = wanted.Length <= MaxSelectTerms;
         if (useSelect)
         {
@@ -103,7 +103,7 @@ public sealed partial class VideoReader
     public IReadOnlyList<RgbImage> ReadAllFrames(string path)
     {
         var info = Probe(path);
-        var args = BaseArguments(path);
+        var args = BaseArguments(info);
         args.AddRange(OutputArguments());
         var frames = new List<RgbImage>(Math.Max(info.FrameCount, 0));
         using var process = FfmpegProcess.Start(FfmpegPath, args);
@@ -120,13 +120,13 @@ public sealed partial class VideoReader
         return frames;
     }
 
-    private static List<string> BaseArguments(string path) =>
+    private static List<string> BaseArguments(VideoInfo info) =>
     [
         "-v", "error", "-nostdin",
         // PyAV hands out frames as stored; the ffmpeg CLI would otherwise apply rotation metadata.
         "-noautorotate",
-        "-i", path,
-        "-map", "0:v:0", "-an", "-sn", "-dn",
+        "-i", info.Path,
+        "-map", "0:" + info.StreamIndex.ToString(CultureInfo.InvariantCulture), "-an", "-sn", "-dn",
     ];
 
     private static string[] OutputArguments() =>
