@@ -10,7 +10,7 @@ namespace SharpVL.Processing.Images;
 /// convolution (horizontal pass first, then vertical, each skipped when that axis keeps its size) whose support
 /// grows with the shrink factor, coefficients normalised per output pixel and rounded to 22-bit fixed point,
 /// and a half-up rounding offset before the final clip to 0..255. No .NET imaging library (SkiaSharp,
-/// ImageSharp, Magick.NET) implements these fixed-point kernels, so their output differs by a few levels.
+/// ImageSharp, Magick.NET) exposes these fixed-point kernels, so none can be used to match Pillow to the uint8 level.
 /// </remarks>
 public static class PilResampler
 {
@@ -66,6 +66,7 @@ public static class PilResampler
         {
             if (!needVertical)
             {
+                // With the height unchanged the vertical bounds cover every row anyway; the horizontal result is the output.
                 firstRow = 0;
                 lastRow = source.Height;
             }
