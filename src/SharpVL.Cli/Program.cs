@@ -14,4 +14,6 @@ root.Subcommands.Add(ClassifyCommand.Create());
 root.Subcommands.Add(EmbedCommand.Create());
 root.Subcommands.Add(ParityCommand.Create());
 root.Subcommands.Add(ZeroShotCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(SharpVL.Cli.Benchmarking.LoadProbe.Create());
 return root.Parse(args).Invoke();
