@@ -33,9 +33,10 @@ internal sealed class XCLIPTextTransformer : nn.Module
         Tensor inputIds, Tensor? attentionMask, Tensor? positionIds, bool outputAttentions, bool outputHiddenStates, ScalarType dtype)
     {
         ArgumentNullException.ThrowIfNull(inputIds);
-        if (inputIds.dim() != 2)
+        if (inputIds.dim() != 2 || inputIds.shape[0] == 0 || inputIds.shape[1] == 0)
         {
-            throw new ArgumentException($"input_ids must be [batch, length], got [{string.Join(", ", inputIds.shape)}].", nameof(inputIds));
+            throw new ArgumentException(
+                $"input_ids must be a non-empty [batch, length] tensor, got [{string.Join(", ", inputIds.shape)}].", nameof(inputIds));
         }
         if (attentionMask is not null && !attentionMask.shape.SequenceEqual(inputIds.shape))
         {
