@@ -46,6 +46,37 @@ public class XCLIPModelTests
     }
 
     [Fact]
+    public void SavePretrainedRoundTripsTheCompositeAndATower()
+    {
+        var dir = Directory.CreateTempSubdirectory("xclip-save").FullName;
+        try
+        {
+            var inputs = ReadCase("cases/xclip_forward_1v3t.inputs.safetensors");
+            using var model = XCLIPModel.FromPretrained(TinyDir, Quiet);
+            model.SavePretrained(Path.Combine(dir, "full"));
+            using var reloaded = XCLIPModel.FromPretrained(Path.Combine(dir, "full"), Quiet);
+            Assert.Empty(reloaded.LoadReport!.MissingKeys);
+            Assert.Equal(4, reloaded.Config.VisionConfig.NumFrames);
+            using var a = model.Forward(inputs["input_ids"], inputs["pixel_values"], inputs["attention_mask"]);
+            using var b = reloaded.Forward(inputs["input_ids"], inputs["pixel_values"], inputs["attention_mask"]);
+            Assert.True(a.LogitsPerVideo.eq(b.LogitsPerVideo).all().item<bool>());
+
+            using var text = XCLIPTextModel.FromPretrained(TinyDir, Quiet);
+            text.SavePretrained(Path.Combine(dir, "text"));
+            Assert.Equal("xclip_text_model", SharpVL.Configuration.ConfigJson.Peek(Path.Combine(dir, "text")).ModelType);
+            using var textReloaded = XCLIPTextModel.FromPretrained(Path.Combine(dir, "text"), Quiet);
+            Assert.Empty(textReloaded.LoadReport!.MissingKeys);
+            using var c = text.Forward(inputs["input_ids"], inputs["attention_mask"]);
+            using var d = textReloaded.Forward(inputs["input_ids"], inputs["attention_mask"]);
+            Assert.True(c.PoolerOutput.eq(d.PoolerOutput).all().item<bool>());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void TowersLoadFromTheCompositeDirectoryWithoutMissingWeights()
     {
         using var text = XCLIPTextModel.FromPretrained(TinyDir, Quiet);
