@@ -44,6 +44,14 @@ public abstract class PreTrainedModel : nn.Module
     /// <summary>Name of the base model attribute (e.g. <c>videomae</c>) in head models' state dicts; empty if none.</summary>
     public abstract string BaseModelPrefix { get; }
 
+    /// <summary>
+    /// The attribute under which a container model stores this model in its checkpoints (e.g. <c>text_model</c> of a
+    /// dual encoder), or empty. When a checkpoint has keys under it and this model's own keys do not start with it, only
+    /// those keys are loaded, with the prefix removed; every other key is reported as unexpected. Lets a tower load
+    /// straight from its composite model's directory.
+    /// </summary>
+    protected virtual string CheckpointKeyPrefix => "";
+
     /// <summary>Standard deviation used to initialize weights a checkpoint lacks.</summary>
     protected virtual double InitializerRange => 0.02;
 
@@ -74,6 +82,15 @@ public abstract class PreTrainedModel : nn.Module
         var checkpointHasPrefix = prefix.Length > 0 && loadedKeys.Any(k => k.StartsWith(prefix + ".", StringComparison.Ordinal));
         var modelHasPrefix = prefix.Length > 0 && expected.Keys.Any(k => k.StartsWith(prefix + ".", StringComparison.Ordinal));
 
+        var container = CheckpointKeyPrefix;
+        var fromContainer = container.Length > 0
+            && loadedKeys.Any(k => k.StartsWith(container + ".", StringComparison.Ordinal))
+            && !expected.Keys.Any(k => k.StartsWith(container + ".", StringComparison.Ordinal));
+        if (fromContainer)
+        {
+            checkpointHasPrefix = prefix.Length > 0 && loadedKeys.Any(k => k.StartsWith($"{container}.{prefix}.", StringComparison.Ordinal));
+        }
+
         var unexpected = new List<string>();
         var mismatched = new List<string>();
         var loaded = new HashSet<string>(StringComparer.Ordinal);
@@ -81,7 +98,9 @@ public abstract class PreTrainedModel : nn.Module
         {
             foreach (var checkpointKey in loadedKeys)
             {
-                var modelKey = MapKey(checkpointKey, prefix, checkpointHasPrefix, modelHasPrefix);
+                var modelKey = fromContainer
+                    ? StripContainer(checkpointKey, container) is { } inner ? MapKey(inner, prefix, checkpointHasPrefix, modelHasPrefix) : null
+                    : MapKey(checkpointKey, prefix, checkpointHasPrefix, modelHasPrefix);
                 if (modelKey is null || !expected.TryGetValue(modelKey, out var target))
                 {
                     if (!IgnoredUnexpectedKeys.Any(r => r.IsMatch(checkpointKey)))
@@ -114,6 +133,9 @@ public abstract class PreTrainedModel : nn.Module
         WarnAbout(LoadReport, sourceName, options);
         return LoadReport;
     }
+
+    private static string? StripContainer(string checkpointKey, string container)
+        => checkpointKey.StartsWith(container + ".", StringComparison.Ordinal) ? checkpointKey[(container.Length + 1)..] : null;
 
     private static string? MapKey(string checkpointKey, string prefix, bool checkpointHasPrefix, bool modelHasPrefix)
     {
