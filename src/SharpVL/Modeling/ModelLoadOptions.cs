@@ -20,6 +20,9 @@ public sealed record ModelLoadOptions
     /// <summary>Where load warnings go (missing/unexpected keys); default standard error.</summary>
     public Action<string>? Log { get; init; }
 
+    /// <summary>Download progress for Hub models (nothing is reported for files already cached).</summary>
+    public IProgress<Hub.DownloadProgress>? Progress { get; init; }
+
     /// <summary>Options with every default.</summary>
     public static ModelLoadOptions Default { get; } = new();
 

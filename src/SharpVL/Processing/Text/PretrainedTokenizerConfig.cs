@@ -33,6 +33,11 @@ internal sealed class PretrainedTokenizerConfig
         ? (int)Math.Min(int.MaxValue, Math.Max(0, value.GetDouble()))
         : null;
 
+    /// <summary><c>tokenizer_class</c>, e.g. "CLIPTokenizer".</summary>
+    public string? TokenizerClass => values.TryGetValue("tokenizer_class", out var value) && value.ValueKind == JsonValueKind.String
+        ? value.GetString()
+        : null;
+
     public DeclaredSpecialToken? SpecialToken(string name)
     {
         if (!values.TryGetValue(name, out var value))
