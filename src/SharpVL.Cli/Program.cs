@@ -12,4 +12,6 @@ if (Console.IsOutputRedirected)
 var root = new RootCommand("sharpvl: Transformers' video, vision and audio-language models (X-CLIP, VideoMAE, AltCLIP, TVLT) on .NET.");
 root.Subcommands.Add(ClassifyCommand.Create());
 root.Subcommands.Add(ParityCommand.Create());
+root.Subcommands.Add(ZeroShotImageCommand.Create());
+root.Subcommands.Add(SimilarityCommand.Create());
 return root.Parse(args).Invoke();
