@@ -20,11 +20,16 @@ internal static class SimilarityCommand
     {
         var images = new Option<string[]>("--images", "-i")
         {
-            Description = "Image files.", Required = true, Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = true,
+            Description = "Image files.",
+            Required = true,
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = true,
         };
         var texts = new Option<string[]>("--texts", "-t")
         {
-            Description = "Texts (any language), each one argument.", Required = true, Arity = ArgumentArity.OneOrMore,
+            Description = "Texts (any language), each one argument.",
+            Required = true,
+            Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = true,
         };
         var model = CliSupport.ModelOption("AltCLIPModel directory or Hub id, e.g. BAAI/AltCLIP.");
