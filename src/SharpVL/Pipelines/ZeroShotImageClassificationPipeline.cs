@@ -102,7 +102,8 @@ public sealed class ZeroShotImageClassificationPipeline : IDisposable
         using var scope = NewDisposeScope();
         using var inference = inference_mode();
         var logits = Model.LogitsPerImage(EmbedImages(images), EmbedTexts(hypotheses));
-        return ToRows(logits.softmax(-1));
+        // float32 softmax even for half-precision models, so probabilities keep their resolution.
+        return ToRows(logits.to(ScalarType.Float32).softmax(-1));
     }
 
     /// <summary>The similarity of every image with every text (no softmax: each pair is scored on its own).</summary>
