@@ -18,6 +18,6 @@ public static class PretrainedFiles
             return Path.GetFullPath(modelIdOrPath);
         }
         options ??= ModelLoadOptions.Default;
-        return new ModelLocator().ResolvePretrained(modelIdOrPath, options.Revision, options.Progress);
+        return new ModelLocator(options.Hub).ResolvePretrained(modelIdOrPath, options.Revision, options.Progress);
     }
 }

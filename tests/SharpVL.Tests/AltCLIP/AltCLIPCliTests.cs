@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using SharpVL.Modeling;
 using SharpVL.Pipelines;
@@ -30,25 +29,7 @@ public sealed class AltCLIPCliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static (int ExitCode, string Stdout, string Stderr) RunCli(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = System.Text.Encoding.UTF8,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SharpVL.Cli.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int ExitCode, string Stdout, string Stderr) RunCli(params string[] arguments) => SharpVL.Tests.Cli.CliRunner.Run(arguments);
 
     [Fact]
     public void ZeroShotImageJsonMatchesThePipeline()
