@@ -58,6 +58,13 @@ public abstract class PreTrainedModel : nn.Module
     /// <summary>Checkpoint keys that are silently skipped (e.g. <c>position_ids</c> buffers older Transformers saved).</summary>
     protected virtual IReadOnlyList<Regex> IgnoredUnexpectedKeys { get; } = [new Regex(@"(^|\.)position_ids$", RegexOptions.CultureInvariant)];
 
+    /// <summary>
+    /// Submodules (state-dict paths) that stay in float32 when the model is placed in a half-precision dtype, because
+    /// accuracy needs them there (Transformers' <c>_keep_in_fp32_modules</c>); typically the final head, so logits are
+    /// float32.
+    /// </summary>
+    protected virtual IReadOnlyList<string> KeepInFloat32Modules => [];
+
     /// <summary>What the last checkpoint load found.</summary>
     public LoadReport? LoadReport { get; private set; }
 
@@ -255,6 +262,14 @@ public abstract class PreTrainedModel : nn.Module
                 throw new ArgumentException($"Model dtype must be floating point, got {dtype}.", nameof(options));
             }
             this.to(dtype);
+            if (dtype is ScalarType.BFloat16 or ScalarType.Float16 && KeepInFloat32Modules.Count > 0)
+            {
+                var keep = KeepInFloat32Modules.ToHashSet(StringComparer.Ordinal);
+                foreach (var (name, module) in named_modules().Where(m => keep.Contains(m.name)).ToList())
+                {
+                    module.to(ScalarType.Float32);
+                }
+            }
         }
         if (!string.IsNullOrWhiteSpace(options.Device))
         {
