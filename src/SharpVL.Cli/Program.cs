@@ -16,4 +16,6 @@ root.Subcommands.Add(ParityCommand.Create());
 root.Subcommands.Add(ZeroShotCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(SharpVL.Cli.Benchmarking.LoadProbe.Create());
+root.Subcommands.Add(ZeroShotImageCommand.Create());
+root.Subcommands.Add(SimilarityCommand.Create());
 return root.Parse(args).Invoke();

@@ -78,6 +78,7 @@ public sealed class ParityRegistry
         Families.TokenizerParity.Register(registry);
         Families.VideoMAEParity.Register(registry);
         Families.XCLIPParity.Register(registry);
+        Families.AltCLIPParity.Register(registry);
         return registry;
     }
 }
