@@ -50,16 +50,21 @@ public abstract record ModelOutput : IDisposable
     /// <summary>Moves every tensor of this output out of the current dispose scope (forward methods call this).</summary>
     public void MoveToOuterScope()
     {
-        foreach (var (_, tensor) in Flatten())
+        // A tensor can appear under two names (last_hidden_state is often the last hidden_states entry); moving it
+        // twice would lift it past the caller's scope.
+        foreach (var tensor in DistinctTensors())
         {
             tensor.MoveToOuterDisposeScope();
         }
     }
 
+    private IEnumerable<Tensor> DistinctTensors()
+        => Flatten().Select(p => p.Value).Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>();
+
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var (_, tensor) in Flatten())
+        foreach (var tensor in DistinctTensors())
         {
             tensor.Dispose();
         }

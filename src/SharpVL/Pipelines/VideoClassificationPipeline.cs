@@ -98,7 +98,8 @@ public sealed class VideoClassificationPipeline : IDisposable
         for (var b = 0; b < batches.Count; b++)
         {
             var current = next?.GetAwaiter().GetResult() ?? DecodeBatch(batches[b], frames);
-            next = b + 1 < batches.Count ? Task.Run(() => DecodeBatch(batches[b + 1], frames)) : null;
+            var following = b + 1 < batches.Count ? batches[b + 1] : null;
+            next = following is null ? null : Task.Run(() => DecodeBatch(following, frames));
             results.AddRange(Classify(
                 current.Select(c => c.Frames).ToList(), topK, current.Select(c => c.Indices).ToList(), batches[b]));
             progress?.Report(results.Count);
