@@ -75,6 +75,7 @@ public sealed class ParityRegistry
     {
         var registry = new ParityRegistry();
         Families.VideoMAEParity.Register(registry);
+        Families.TvltParity.Register(registry);
         return registry;
     }
 }
