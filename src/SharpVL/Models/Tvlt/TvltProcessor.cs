@@ -72,7 +72,7 @@ public sealed class TvltProcessor
             .Where(p => p.Key != "is_mixed")
             .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         var pixels = videos is null ? null : ImageProcessor.Preprocess(videos, imageArguments);
-        TvltPixelFeatures? mixed = null;
+        TvltImageProcessorOutput? mixed = null;
         if (videosMixed is not null)
         {
             var mixedArguments = new Dictionary<string, JsonElement>(imageArguments) { ["is_mixed"] = JsonDocument.Parse("true").RootElement };
@@ -87,7 +87,7 @@ public sealed class TvltProcessor
 /// <param name="Pixels"><c>pixel_values</c>/<c>pixel_mask</c>, when videos were given.</param>
 /// <param name="Audio"><c>audio_values</c>/<c>audio_mask</c>, when audio was given.</param>
 /// <param name="PixelsMixed"><c>pixel_values_mixed</c>/<c>pixel_mask_mixed</c>, when mixed videos were given.</param>
-public sealed record TvltProcessorOutput(TvltPixelFeatures? Pixels, TvltAudioFeatures? Audio, TvltPixelFeatures? PixelsMixed)
+public sealed record TvltProcessorOutput(TvltImageProcessorOutput? Pixels, TvltAudioFeatures? Audio, TvltImageProcessorOutput? PixelsMixed)
 {
     /// <summary>Every output as a new CPU tensor under Transformers' key names; the caller disposes them.</summary>
     public Dictionary<string, Tensor> ToTensors()

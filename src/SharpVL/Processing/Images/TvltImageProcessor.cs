@@ -74,7 +74,7 @@ public sealed class TvltImageProcessor
     /// <param name="patchSize">Per-call patch size for the mask (default <see cref="PatchSize"/>).</param>
     /// <param name="isMixed">Name the outputs <c>pixel_values_mixed</c>/<c>pixel_mask_mixed</c> (matching-task negatives).</param>
     /// <exception cref="ArgumentException">Empty input, a video with no or too many frames, or a size without shortest_edge.</exception>
-    public TvltPixelFeatures Preprocess(
+    public TvltImageProcessorOutput Preprocess(
         IReadOnlyList<IReadOnlyList<RgbImage>> videos, ImageProcessingOptions? options = null, IReadOnlyList<int>? patchSize = null,
         bool isMixed = false)
     {
@@ -130,14 +130,14 @@ public sealed class TvltImageProcessor
             var stacked = PixelValues.Stack(frames, frameShape!, "frames");
             processed.Add(stacked);
         }
-        return new TvltPixelFeatures(processed, mask, [videos.Count, maxFrames * patchesPerFrame], isMixed);
+        return new TvltImageProcessorOutput(processed, mask, [videos.Count, maxFrames * patchesPerFrame], isMixed);
     }
 
     /// <summary>
     /// Processes videos with Python-style keyword arguments (<c>is_mixed</c>, <c>patch_size</c>, any image option;
     /// <c>return_tensors</c>, <c>num_frames</c> and <c>mask_pixel</c> are accepted and have no effect, as in 4.27.1).
     /// </summary>
-    public TvltPixelFeatures Preprocess(IReadOnlyList<IReadOnlyList<RgbImage>> videos, IReadOnlyDictionary<string, JsonElement>? callArguments)
+    public TvltImageProcessorOutput Preprocess(IReadOnlyList<IReadOnlyList<RgbImage>> videos, IReadOnlyDictionary<string, JsonElement>? callArguments)
     {
         var imageArguments = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         bool isMixed = false;

@@ -8,9 +8,9 @@ namespace SharpVL.Processing.Images;
 /// [batch, frames, 3, H, W] when every video has the same shape), and <c>pixel_mask</c> int64 [batch, patches]
 /// built for the longest video. With <see cref="IsMixed"/> the keys are <c>pixel_values_mixed</c> / <c>pixel_mask_mixed</c>.
 /// </summary>
-public sealed class TvltPixelFeatures
+public sealed class TvltImageProcessorOutput
 {
-    internal TvltPixelFeatures(IReadOnlyList<PixelValues> videos, long[] pixelMask, long[] pixelMaskShape, bool isMixed)
+    internal TvltImageProcessorOutput(IReadOnlyList<PixelValues> videos, long[] pixelMask, long[] pixelMaskShape, bool isMixed)
     {
         Videos = videos;
         PixelMask = pixelMask;
