@@ -74,6 +74,8 @@ public sealed class ParityRegistry
     public static ParityRegistry CreateDefault()
     {
         var registry = new ParityRegistry();
+        Families.ProcessingParity.Register(registry);
+        Families.TokenizerParity.Register(registry);
         Families.VideoMAEParity.Register(registry);
         Families.TvltParity.Register(registry);
         return registry;

@@ -1,5 +1,7 @@
 using SharpVL.Models.VideoMAE;
 using SharpVL.Modeling;
+using SharpVL.Processing.Images;
+using SharpVL.Processing.Video;
 using static TorchSharp.torch;
 
 namespace SharpVL.Parity.Families;
@@ -33,6 +35,17 @@ public static class VideoMAEParity
             return new HandlerResult().With(model.Forward(
                 inputs["pixel_values"], Optional(inputs, "head_mask"), Optional(inputs, "labels"),
                 c.BoolArg("output_attentions"), c.BoolArg("output_hidden_states")).Flatten());
+        });
+        registry.Register("pipeline", "videomae_classification_from_mp4", (c, m, _) =>
+        {
+            var directory = m.Resolve(c.GetString("model")!);
+            var indices = c.Get("frame_indices")!.Value.EnumerateArray().Select(e => e.GetInt32()).ToList();
+            var frames = VideoReader.Default.ReadFrames(m.Resolve(c.GetString("file")!), indices);
+            var processor = VideoMAEImageProcessor.FromPretrained(m.Resolve(c.GetString("processor")!));
+            var pixels = processor.Preprocess([frames]).ToTensor();
+            using var model = VideoMAEForVideoClassification.FromPretrained(directory, Quiet);
+            using var output = model.Forward(pixels);
+            return new HandlerResult().With([new("pixel_values", pixels), new("logits", output.Logits.clone())]);
         });
     }
 

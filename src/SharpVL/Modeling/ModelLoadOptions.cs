@@ -20,6 +20,12 @@ public sealed record ModelLoadOptions
     /// <summary>Where load warnings go (missing/unexpected keys); default standard error.</summary>
     public Action<string>? Log { get; init; }
 
+    /// <summary>Download progress for Hub models (nothing is reported for files already cached).</summary>
+    public IProgress<Hub.DownloadProgress>? Progress { get; init; }
+
+    /// <summary>The Hub client for Hub ids; null uses one configured from the environment (HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE, ...).</summary>
+    public Hub.HubClient? Hub { get; init; }
+
     /// <summary>Options with every default.</summary>
     public static ModelLoadOptions Default { get; } = new();
 

@@ -1,9 +1,15 @@
+using SharpVL.Hub;
+
 namespace SharpVL.Modeling;
 
 /// <summary>Turns a model argument (local directory or Hub id) into a local directory holding its files.</summary>
 public static class PretrainedFiles
 {
-    /// <summary>Returns the directory for <paramref name="modelIdOrPath"/>, downloading from the Hub when it is an id.</summary>
+    /// <summary>
+    /// Returns the directory for <paramref name="modelIdOrPath"/>: an existing directory as is, otherwise a Hub id
+    /// (<c>org/name</c>, optionally <c>@revision</c>) whose config, weights and processor/tokenizer files are fetched
+    /// into the Hugging Face cache (shared with Python) and whose snapshot directory is returned.
+    /// </summary>
     public static string Resolve(string modelIdOrPath, ModelLoadOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelIdOrPath);
@@ -11,6 +17,7 @@ public static class PretrainedFiles
         {
             return Path.GetFullPath(modelIdOrPath);
         }
-        throw new DirectoryNotFoundException($"Model directory '{modelIdOrPath}' does not exist.");
+        options ??= ModelLoadOptions.Default;
+        return new ModelLocator(options.Hub).ResolvePretrained(modelIdOrPath, options.Revision, options.Progress);
     }
 }

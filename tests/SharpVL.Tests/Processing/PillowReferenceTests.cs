@@ -48,6 +48,39 @@ public class PillowReferenceTests
     }
 
     [Fact]
+    public void LargeImagesThroughTheMultiThreadedPassesMatchPillow()
+    {
+        int count = 0;
+        foreach (var c in Load("pil_resize_large.json").EnumerateArray())
+        {
+            int h = c.GetProperty("h").GetInt32(), w = c.GetProperty("w").GetInt32(), ch = c.GetProperty("c").GetInt32();
+            var filter = (PilResample)c.GetProperty("filter").GetInt32();
+            var got = PilResampler.Resize(FormulaImage(h, w, ch), c.GetProperty("tw").GetInt32(), c.GetProperty("th").GetInt32(), filter);
+            string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(got.Pixels));
+            Assert.True(hash == c.GetProperty("sha256").GetString(), $"{filter} {ch}ch {w}x{h}: output differs from Pillow");
+            count++;
+        }
+        Assert.Equal(6, count);
+    }
+
+    /// <summary>make_reference.py's formula_image: (3x^2 + 5y + 77c + (x*y mod 31)) mod 256.</summary>
+    private static RgbImage FormulaImage(int h, int w, int ch)
+    {
+        var p = new byte[h * w * ch];
+        for (long y = 0; y < h; y++)
+        {
+            for (long x = 0; x < w; x++)
+            {
+                for (int c = 0; c < ch; c++)
+                {
+                    p[(y * w + x) * ch + c] = (byte)((3 * x * x + 5 * y + 77 * c + x * y % 31) % 256);
+                }
+            }
+        }
+        return new RgbImage(w, h, p, ch);
+    }
+
+    [Fact]
     public void DecodedImagesMatchPil()
     {
         var failures = new List<string>();

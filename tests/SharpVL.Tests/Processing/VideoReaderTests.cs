@@ -59,6 +59,7 @@ public class VideoReaderTests
         Assert.Equal(2.0, info.Duration.TotalSeconds, 3);
         Assert.True(info.HasAudio);
         Assert.Equal("h264", info.Codec);
+        Assert.Equal(0, info.StreamIndex);
 
         Assert.False(VideoReader.Default.Probe(FixtureFiles.PathOf("media/clip.mp4")).HasAudio);
     }

@@ -10,7 +10,7 @@ namespace SharpVL.Processing.Images;
 /// convolution (horizontal pass first, then vertical, each skipped when that axis keeps its size) whose support
 /// grows with the shrink factor, coefficients normalised per output pixel and rounded to 22-bit fixed point,
 /// and a half-up rounding offset before the final clip to 0..255. No .NET imaging library (SkiaSharp,
-/// ImageSharp, Magick.NET) implements these fixed-point kernels, so their output differs by a few levels.
+/// ImageSharp, Magick.NET) exposes these fixed-point kernels, so none can be used to match Pillow to the uint8 level.
 /// </remarks>
 public static class PilResampler
 {
@@ -66,6 +66,7 @@ public static class PilResampler
         {
             if (!needVertical)
             {
+                // With the height unchanged the vertical bounds cover every row anyway; the horizontal result is the output.
                 firstRow = 0;
                 lastRow = source.Height;
             }
@@ -81,31 +82,57 @@ public static class PilResampler
         return new RgbImage(width, needVertical ? height : source.Height, pixels, channels);
     }
 
+    /// <summary>Below this many multiply-adds a pass runs on one thread (thread start-up would dominate).</summary>
+    private const long ParallelThreshold = 1 << 20;
+
     private static byte[] ResampleRows(
         byte[] input, int inWidth, int channels, int firstRow, int rows, int outWidth, AxisCoefficients c)
     {
         var output = new byte[rows * outWidth * channels];
-        for (int y = 0; y < rows; y++)
+        long work = (long)rows * outWidth * channels * c.KernelSize;
+        ForEachRow(rows, work, y => ResampleRow(input, (firstRow + y) * inWidth * channels, output, y * outWidth * channels, outWidth, channels, c));
+        return output;
+    }
+
+    private static unsafe void ResampleRow(byte[] input, int inOffset, byte[] output, int outOffset, int outWidth, int channels, AxisCoefficients c)
+    {
+        const int half = 1 << (PilFilterKernels.PrecisionBits - 1);
+        fixed (byte* inBase = input, outBase = output)
+        fixed (int* weights = c.Weights)
         {
-            int inRow = (firstRow + y) * inWidth * channels;
-            int outRow = y * outWidth * channels;
+            byte* src = inBase + inOffset;
+            byte* dst = outBase + outOffset;
             for (int xx = 0; xx < outWidth; xx++)
             {
-                int kBase = xx * c.KernelSize;
-                int xmin = c.First[xx];
+                int* k = weights + xx * c.KernelSize;
                 int n = c.Count[xx];
+                byte* p = src + c.First[xx] * channels;
+                if (channels == 3)
+                {
+                    int s0 = half, s1 = half, s2 = half;
+                    for (int x = 0; x < n; x++, p += 3)
+                    {
+                        s0 += p[0] * k[x];
+                        s1 += p[1] * k[x];
+                        s2 += p[2] * k[x];
+                    }
+                    dst[0] = Clip8(s0);
+                    dst[1] = Clip8(s1);
+                    dst[2] = Clip8(s2);
+                    dst += 3;
+                    continue;
+                }
                 for (int ch = 0; ch < channels; ch++)
                 {
-                    int sum = 1 << (PilFilterKernels.PrecisionBits - 1);
+                    int sum = half;
                     for (int x = 0; x < n; x++)
                     {
-                        sum += input[inRow + (xmin + x) * channels + ch] * c.Weights[kBase + x];
+                        sum += p[x * channels + ch] * k[x];
                     }
-                    output[outRow + xx * channels + ch] = Clip8(sum);
+                    *dst++ = Clip8(sum);
                 }
             }
         }
-        return output;
     }
 
     private static byte[] ResampleColumns(
@@ -113,22 +140,52 @@ public static class PilResampler
     {
         int stride = width * channels;
         var output = new byte[outHeight * stride];
-        for (int yy = 0; yy < outHeight; yy++)
+        long work = (long)outHeight * stride * c.KernelSize;
+        ForEachRow(outHeight, work, yy => ResampleColumnRow(input, output, yy, stride, rowOffset, c));
+        return output;
+    }
+
+    /// <summary>
+    /// One output row of the vertical pass, accumulated tap by tap over whole rows (cache-friendly). Integer sums
+    /// are order-independent, so this equals Pillow's per-pixel loop exactly.
+    /// </summary>
+    private static unsafe void ResampleColumnRow(byte[] input, byte[] output, int yy, int stride, int rowOffset, AxisCoefficients c)
+    {
+        var acc = new int[stride];
+        Array.Fill(acc, 1 << (PilFilterKernels.PrecisionBits - 1));
+        int ymin = c.First[yy] - rowOffset;
+        int n = c.Count[yy];
+        fixed (byte* inBase = input, outBase = output)
+        fixed (int* a = acc)
         {
-            int kBase = yy * c.KernelSize;
-            int ymin = c.First[yy] - rowOffset;
-            int n = c.Count[yy];
+            for (int y = 0; y < n; y++)
+            {
+                int k = c.Weights[yy * c.KernelSize + y];
+                byte* row = inBase + (long)(ymin + y) * stride;
+                for (int i = 0; i < stride; i++)
+                {
+                    a[i] += row[i] * k;
+                }
+            }
+            byte* dst = outBase + (long)yy * stride;
             for (int i = 0; i < stride; i++)
             {
-                int sum = 1 << (PilFilterKernels.PrecisionBits - 1);
-                for (int y = 0; y < n; y++)
-                {
-                    sum += input[(ymin + y) * stride + i] * c.Weights[kBase + y];
-                }
-                output[yy * stride + i] = Clip8(sum);
+                dst[i] = Clip8(a[i]);
             }
         }
-        return output;
+    }
+
+    private static void ForEachRow(int rows, long work, Action<int> body)
+    {
+        if (work < ParallelThreshold)
+        {
+            for (int y = 0; y < rows; y++)
+            {
+                body(y);
+            }
+            return;
+        }
+        Parallel.For(0, rows, body);
     }
 
     /// <summary>Pillow's clip8: drop the fraction bits (arithmetic shift, i.e. floor) and saturate to 0..255.</summary>

@@ -9,6 +9,7 @@ namespace SharpVL.Processing.Video;
 /// <param name="Duration">Stream duration (the container's when the stream has none); <see cref="TimeSpan.Zero"/> when unknown.</param>
 /// <param name="HasAudio">Whether the file also has an audio stream.</param>
 /// <param name="Codec">The video codec name as ffprobe reports it (<c>h264</c>, <c>vp9</c>, ...).</param>
+/// <param name="StreamIndex">The container's index of that stream (cover-art pictures are skipped).</param>
 public sealed record VideoInfo(
     string Path,
     int FrameCount,
@@ -17,4 +18,5 @@ public sealed record VideoInfo(
     int Height,
     TimeSpan Duration,
     bool HasAudio,
-    string Codec);
+    string Codec,
+    int StreamIndex);

@@ -3,11 +3,12 @@
 Run with Debian 12's python3 (python3-pil 9.4.0, python3-numpy 1.24.2, the versions of tests/fixtures):
     /usr/bin/python3 make_reference.py
 Writes pil_resize.json (Image.resize on random L/RGB/RGBA images, every filter, up/down/one-axis),
+pil_resize_large.json (computed inputs large enough for the multi-threaded path, SHA-256 of the outputs),
 pil_decode.json (images encoded and decoded by PIL: JPEG 4:2:0/4:4:4/grey/progressive, PNG palette/LA/RGBA,
 BMP, WebP lossless) and numpy_sampling.json (np.random.seed + randint, and the Transformers docs'
 sample_frame_indices helper).
 """
-import base64, io, json
+import base64, hashlib, io, json
 import numpy as np
 from PIL import Image, ImageOps
 
@@ -33,6 +34,22 @@ def resize_cases():
                     out = np.array(pil.resize((tw, th), resample=f))
                     cases.append({"h": h, "w": w, "c": ch, "filter": f, "th": th, "tw": tw,
                                   "input": b64(img), "expected": b64(out)})
+    return cases
+
+def formula_image(h, w, ch):
+    """Large inputs are computed, not stored: v = (3x^2 + 5y + 77c + (x*y mod 31)) mod 256."""
+    y, x, c = np.meshgrid(np.arange(h), np.arange(w), np.arange(ch), indexing="ij")
+    img = ((3 * x * x + 5 * y + 77 * c + (x * y) % 31) % 256).astype(np.uint8)
+    return img[..., 0] if ch == 1 else img
+
+def large_resize_cases():
+    """Big enough for the multi-threaded passes; outputs stored as SHA-256 of the bytes."""
+    cases = []
+    for (h, w, ch, th, tw, f) in ((480, 640, 3, 75, 100, 2), (480, 640, 3, 224, 298, 3), (90, 120, 3, 300, 400, 2),
+                                  (90, 120, 4, 300, 400, 3), (300, 200, 1, 600, 123, 1), (720, 1280, 3, 224, 398, 2)):
+        img = formula_image(h, w, ch)
+        out = np.ascontiguousarray(np.array(Image.fromarray(img, MODES[ch]).resize((tw, th), resample=f)))
+        cases.append({"h": h, "w": w, "c": ch, "th": th, "tw": tw, "filter": f, "sha256": hashlib.sha256(out.tobytes()).hexdigest()})
     return cases
 
 def decode_cases():
@@ -93,6 +110,8 @@ def sampling_cases():
 if __name__ == "__main__":
     with open("pil_resize.json", "w") as f:
         json.dump(resize_cases(), f)
+    with open("pil_resize_large.json", "w") as f:
+        json.dump(large_resize_cases(), f, indent=0)
     with open("pil_decode.json", "w") as f:
         json.dump(decode_cases(), f)
     with open("numpy_sampling.json", "w") as f:

@@ -1,0 +1,46 @@
+using SharpVL.Processing.Video;
+
+namespace SharpVL.Pipelines;
+
+/// <summary>Which frames of a video a pipeline feeds the model.</summary>
+public abstract record FrameSelection
+{
+    /// <summary>Equal segments over the whole clip, one frame from the middle of each (the default).</summary>
+    public static FrameSelection Uniform { get; } = new UniformFrames();
+
+    /// <summary>Exactly these frame indices (validated against the clip length).</summary>
+    public static FrameSelection Indices(IReadOnlyList<int> indices) => new ExplicitFrames(indices);
+
+    /// <summary>
+    /// The Transformers docs' <c>sample_frame_indices(clip_len, frame_sample_rate, seg_len)</c>: a random window of
+    /// <c>clip_len · frame_sample_rate</c> frames, evenly sampled; with a seed, the same frames numpy picks after
+    /// <c>np.random.seed(seed)</c>.
+    /// </summary>
+    public static FrameSelection Sampled(int frameSampleRate, int? seed) => new SampledFrames(frameSampleRate, seed);
+
+    /// <summary>The indices to decode for a clip of <paramref name="frameCount"/> frames when the model takes <paramref name="numFrames"/>.</summary>
+    public abstract IReadOnlyList<int> Select(int frameCount, int numFrames);
+
+    private sealed record UniformFrames : FrameSelection
+    {
+        public override IReadOnlyList<int> Select(int frameCount, int numFrames) => FrameSampling.Uniform(frameCount, numFrames);
+    }
+
+    private sealed record ExplicitFrames(IReadOnlyList<int> Chosen) : FrameSelection
+    {
+        public override IReadOnlyList<int> Select(int frameCount, int numFrames)
+        {
+            if (Chosen.Count != numFrames)
+            {
+                throw new ArgumentException($"The model takes {numFrames} frames per video, but {Chosen.Count} frame indices were given.");
+            }
+            return FrameSampling.Explicit(frameCount, Chosen);
+        }
+    }
+
+    private sealed record SampledFrames(int FrameSampleRate, int? Seed) : FrameSelection
+    {
+        public override IReadOnlyList<int> Select(int frameCount, int numFrames)
+            => FrameSampling.SampleFrameIndices(numFrames, FrameSampleRate, frameCount, Seed).Select(i => (int)i).ToList();
+    }
+}

@@ -1,0 +1,136 @@
+using SharpVL.Models.VideoMAE;
+using SharpVL.Modeling;
+using SharpVL.Processing.Images;
+using SharpVL.Processing.Video;
+using static TorchSharp.torch;
+
+namespace SharpVL.Pipelines;
+
+/// <summary>The labels predicted for one video.</summary>
+/// <param name="Source">The video file, if the frames came from one.</param>
+/// <param name="FrameIndices">Which frames were used.</param>
+/// <param name="Labels">Top labels with probabilities, most probable first.</param>
+public sealed record VideoClassificationResult(string? Source, IReadOnlyList<int> FrameIndices, IReadOnlyList<LabelScore> Labels);
+
+/// <summary>
+/// Video file → frames → <see cref="VideoMAEImageProcessor"/> → <see cref="VideoMAEForVideoClassification"/> →
+/// labels from <c>id2label</c> (Transformers' <c>video-classification</c> pipeline).
+/// </summary>
+public sealed class VideoClassificationPipeline : IDisposable
+{
+    private VideoClassificationPipeline(VideoMAEForVideoClassification model, VideoMAEImageProcessor processor, VideoReader reader)
+    {
+        Model = model;
+        Processor = processor;
+        Reader = reader;
+    }
+
+    /// <summary>The classifier.</summary>
+    public VideoMAEForVideoClassification Model { get; }
+
+    /// <summary>The frame preprocessor.</summary>
+    public VideoMAEImageProcessor Processor { get; }
+
+    /// <summary>The decoder used for files.</summary>
+    public VideoReader Reader { get; }
+
+    /// <summary>Frames per clip the model takes (<c>num_frames</c>).</summary>
+    public int NumFrames => Model.Config.NumFrames;
+
+    /// <summary>
+    /// Loads model and processor from a directory or Hub id. A directory without <c>preprocessor_config.json</c> gets
+    /// VideoMAEImageProcessor defaults sized to the model's <c>image_size</c>.
+    /// </summary>
+    public static VideoClassificationPipeline FromPretrained(string modelIdOrPath, ModelLoadOptions? options = null, VideoReader? reader = null)
+    {
+        var directory = PretrainedFiles.Resolve(modelIdOrPath, options);
+        var model = VideoMAEForVideoClassification.FromPretrained(directory, options);
+        try
+        {
+            return new VideoClassificationPipeline(model, LoadProcessor(directory, model.Config), reader ?? VideoReader.Default);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private static VideoMAEImageProcessor LoadProcessor(string directory, VideoMAEConfig config)
+    {
+        if (File.Exists(Path.Combine(directory, "preprocessor_config.json")))
+        {
+            return VideoMAEImageProcessor.FromPretrained(directory);
+        }
+        return new VideoMAEImageProcessor(ImageProcessingOptions.VideoMAEDefaults with
+        {
+            Size = ImageSizeSpec.Shortest(config.ImageSize),
+            CropSize = ImageSizeSpec.Exact(config.ImageSize, config.ImageSize),
+        });
+    }
+
+    /// <summary>Classifies a video file, decoding only the frames it needs.</summary>
+    public VideoClassificationResult Classify(string videoPath, int topK = 5, FrameSelection? frames = null)
+    {
+        var (indices, decoded) = Decode(videoPath, frames);
+        return Classify([decoded], topK, [indices], [videoPath])[0];
+    }
+
+    /// <summary>Classifies frames already in memory (exactly <see cref="NumFrames"/> of them).</summary>
+    public VideoClassificationResult Classify(IReadOnlyList<RgbImage> frames, int topK = 5)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        return Classify([frames], topK, [Enumerable.Range(0, frames.Count).ToList()], [null])[0];
+    }
+
+    /// <summary>
+    /// Classifies many files in batches; the next batch is decoded and preprocessed while the model runs the current one.
+    /// <paramref name="progress"/> receives the number of videos finished.
+    /// </summary>
+    public IReadOnlyList<VideoClassificationResult> ClassifyFiles(
+        IReadOnlyList<string> videoPaths, int topK = 5, FrameSelection? frames = null, int batchSize = 4, IProgress<int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(videoPaths);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var batches = videoPaths.Chunk(batchSize).ToList();
+        var results = new List<VideoClassificationResult>(videoPaths.Count);
+        Task<List<(IReadOnlyList<int> Indices, IReadOnlyList<RgbImage> Frames)>>? next = null;
+        for (var b = 0; b < batches.Count; b++)
+        {
+            var current = next?.GetAwaiter().GetResult() ?? DecodeBatch(batches[b], frames);
+            next = b + 1 < batches.Count ? Task.Run(() => DecodeBatch(batches[b + 1], frames)) : null;
+            results.AddRange(Classify(
+                current.Select(c => c.Frames).ToList(), topK, current.Select(c => c.Indices).ToList(), batches[b]));
+            progress?.Report(results.Count);
+        }
+        return results;
+    }
+
+    private List<(IReadOnlyList<int> Indices, IReadOnlyList<RgbImage> Frames)> DecodeBatch(IEnumerable<string> paths, FrameSelection? frames)
+        => paths.Select(p => Decode(p, frames)).ToList();
+
+    private (IReadOnlyList<int> Indices, IReadOnlyList<RgbImage> Frames) Decode(string videoPath, FrameSelection? frames)
+    {
+        var info = Reader.Probe(videoPath);
+        var indices = (frames ?? FrameSelection.Uniform).Select(info.FrameCount, NumFrames);
+        return (indices, Reader.ReadFrames(videoPath, indices));
+    }
+
+    private List<VideoClassificationResult> Classify(
+        IReadOnlyList<IReadOnlyList<RgbImage>> videos, int topK, IReadOnlyList<IReadOnlyList<int>> indices, IReadOnlyList<string?> sources)
+    {
+        using var scope = NewDisposeScope();
+        using var inference = inference_mode();
+        var pixels = Processor.Preprocess(videos).ToTensor().to(Model.Device);
+        using var output = Model.Forward(pixels);
+        var results = new List<VideoClassificationResult>(videos.Count);
+        for (var i = 0; i < videos.Count; i++)
+        {
+            results.Add(new VideoClassificationResult(sources[i], indices[i], LabelScores.TopK(output.Logits[i], Model.Config.LabelOf, topK)));
+        }
+        return results;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Model.Dispose();
+}

@@ -1,0 +1,115 @@
+using System.Text.Json;
+
+namespace SharpVL.Processing.Images;
+
+/// <content>Reading and writing <c>preprocessor_config.json</c>.</content>
+public sealed partial record ImageProcessingOptions
+{
+    /// <summary>
+    /// Reads a <c>preprocessor_config.json</c> text: every known key overrides <paramref name="defaults"/>,
+    /// every other key lands in <see cref="ExtraKeys"/>.
+    /// </summary>
+    /// <param name="json">The file's text.</param>
+    /// <param name="defaults">The processor class's constructor defaults.</param>
+    /// <param name="source">File name for error messages.</param>
+    public static ImageProcessingOptions FromJson(string json, ImageProcessingOptions defaults, string source = "preprocessor_config.json")
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(defaults);
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{source} is not valid JSON: {e.Message}", e);
+        }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidDataException($"{source} must hold a JSON object.");
+            }
+            var extras = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            var options = defaults;
+            foreach (var property in doc.RootElement.EnumerateObject())
+            {
+                try
+                {
+                    if (!TryApply(ref options, property.Name, property.Value))
+                    {
+                        extras[property.Name] = property.Value.Clone();
+                    }
+                }
+                catch (ArgumentException e)
+                {
+                    throw new InvalidDataException($"{source}: {e.Message}", e);
+                }
+            }
+            return options with { ExtraKeys = extras };
+        }
+    }
+
+    /// <summary>Reads <c>preprocessor_config.json</c> from a model directory (or the given file).</summary>
+    public static ImageProcessingOptions FromPretrained(string directoryOrFile, ImageProcessingOptions defaults)
+    {
+        ArgumentNullException.ThrowIfNull(directoryOrFile);
+        string path = File.Exists(directoryOrFile) && !Directory.Exists(directoryOrFile)
+            ? directoryOrFile
+            : Path.Combine(directoryOrFile, "preprocessor_config.json");
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"No preprocessor_config.json at '{path}'.", path);
+        }
+        return FromJson(File.ReadAllText(path), defaults, path);
+    }
+
+    /// <summary>Serialises the options as Transformers writes <c>preprocessor_config.json</c> (keys sorted).</summary>
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            var entries = new SortedDictionary<string, Action>(StringComparer.Ordinal)
+            {
+                ["do_resize"] = () => w.WriteBooleanValue(DoResize),
+                ["size"] = () => Size.WriteTo(w),
+                ["resample"] = () => w.WriteNumberValue((int)Resample),
+                ["do_center_crop"] = () => w.WriteBooleanValue(DoCenterCrop),
+                ["crop_size"] = () => CropSize.WriteTo(w),
+                ["do_rescale"] = () => w.WriteBooleanValue(DoRescale),
+                ["rescale_factor"] = () => w.WriteNumberValue(RescaleFactor),
+                ["do_normalize"] = () => w.WriteBooleanValue(DoNormalize),
+                ["image_mean"] = () => WriteList(w, ImageMean),
+                ["image_std"] = () => WriteList(w, ImageStd),
+            };
+            if (DoConvertRgb is bool convert)
+            {
+                entries["do_convert_rgb"] = () => w.WriteBooleanValue(convert);
+            }
+            foreach (var (key, value) in ExtraKeys)
+            {
+                entries.TryAdd(key, () => value.WriteTo(w));
+            }
+            w.WriteStartObject();
+            foreach (var (key, write) in entries)
+            {
+                w.WritePropertyName(key);
+                write();
+            }
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void WriteList(Utf8JsonWriter w, IReadOnlyList<double> values)
+    {
+        w.WriteStartArray();
+        foreach (double v in values)
+        {
+            w.WriteNumberValue(v);
+        }
+        w.WriteEndArray();
+    }
+}

@@ -1,0 +1,33 @@
+namespace SharpVL.Processing.Text;
+
+/// <summary>Loads the right tokenizer for a directory, like Transformers' <c>AutoTokenizer</c> for the supported classes.</summary>
+public static class TextTokenizers
+{
+    /// <summary>
+    /// Loads the tokenizer named by <paramref name="tokenizerClass"/> (e.g. the manifest's <c>class</c>) or, when
+    /// null, by <c>tokenizer_class</c> in the directory's <c>tokenizer_config.json</c>. CLIP (also X-CLIP's and
+    /// the fast variants) → <see cref="ClipTokenizer"/>; XLM-RoBERTa → <see cref="XlmRobertaTokenizer"/>.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="NotSupportedException">The class is not one of the supported tokenizers.</exception>
+    /// <exception cref="InvalidDataException">No class given and tokenizer_config.json names none.</exception>
+    public static ITextTokenizer FromPretrained(string directory, string? tokenizerClass = null)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"Tokenizer directory not found: {directory}");
+        }
+
+        tokenizerClass ??= PretrainedTokenizerConfig.Load(directory).TokenizerClass
+            ?? throw new InvalidDataException(
+                $"{Path.Combine(directory, "tokenizer_config.json")}: no tokenizer_class; pass the tokenizer class explicitly.");
+        return tokenizerClass switch
+        {
+            "CLIPTokenizer" or "CLIPTokenizerFast" => ClipTokenizer.FromPretrained(directory),
+            "XLMRobertaTokenizer" or "XLMRobertaTokenizerFast" => XlmRobertaTokenizer.FromPretrained(directory),
+            _ => throw new NotSupportedException(
+                $"Tokenizer class '{tokenizerClass}' is not supported (CLIPTokenizer and XLMRobertaTokenizer are)."),
+        };
+    }
+}
