@@ -11,5 +11,6 @@ if (Console.IsOutputRedirected)
 
 var root = new RootCommand("sharpvl: Transformers' video, vision and audio-language models (X-CLIP, VideoMAE, AltCLIP, TVLT) on .NET.");
 root.Subcommands.Add(ClassifyCommand.Create());
+root.Subcommands.Add(AvClassifyCommand.Create());
 root.Subcommands.Add(ParityCommand.Create());
 return root.Parse(args).Invoke();

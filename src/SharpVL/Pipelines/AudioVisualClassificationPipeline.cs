@@ -12,8 +12,8 @@ namespace SharpVL.Pipelines;
 /// <see cref="TvltForAudioVisualClassification"/> → labels with softmax probabilities.
 /// </summary>
 /// <remarks>
-/// Frames: <c>num_frames</c> (the processor's) frames at indices <c>i · frame_count / num_frames</c> (evenly spaced,
-/// starting at frame 0). Audio: the first audio stream decoded by ffmpeg at its own rate, averaged to mono and
+/// Frames: up to the processor's <c>num_frames</c> frames chosen by a <see cref="FrameSelection"/> (default: uniform
+/// segments, as <c>sharpvl classify</c>). Audio: the first audio stream decoded by ffmpeg at its own rate, averaged to mono and
 /// resampled to the feature extractor's rate by <see cref="AudioResampler"/> when the rates differ; a soundtrack
 /// shorter than n_fft samples is zero-padded to n_fft (Transformers would fail on it).
 /// </remarks>
@@ -50,29 +50,25 @@ public sealed class AudioVisualClassificationPipeline : IDisposable
         return new AudioVisualClassificationPipeline(model, processor);
     }
 
-    /// <summary>The frame indices the pipeline takes from a video of <paramref name="frameCount"/> frames.</summary>
-    public static IReadOnlyList<int> FrameIndices(int frameCount, int numFrames)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frameCount);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(numFrames);
-        int taken = Math.Min(frameCount, numFrames);
-        return Enumerable.Range(0, taken).Select(i => (int)((long)i * frameCount / taken)).ToArray();
-    }
-
     /// <summary>Classifies a video file with an audio track.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is unreadable or has no audio or video stream.</exception>
     /// <exception cref="FfmpegNotFoundException">ffmpeg/ffprobe are not installed.</exception>
-    public AudioVisualClassificationResult ClassifyFile(string videoPath, int? topK = null)
+    /// <param name="videoPath">The video.</param>
+    /// <param name="topK">How many labels to return (default: all).</param>
+    /// <param name="selection">Which frames to use (default <see cref="FrameSelection.Uniform"/>, at most the processor's num_frames).</param>
+    public AudioVisualClassificationResult ClassifyFile(string videoPath, int? topK = null, FrameSelection? selection = null)
     {
         var info = VideoReader.Probe(videoPath);
         if (!info.HasAudio)
         {
             throw new InvalidDataException($"'{videoPath}' has no audio stream; TVLT classifies video together with its soundtrack.");
         }
-        var frames = VideoReader.ReadFrames(videoPath, FrameIndices(info.FrameCount, Processor.ImageProcessor.NumFrames));
+        // TVLT accepts fewer frames than num_frames (the pixel mask covers the rest), so short clips use every frame.
+        var indices = (selection ?? FrameSelection.Uniform).Select(info.FrameCount, Math.Min(info.FrameCount, Processor.ImageProcessor.NumFrames));
+        var frames = VideoReader.ReadFrames(videoPath, indices);
         var audio = AudioReader.Read(videoPath, Processor.FeatureExtractor.Options.SamplingRate);
-        return Classify(frames, audio, topK);
+        return Classify(frames, audio, topK) with { Source = videoPath, FrameIndices = indices };
     }
 
     /// <summary>Classifies decoded frames and a waveform (resampled to the feature extractor's rate when needed).</summary>
@@ -81,16 +77,10 @@ public sealed class AudioVisualClassificationPipeline : IDisposable
         using var scope = NewDisposeScope();
         var inputs = Prepare(frames, audio).ToTensors();
         using var output = Model.Forward(inputs["pixel_values"], inputs["audio_values"], inputs["pixel_mask"], inputs["audio_mask"]);
-        var logits = output.Logits.select(0, 0).cpu().to(ScalarType.Float32).data<float>().ToArray();
-        using var probabilitiesTensor = output.Logits.select(0, 0).softmax(-1).cpu().to(ScalarType.Float32);
-        var probabilities = probabilitiesTensor.data<float>().ToArray();
-        var ranked = Enumerable.Range(0, logits.Length)
-            .OrderByDescending(i => probabilities[i])
-            .ThenBy(i => i)
-            .Take(topK is int k && k > 0 ? k : logits.Length)
-            .Select(i => new LabelScore(Model.Config.LabelOf(i), i, probabilities[i], logits[i]))
-            .ToList();
-        return new AudioVisualClassificationResult(ranked, logits);
+        var row = output.Logits.select(0, 0);
+        var logits = row.cpu().to(ScalarType.Float32).data<float>().ToArray();
+        var ranked = LabelScores.TopK(row, Model.Config.LabelOf, topK is int k && k > 0 ? k : logits.Length);
+        return new AudioVisualClassificationResult(null, [], ranked, logits);
     }
 
     /// <summary>Runs the processor on one video and its waveform (the model inputs the pipeline uses).</summary>
@@ -111,14 +101,10 @@ public sealed class AudioVisualClassificationPipeline : IDisposable
     public void Dispose() => Model.Dispose();
 }
 
-/// <summary>One class of an <see cref="AudioVisualClassificationResult"/>.</summary>
-/// <param name="Label">Class name from the config's <c>id2label</c>.</param>
-/// <param name="Index">Class index.</param>
-/// <param name="Score">Softmax probability.</param>
-/// <param name="Logit">Raw logit.</param>
-public sealed record LabelScore(string Label, int Index, float Score, float Logit);
-
-/// <summary>The classes, best first, and the raw logits in class order.</summary>
+/// <summary>What <see cref="AudioVisualClassificationPipeline"/> found for one video.</summary>
+/// <param name="Source">The video file, when classified from a file.</param>
+/// <param name="FrameIndices">The frames used, when classified from a file.</param>
 /// <param name="Labels">Classes sorted by probability (top-k when requested).</param>
 /// <param name="Logits">Logits of every class, by index.</param>
-public sealed record AudioVisualClassificationResult(IReadOnlyList<LabelScore> Labels, IReadOnlyList<float> Logits);
+public sealed record AudioVisualClassificationResult(
+    string? Source, IReadOnlyList<int> FrameIndices, IReadOnlyList<LabelScore> Labels, IReadOnlyList<float> Logits);
