@@ -75,7 +75,7 @@ public sealed class TvltProcessor
         TvltImageProcessorOutput? mixed = null;
         if (videosMixed is not null)
         {
-            var mixedArguments = new Dictionary<string, JsonElement>(imageArguments) { ["is_mixed"] = JsonDocument.Parse("true").RootElement };
+            var mixedArguments = new Dictionary<string, JsonElement>(imageArguments) { ["is_mixed"] = JsonSerializer.SerializeToElement(true) };
             mixed = ImageProcessor.Preprocess(videosMixed, mixedArguments);
         }
         var features = audio is null ? null : FeatureExtractor.Extract(audio, samplingRate);

@@ -14,15 +14,11 @@ public static class AudioFile
         {
             throw new FileNotFoundException($"Audio file '{path}' does not exist.", path);
         }
-        AudioWaveform waveform;
-        if (IsPlainWav(path))
-        {
-            waveform = WavReader.Read(path);
-        }
-        else
+        if (!IsPlainWav(path))
         {
             return AudioTrackReader.Default.Read(path, targetSampleRate);
         }
+        var waveform = WavReader.Read(path);
         return targetSampleRate is int rate ? waveform.ResampleTo(rate) : waveform;
     }
 

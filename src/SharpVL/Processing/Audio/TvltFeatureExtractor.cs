@@ -13,6 +13,7 @@ namespace SharpVL.Processing.Audio;
 public sealed class TvltFeatureExtractor
 {
     private readonly float[] _melFilters;
+    private readonly (int First, int End)[] _melSupport;
     private readonly double[] _window;
 
     /// <summary>Creates an extractor with <paramref name="options"/> (default: the class's constructor defaults).</summary>
@@ -21,6 +22,7 @@ public sealed class TvltFeatureExtractor
         Options = options ?? new TvltFeatureExtractorOptions();
         Options.Validate();
         _melFilters = SlaneyMelFilterBank.Create(Options.SamplingRate, Options.NFft, Options.FeatureSize);
+        _melSupport = NonZeroSupport(_melFilters, Options.FeatureSize, (Options.NFft / 2) + 1);
         int n = Options.NFft;
         _window = new double[n];
         for (int i = 0; i < n; i++)
@@ -127,7 +129,8 @@ public sealed class TvltFeatureExtractor
             {
                 double sum = 0;
                 int row = m * bins;
-                for (int k = 0; k < bins; k++)
+                // Each triangle covers a few bins; the zeros elsewhere add nothing.
+                for (int k = _melSupport[m].First; k < _melSupport[m].End; k++)
                 {
                     sum += (double)_melFilters[row + k] * power[k];
                 }
@@ -188,6 +191,18 @@ public sealed class TvltFeatureExtractor
                 frame[j] = waveform[center - half + j];
             }
         }
+    }
+
+    private static (int First, int End)[] NonZeroSupport(float[] filters, int mels, int bins)
+    {
+        var support = new (int First, int End)[mels];
+        for (int m = 0; m < mels; m++)
+        {
+            var row = filters.AsSpan(m * bins, bins);
+            int first = row.IndexOfAnyExcept(0f);
+            support[m] = first < 0 ? (0, 0) : (first, row.LastIndexOfAnyExcept(0f) + 1);
+        }
+        return support;
     }
 
     /// <summary>numpy "reflect" index into a slice of <paramref name="length"/> samples (period 2·(length − 1)).</summary>
