@@ -13,4 +13,8 @@ var root = new RootCommand("sharpvl: Transformers' video, vision and audio-langu
 root.Subcommands.Add(ClassifyCommand.Create());
 root.Subcommands.Add(AvClassifyCommand.Create());
 root.Subcommands.Add(ParityCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(SharpVL.Cli.Benchmarking.LoadProbe.Create());
+root.Subcommands.Add(ZeroShotImageCommand.Create());
+root.Subcommands.Add(SimilarityCommand.Create());
 return root.Parse(args).Invoke();

@@ -77,6 +77,7 @@ public sealed class ParityRegistry
         Families.ProcessingParity.Register(registry);
         Families.TokenizerParity.Register(registry);
         Families.VideoMAEParity.Register(registry);
+        Families.AltCLIPParity.Register(registry);
         Families.TvltParity.Register(registry);
         return registry;
     }

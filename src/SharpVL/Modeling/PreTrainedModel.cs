@@ -44,11 +44,26 @@ public abstract class PreTrainedModel : nn.Module
     /// <summary>Name of the base model attribute (e.g. <c>videomae</c>) in head models' state dicts; empty if none.</summary>
     public abstract string BaseModelPrefix { get; }
 
+    /// <summary>
+    /// The attribute under which a container model stores this model in its checkpoints (e.g. <c>text_model</c> of a
+    /// dual encoder), or empty. When a checkpoint has keys under it and this model's own keys do not start with it, only
+    /// those keys are loaded, with the prefix removed; every other key is reported as unexpected. Lets a tower load
+    /// straight from its composite model's directory.
+    /// </summary>
+    protected virtual string CheckpointKeyPrefix => "";
+
     /// <summary>Standard deviation used to initialize weights a checkpoint lacks.</summary>
     protected virtual double InitializerRange => 0.02;
 
     /// <summary>Checkpoint keys that are silently skipped (e.g. <c>position_ids</c> buffers older Transformers saved).</summary>
     protected virtual IReadOnlyList<Regex> IgnoredUnexpectedKeys { get; } = [new Regex(@"(^|\.)position_ids$", RegexOptions.CultureInvariant)];
+
+    /// <summary>
+    /// Submodules (state-dict paths) that stay in float32 when the model is placed in a half-precision dtype, because
+    /// accuracy needs them there (Transformers' <c>_keep_in_fp32_modules</c>); typically the final head, so logits are
+    /// float32.
+    /// </summary>
+    protected virtual IReadOnlyList<string> KeepInFloat32Modules => [];
 
     /// <summary>What the last checkpoint load found.</summary>
     public LoadReport? LoadReport { get; private set; }
@@ -74,6 +89,15 @@ public abstract class PreTrainedModel : nn.Module
         var checkpointHasPrefix = prefix.Length > 0 && loadedKeys.Any(k => k.StartsWith(prefix + ".", StringComparison.Ordinal));
         var modelHasPrefix = prefix.Length > 0 && expected.Keys.Any(k => k.StartsWith(prefix + ".", StringComparison.Ordinal));
 
+        var container = CheckpointKeyPrefix;
+        var fromContainer = container.Length > 0
+            && loadedKeys.Any(k => k.StartsWith(container + ".", StringComparison.Ordinal))
+            && !expected.Keys.Any(k => k.StartsWith(container + ".", StringComparison.Ordinal));
+        if (fromContainer)
+        {
+            checkpointHasPrefix = prefix.Length > 0 && loadedKeys.Any(k => k.StartsWith($"{container}.{prefix}.", StringComparison.Ordinal));
+        }
+
         var unexpected = new List<string>();
         var mismatched = new List<string>();
         var loaded = new HashSet<string>(StringComparer.Ordinal);
@@ -81,7 +105,9 @@ public abstract class PreTrainedModel : nn.Module
         {
             foreach (var checkpointKey in loadedKeys)
             {
-                var modelKey = MapKey(checkpointKey, prefix, checkpointHasPrefix, modelHasPrefix);
+                var modelKey = fromContainer
+                    ? StripContainer(checkpointKey, container) is { } inner ? MapKey(inner, prefix, checkpointHasPrefix, modelHasPrefix) : null
+                    : MapKey(checkpointKey, prefix, checkpointHasPrefix, modelHasPrefix);
                 if (modelKey is null || !expected.TryGetValue(modelKey, out var target))
                 {
                     if (!IgnoredUnexpectedKeys.Any(r => r.IsMatch(checkpointKey)))
@@ -114,6 +140,9 @@ public abstract class PreTrainedModel : nn.Module
         WarnAbout(LoadReport, sourceName, options);
         return LoadReport;
     }
+
+    private static string? StripContainer(string checkpointKey, string container)
+        => checkpointKey.StartsWith(container + ".", StringComparison.Ordinal) ? checkpointKey[(container.Length + 1)..] : null;
 
     private static string? MapKey(string checkpointKey, string prefix, bool checkpointHasPrefix, bool modelHasPrefix)
     {
@@ -233,6 +262,14 @@ public abstract class PreTrainedModel : nn.Module
                 throw new ArgumentException($"Model dtype must be floating point, got {dtype}.", nameof(options));
             }
             this.to(dtype);
+            if (dtype is ScalarType.BFloat16 or ScalarType.Float16 && KeepInFloat32Modules.Count > 0)
+            {
+                var keep = KeepInFloat32Modules.ToHashSet(StringComparer.Ordinal);
+                foreach (var (name, module) in named_modules().Where(m => keep.Contains(m.name)).ToList())
+                {
+                    module.to(ScalarType.Float32);
+                }
+            }
         }
         if (!string.IsNullOrWhiteSpace(options.Device))
         {

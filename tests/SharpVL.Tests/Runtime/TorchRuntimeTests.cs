@@ -37,3 +37,16 @@ public class TorchRuntimeTests
         Assert.Equal(File.ReadAllBytes(original).Length, image.Length);
     }
 }
+
+public class ApplicationCopyTests
+{
+    [Fact]
+    public void ApplicationCopyIsLoadableOnThisSystem()
+    {
+        var appCopy = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        Assert.True(File.Exists(appCopy), appCopy);
+        var stillRequires = LibStdCxxCompatibility.TryPatchImage(File.ReadAllBytes(appCopy));
+        // Patched in place exactly when this system's libstdc++ lacks GCC 13's symbol version.
+        Assert.Equal(!LibStdCxxCompatibility.SystemLibStdCxxHas("GLIBCXX_3.4.32"), !stillRequires);
+    }
+}

@@ -25,6 +25,9 @@ public sealed class VideoMAEForVideoClassification : VideoMAEPreTrainedModel
         RegisterComponents();
     }
 
+    /// <inheritdoc />
+    protected override IReadOnlyList<string> KeepInFloat32Modules => ["fc_norm", "classifier"];
+
     /// <summary>Loads a classifier; from a base checkpoint the head is freshly initialized (and reported).</summary>
     public static VideoMAEForVideoClassification FromPretrained(string modelIdOrPath, ModelLoadOptions? options = null)
         => LoadPretrained(modelIdOrPath, options, dir => new VideoMAEForVideoClassification(ConfigJson.Load<VideoMAEConfig>(dir)));
@@ -43,7 +46,10 @@ public sealed class VideoMAEForVideoClassification : VideoMAEPreTrainedModel
         using var scope = NewDisposeScope();
         var encoded = videomae.Forward(pixelValues, null, headMask, outputAttentions, outputHiddenStates);
         var sequence = encoded.LastHiddenState;
-        var pooled = fc_norm is null ? sequence[TensorIndex.Colon, 0] : fc_norm.call(sequence.mean([1]));
+        // The head may be kept in float32 under a half-precision body (KeepInFloat32Modules): pool, then match its dtype.
+        var headDType = (classifier?.weight ?? fc_norm?.weight)?.dtype ?? sequence.dtype;
+        var pooledTokens = fc_norm is null ? sequence[TensorIndex.Colon, 0] : sequence.mean([1]);
+        var pooled = fc_norm is null ? pooledTokens.to(headDType) : fc_norm.call(pooledTokens.to(headDType));
         var logits = classifier is null ? pooled : classifier.call(pooled);
         var loss = labels is null ? null : ClassificationLoss.Compute(Config, logits, labels.to(logits.device));
         var result = new ClassifierOutput(loss, logits, encoded.HiddenStates, encoded.Attentions);

@@ -1,0 +1,20 @@
+namespace SharpVL.Cli.Benchmarking;
+
+/// <summary>One measured configuration of <c>sharpvl bench</c>.</summary>
+/// <param name="Name">What was measured (model, GEMM, preprocessing, ...).</param>
+/// <param name="DType">Element type, or "-" where none applies.</param>
+/// <param name="Batch">Batch size (videos/images), or 0 where none applies.</param>
+/// <param name="MedianS">Median seconds per run after warm-up.</param>
+/// <param name="MinS">Fastest run.</param>
+/// <param name="MaxS">Slowest run.</param>
+/// <param name="Gflops">Work per run in GFLOP (0 when not a compute benchmark).</param>
+/// <param name="RooflineFraction">Achieved GFLOP/s over the GEMM roofline of the same dtype (null when not applicable).</param>
+/// <param name="Throughput">Items per second with its unit (e.g. "812 frames/s"), where that is the figure of merit.</param>
+/// <param name="Notes">Anything else measured (peak memory, ...).</param>
+internal sealed record BenchRow(
+    string Name, string DType, int Batch, double MedianS, double MinS, double MaxS, double Gflops,
+    double? RooflineFraction, string? Throughput = null, string? Notes = null)
+{
+    /// <summary>Achieved GFLOP/s.</summary>
+    public double GflopsPerSecond => MedianS > 0 ? Gflops / MedianS : 0;
+}

@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using SharpVL.Cli.Benchmarking;
+using SharpVL.Runtime;
+using static TorchSharp.torch;
+
+namespace SharpVL.Cli.Commands;
+
+/// <summary><c>sharpvl bench</c>: GEMM roofline, model forward latency, preprocessing, tokenizer and load figures.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var models = new Option<string?>("--models") { Description = "Comma-separated substrings selecting model rows (default: all)." };
+        var dtypes = new Option<string>("--dtypes") { Description = "Comma-separated dtypes.", DefaultValueFactory = _ => "float32,bfloat16" };
+        var batches = new Option<string>("--batches") { Description = "Comma-separated batch sizes.", DefaultValueFactory = _ => "1,8" };
+        var repeats = new Option<int>("--repeats") { Description = "Timed runs per configuration (after one warm-up).", DefaultValueFactory = _ => 5 };
+        var only = new Option<string?>("--only") { Description = "Subset of sections: gemm,models,preprocess,tokenizer,load." };
+        var output = new Option<string?>("--output") { Description = "Also write the Markdown table to this file." };
+        var json = CliSupport.JsonOption();
+        var command = new Command("bench", "Measure this machine: GEMM roofline, forward latency at base model sizes, preprocessing and tokenizer throughput, load time and memory.")
+        {
+            models, dtypes, batches, repeats, only, output, json,
+        };
+        command.SetAction(parse => CliSupport.Guard(() =>
+        {
+            var sections = (parse.GetValue(only) ?? "gemm,models,preprocess,tokenizer,load").Split(',', StringSplitOptions.TrimEntries);
+            var dtypeList = parse.GetValue(dtypes)!.Split(',', StringSplitOptions.TrimEntries).Select(TorchRuntime.ParseDType).ToList();
+            var batchList = parse.GetValue(batches)!.Split(',', StringSplitOptions.TrimEntries).Select(int.Parse).ToList();
+            var modelFilter = parse.GetValue(models)?.Split(',', StringSplitOptions.TrimEntries);
+            var rows = Run(sections, dtypeList, batchList, modelFilter, parse.GetValue(repeats), parse.GetValue(json));
+            var markdown = Markdown(rows);
+            if (parse.GetValue(output) is string path)
+            {
+                SharpVL.AtomicFile.WriteAllText(path, markdown);
+            }
+            Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(rows.Select(ToJson), CliSupport.Json) : markdown);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static List<BenchRow> Run(string[] sections, List<ScalarType> dtypes, List<int> batches, string[]? modelFilter, int repeats, bool quiet)
+    {
+        void Log(string message)
+        {
+            if (!quiet)
+            {
+                Console.Error.WriteLine(message);
+            }
+        }
+        var rows = new List<BenchRow>();
+        var roofline = new Dictionary<ScalarType, double>();
+        Log($"threads: {get_num_threads()} (cores: {Environment.ProcessorCount})");
+        if (sections.Contains("gemm") || sections.Contains("models"))
+        {
+            foreach (var dtype in dtypes)
+            {
+                var row = Roofline.Measure(dtype, 2048, repeats);
+                roofline[dtype] = row.GflopsPerSecond;
+                rows.Add(row);
+                Log($"{row.Name} {row.DType}: {row.GflopsPerSecond:0} GFLOP/s");
+            }
+        }
+        if (sections.Contains("models"))
+        {
+            foreach (var benchmark in ModelBenchmarks.All.Where(m => modelFilter is null || modelFilter.Any(f => m.Name.Contains(f, StringComparison.OrdinalIgnoreCase))))
+            {
+                foreach (var dtype in dtypes)
+                {
+                    foreach (var batch in batches)
+                    {
+                        using var prepared = benchmark.Prepare(dtype, batch);
+                        var (median, min, max) = Timing.Measure(prepared.Run, warmup: 1, repeats: batch > 1 ? Math.Max(1, repeats / 2) : repeats);
+                        var fraction = roofline.TryGetValue(dtype, out var peak) && peak > 0 ? prepared.Gflops / median / peak : (double?)null;
+                        var row = new BenchRow(benchmark.Name, TorchRuntime.DTypeName(dtype), batch, median, min, max, prepared.Gflops, fraction);
+                        rows.Add(row);
+                        Log($"{row.Name} {row.DType} b{batch}: {median:0.000} s ({row.GflopsPerSecond:0} GFLOP/s, {fraction:P0} of roofline)");
+                    }
+                }
+            }
+        }
+        foreach (var extra in ExtraSections.Run(sections, repeats, Log))
+        {
+            rows.Add(extra);
+        }
+        return rows;
+    }
+
+    private static object ToJson(BenchRow row) => new
+    {
+        name = row.Name,
+        dtype = row.DType,
+        batch = row.Batch,
+        median_s = row.MedianS,
+        min_s = row.MinS,
+        max_s = row.MaxS,
+        gflops = row.Gflops,
+        gflops_per_s = row.GflopsPerSecond,
+        roofline_fraction = row.RooflineFraction,
+        throughput = row.Throughput,
+        notes = row.Notes,
+    };
+
+    private static string Markdown(IEnumerable<BenchRow> rows)
+    {
+        var culture = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.AppendLine("| benchmark | dtype | batch | median s | min–max s | GFLOP | GFLOP/s | roofline | throughput | notes |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var row in rows)
+        {
+            text.AppendLine(culture, $"| {row.Name} | {row.DType} | {(row.Batch > 0 ? row.Batch.ToString(culture) : "")} | {row.MedianS:0.0000} | " +
+                $"{row.MinS:0.0000}–{row.MaxS:0.0000} | {(row.Gflops > 0 ? row.Gflops.ToString("0.0", culture) : "")} | " +
+                $"{(row.Gflops > 0 ? row.GflopsPerSecond.ToString("0", culture) : "")} | {(row.RooflineFraction is double f ? f.ToString("P0", culture) : "")} | " +
+                $"{row.Throughput} | {row.Notes} |");
+        }
+        return text.ToString();
+    }
+}

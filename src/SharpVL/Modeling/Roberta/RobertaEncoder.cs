@@ -1,0 +1,54 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SharpVL.Modeling.Roberta;
+
+/// <summary>A stack of <see cref="RobertaLayer"/>s stored as <c>layer.{i}</c>.</summary>
+public sealed class RobertaEncoder : nn.Module
+{
+#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
+    private readonly TorchSharp.Modules.ModuleList<RobertaLayer> layer;
+#pragma warning restore IDE1006
+
+    /// <summary>Creates <see cref="RobertaSettings.NumHiddenLayers"/> layers.</summary>
+    public RobertaEncoder(RobertaSettings settings) : base(nameof(RobertaEncoder))
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        layer = nn.ModuleList(Enumerable.Range(0, settings.NumHiddenLayers).Select(_ => new RobertaLayer(settings)).ToArray());
+        RegisterComponents();
+    }
+
+    /// <summary>Number of layers.</summary>
+    public int LayerCount => layer.Count;
+
+    /// <summary>
+    /// Runs every layer. Hidden states are the embeddings followed by each layer's output; the caller owns every
+    /// returned tensor (run inside a dispose scope).
+    /// </summary>
+    /// <param name="embeddings">Embedded tokens [B, T, D].</param>
+    /// <param name="additiveMask">Extended padding mask ([B, 1, 1, T], 0 or the dtype's minimum), or null.</param>
+    /// <param name="headMasks">Per-layer head masks (see <see cref="AttentionKernels.PerLayerHeadMask"/>), or null.</param>
+    /// <param name="outputAttentions">Collect each layer's attention probabilities.</param>
+    /// <param name="outputHiddenStates">Collect the hidden states.</param>
+    public BaseModelOutput Forward(
+        Tensor embeddings, Tensor? additiveMask = null, IReadOnlyList<Tensor?>? headMasks = null,
+        bool outputAttentions = false, bool outputHiddenStates = false)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        List<Tensor>? allHidden = outputHiddenStates ? [] : null;
+        List<Tensor>? allAttentions = outputAttentions ? [] : null;
+        var current = embeddings;
+        for (var i = 0; i < layer.Count; i++)
+        {
+            allHidden?.Add(current);
+            var (next, probabilities) = layer[i].Forward(current, additiveMask, headMasks?[i], outputAttentions);
+            if (probabilities is not null)
+            {
+                allAttentions?.Add(probabilities);
+            }
+            current = next;
+        }
+        allHidden?.Add(current);
+        return new BaseModelOutput(current, allHidden, allAttentions);
+    }
+}

@@ -1,0 +1,48 @@
+using SharpVL.Modeling.Clip;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SharpVL.Models.AltCLIP;
+
+/// <summary>
+/// AltCLIP's vision tower (<c>AltCLIPVisionTransformer</c>): CLIP embeddings, <c>pre_layrnorm</c> (sic, the checkpoint
+/// name), a pre-LN CLIP encoder, and <c>post_layernorm</c> applied to the CLS token only.
+/// </summary>
+public sealed class AltCLIPVisionTransformer : nn.Module
+{
+#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
+    private readonly ClipVisionEmbeddings embeddings;
+    private readonly LayerNorm pre_layrnorm;
+    private readonly ClipEncoder encoder;
+    private readonly LayerNorm post_layernorm;
+#pragma warning restore IDE1006
+
+    /// <summary>Creates the tower for <paramref name="config"/>.</summary>
+    public AltCLIPVisionTransformer(AltCLIPVisionConfig config) : base(nameof(AltCLIPVisionTransformer))
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        embeddings = new ClipVisionEmbeddings(config.HiddenSize, config.ImageSize, config.PatchSize, config.NumChannels);
+        pre_layrnorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        encoder = new ClipEncoder(
+            new ClipLayerSettings(config.HiddenSize, config.NumAttentionHeads, config.IntermediateSize, config.HiddenAct, config.LayerNormEps),
+            config.NumHiddenLayers);
+        post_layernorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        RegisterComponents();
+    }
+
+    /// <summary>Encodes images; every returned tensor belongs to the caller's dispose scope.</summary>
+    /// <param name="pixelValues">[B, C, H, W] normalized pixels.</param>
+    /// <param name="outputAttentions">Return each layer's attention probabilities.</param>
+    /// <param name="outputHiddenStates">Return the (pre-LN'd) embeddings and each layer's output.</param>
+    /// <param name="interpolatePosEncoding">Resize the position table bicubically for inputs of another resolution.</param>
+    public AltCLIPTowerOutput Forward(Tensor pixelValues, bool outputAttentions, bool outputHiddenStates, bool interpolatePosEncoding = false)
+    {
+        ArgumentNullException.ThrowIfNull(pixelValues);
+        var dtype = post_layernorm.weight!.dtype;
+        var hidden = pre_layrnorm.call(embeddings.Forward(pixelValues.to(dtype), interpolatePosEncoding));
+        var encoded = encoder.Forward(hidden, null, outputAttentions, outputHiddenStates);
+        var cls = encoded.LastHiddenState[TensorIndex.Colon, 0, TensorIndex.Colon];
+        return new AltCLIPTowerOutput(encoded.LastHiddenState, post_layernorm.call(cls), encoded.HiddenStates, encoded.Attentions);
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using SharpVL.Configuration;
+
+namespace SharpVL.Models.AltCLIP;
+
+/// <summary>
+/// Reads a sub-config (<c>text_config</c>, <c>vision_config</c>) with the same validation and derived defaults as a
+/// top-level config, and writes it the way <see cref="PretrainedConfig.ToJson"/> does (sorted keys, <c>label2id</c>).
+/// </summary>
+/// <typeparam name="TConfig">The sub-config class.</typeparam>
+internal sealed class NestedConfigConverter<TConfig> : JsonConverter<TConfig>
+    where TConfig : PretrainedConfig, new()
+{
+    public override TConfig Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var node = JsonNode.Parse(ref reader) as JsonObject
+            ?? throw new JsonException($"{typeof(TConfig).Name} must be a JSON object.");
+        return Parse(node, $"config.json → {typeof(TConfig).Name}");
+    }
+
+    public override void Write(Utf8JsonWriter writer, TConfig value, JsonSerializerOptions options)
+        => writer.WriteRawValue(value.ToJson());
+
+    /// <summary>
+    /// Parses a sub-config object. Transformers ignores a sub-config's own <c>model_type</c> (the composite decides the
+    /// class), so a different one is dropped instead of being an error.
+    /// </summary>
+    internal static TConfig Parse(JsonObject node, string source)
+    {
+        var expected = new TConfig().ModelTypeName;
+        if (node["model_type"] is JsonValue type && type.TryGetValue<string>(out var name) && name != expected)
+        {
+            node = (JsonObject)node.DeepClone();
+            node.Remove("model_type");
+        }
+        return ConfigJson.Parse<TConfig>(node.ToJsonString(), source);
+    }
+}
