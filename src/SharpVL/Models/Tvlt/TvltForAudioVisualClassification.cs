@@ -31,6 +31,9 @@ public sealed class TvltForAudioVisualClassification : TvltPreTrainedModel
         RegisterComponents();
     }
 
+    /// <inheritdoc />
+    protected override IReadOnlyList<string> KeepInFloat32Modules => ["classifier"];
+
     /// <summary>Loads a classifier; from a base or pre-training checkpoint the head is freshly initialized (and reported).</summary>
     public static TvltForAudioVisualClassification FromPretrained(string modelIdOrPath, ModelLoadOptions? options = null)
         => LoadPretrained(modelIdOrPath, options, dir => new TvltForAudioVisualClassification(ConfigJson.Load<TvltConfig>(dir)));
@@ -51,7 +54,9 @@ public sealed class TvltForAudioVisualClassification : TvltPreTrainedModel
         using var scope = NewDisposeScope();
         var outputs = tvlt.Forward(pixelValues, audioValues, pixelMask, audioMask,
             outputAttentions: outputAttentions, outputHiddenStates: outputHiddenStates);
-        var logits = classifier.call(outputs.LastHiddenState.select(1, 0));
+        // Under a half-precision body the head stays float32 (KeepInFloat32Modules): feed it the CLS token in its dtype.
+        var headDType = classifier.parameters().First().dtype;
+        var logits = classifier.call(outputs.LastHiddenState.select(1, 0).to(headDType));
         Tensor? loss = null;
         if (labels is not null)
         {
