@@ -11,11 +11,12 @@ if (Console.IsOutputRedirected)
 
 var root = new RootCommand("sharpvl: Transformers' video, vision and audio-language models (X-CLIP, VideoMAE, AltCLIP, TVLT) on .NET.");
 root.Subcommands.Add(ClassifyCommand.Create());
-root.Subcommands.Add(EmbedCommand.Create());
-root.Subcommands.Add(ParityCommand.Create());
 root.Subcommands.Add(ZeroShotCommand.Create());
-root.Subcommands.Add(BenchCommand.Create());
-root.Subcommands.Add(SharpVL.Cli.Benchmarking.LoadProbe.Create());
+root.Subcommands.Add(EmbedCommand.Create());
 root.Subcommands.Add(ZeroShotImageCommand.Create());
 root.Subcommands.Add(SimilarityCommand.Create());
+root.Subcommands.Add(AvClassifyCommand.Create());
+root.Subcommands.Add(ParityCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(SharpVL.Cli.Benchmarking.LoadProbe.Create());
 return root.Parse(args).Invoke();

@@ -79,6 +79,7 @@ public sealed class ParityRegistry
         Families.VideoMAEParity.Register(registry);
         Families.XCLIPParity.Register(registry);
         Families.AltCLIPParity.Register(registry);
+        Families.TvltParity.Register(registry);
         return registry;
     }
 }
