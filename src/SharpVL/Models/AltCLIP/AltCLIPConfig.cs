@@ -54,26 +54,15 @@ public sealed class AltCLIPConfig : PretrainedConfig
         // of text_config/vision_config; keys only the newer dict has are kept.
         if (TextConfigDict is not null)
         {
-            TextConfig = MergeLegacy(TextConfigDict, TextConfig, "text_config_dict");
+            TextConfig = SubConfigs.MergeLegacy(TextConfig, TextConfigDict, "text_config_dict");
             TextConfigDict = null;
         }
         if (VisionConfigDict is not null)
         {
-            VisionConfig = MergeLegacy(VisionConfigDict, VisionConfig, "vision_config_dict");
+            VisionConfig = SubConfigs.MergeLegacy(VisionConfig, VisionConfigDict, "vision_config_dict");
             VisionConfigDict = null;
         }
         InitializerFactor = 1.0;
         AltCLIPTextConfig.Require(ProjectionDim > 0, "projection_dim", ProjectionDim);
-    }
-
-    private static TConfig MergeLegacy<TConfig>(JsonObject legacy, TConfig current, string key)
-        where TConfig : PretrainedConfig, new()
-    {
-        var merged = NestedConfigConverter<TConfig>.Parse(legacy, $"config.json → {key}");
-        foreach (var (name, value) in current.ExtraFields)
-        {
-            merged.ExtraFields.TryAdd(name, value);
-        }
-        return merged;
     }
 }

@@ -93,7 +93,7 @@ public sealed class XCLIPConfig : PretrainedConfig
     }
 
     private TConfig ApplyLegacyDict<TConfig>(TConfig current, string legacyKey)
-        where TConfig : PretrainedConfig
+        where TConfig : PretrainedConfig, new()
     {
         if (!ExtraFields.Remove(legacyKey, out var legacy) || legacy.ValueKind == JsonValueKind.Null)
         {
@@ -103,14 +103,7 @@ public sealed class XCLIPConfig : PretrainedConfig
         {
             throw new InvalidDataException($"config.json: '{legacyKey}' must be an object, got {legacy.ValueKind}.");
         }
-        // 4.27.1 instantiates the legacy dict as a full config (defaults included) and lets every one of its keys win.
-        var overriding = JsonNode.Parse(ConfigJson.Parse<TConfig>(legacy, legacyKey).ToJson())!.AsObject();
-        var merged = JsonNode.Parse(current.ToJson())!.AsObject();
-        foreach (var (key, value) in overriding)
-        {
-            merged[key] = value?.DeepClone();
-        }
-        return ConfigJson.Parse<TConfig>(merged.ToJsonString(), legacyKey);
+        return SubConfigs.MergeLegacy(current, JsonNode.Parse(legacy.GetRawText())!.AsObject(), legacyKey);
     }
 
     internal static void RequireDivisible(int size, int heads, string sizeName, string headsName)

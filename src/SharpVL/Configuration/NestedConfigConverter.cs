@@ -1,9 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using SharpVL.Configuration;
 
-namespace SharpVL.Models.AltCLIP;
+namespace SharpVL.Configuration;
 
 /// <summary>
 /// Reads a sub-config (<c>text_config</c>, <c>vision_config</c>) with the same validation and derived defaults as a
@@ -36,5 +35,29 @@ internal sealed class NestedConfigConverter<TConfig> : JsonConverter<TConfig>
             node.Remove("model_type");
         }
         return ConfigJson.Parse<TConfig>(node.ToJsonString(), source);
+    }
+}
+
+/// <summary>Helpers for the sub-configs of composite configs (X-CLIP, AltCLIP).</summary>
+public static class SubConfigs
+{
+    /// <summary>
+    /// Applies a legacy <c>text_config_dict</c>/<c>vision_config_dict</c> the way Transformers 4.27.1 does: the dict is
+    /// read as a full config (its defaults included) and each of its keys wins over <paramref name="current"/>; keys
+    /// only <paramref name="current"/> has (unknown extras) survive.
+    /// </summary>
+    public static TConfig MergeLegacy<TConfig>(TConfig current, JsonObject legacy, string key)
+        where TConfig : PretrainedConfig, new()
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(legacy);
+        var source = $"config.json → {key}";
+        var overriding = JsonNode.Parse(NestedConfigConverter<TConfig>.Parse(legacy, source).ToJson())!.AsObject();
+        var merged = JsonNode.Parse(current.ToJson())!.AsObject();
+        foreach (var (name, value) in overriding)
+        {
+            merged[name] = value?.DeepClone();
+        }
+        return NestedConfigConverter<TConfig>.Parse(merged, source);
     }
 }
