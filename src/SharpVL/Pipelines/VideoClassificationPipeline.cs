@@ -72,8 +72,8 @@ public sealed class VideoClassificationPipeline : IDisposable
     /// <summary>Classifies a video file, decoding only the frames it needs.</summary>
     public VideoClassificationResult Classify(string videoPath, int topK = 5, FrameSelection? frames = null)
     {
-        var (indices, decoded) = Decode(videoPath, frames);
-        return Classify([decoded], topK, [indices], [videoPath])[0];
+        var clip = VideoClips.Decode(Reader, videoPath, frames, NumFrames);
+        return Classify([clip.Frames], topK, [clip.FrameIndices], [videoPath])[0];
     }
 
     /// <summary>Classifies frames already in memory (exactly <see cref="NumFrames"/> of them).</summary>
@@ -92,29 +92,14 @@ public sealed class VideoClassificationPipeline : IDisposable
     {
         ArgumentNullException.ThrowIfNull(videoPaths);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var batches = videoPaths.Chunk(batchSize).ToList();
         var results = new List<VideoClassificationResult>(videoPaths.Count);
-        Task<List<(IReadOnlyList<int> Indices, IReadOnlyList<RgbImage> Frames)>>? next = null;
-        for (var b = 0; b < batches.Count; b++)
+        foreach (var batch in VideoClips.DecodeAhead(Reader, videoPaths, frames, NumFrames, batchSize))
         {
-            var current = next?.GetAwaiter().GetResult() ?? DecodeBatch(batches[b], frames);
-            var following = b + 1 < batches.Count ? batches[b + 1] : null;
-            next = following is null ? null : Task.Run(() => DecodeBatch(following, frames));
             results.AddRange(Classify(
-                current.Select(c => c.Frames).ToList(), topK, current.Select(c => c.Indices).ToList(), batches[b]));
+                batch.Select(c => c.Frames).ToList(), topK, batch.Select(c => c.FrameIndices).ToList(), batch.Select(c => c.Path).ToList()));
             progress?.Report(results.Count);
         }
         return results;
-    }
-
-    private List<(IReadOnlyList<int> Indices, IReadOnlyList<RgbImage> Frames)> DecodeBatch(IEnumerable<string> paths, FrameSelection? frames)
-        => paths.Select(p => Decode(p, frames)).ToList();
-
-    private (IReadOnlyList<int> Indices, IReadOnlyList<RgbImage> Frames) Decode(string videoPath, FrameSelection? frames)
-    {
-        var info = Reader.Probe(videoPath);
-        var indices = (frames ?? FrameSelection.Uniform).Select(info.FrameCount, NumFrames);
-        return (indices, Reader.ReadFrames(videoPath, indices));
     }
 
     private List<VideoClassificationResult> Classify(

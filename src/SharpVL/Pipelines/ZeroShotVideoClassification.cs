@@ -96,16 +96,10 @@ public sealed class ZeroShotVideoClassifier : IDisposable
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         RequireFiles(videoPaths);
-        var batches = videoPaths.Chunk(batchSize).ToList();
         var results = new List<ZeroShotVideoResult>(videoPaths.Count);
-        Task<List<(IReadOnlyList<int> Indices, IReadOnlyList<RgbImage> Frames)>>? next = null;
-        for (var b = 0; b < batches.Count; b++)
+        foreach (var batch in VideoClips.DecodeAhead(Reader, videoPaths, frames, NumFrames, batchSize))
         {
-            var current = next?.GetAwaiter().GetResult() ?? DecodeBatch(batches[b], frames);
-            // Capture the batch itself: the loop variable moves on while the decoding task runs.
-            var upcoming = b + 1 < batches.Count ? batches[b + 1] : null;
-            next = upcoming is null ? null : Task.Run(() => DecodeBatch(upcoming, frames));
-            results.AddRange(Classify(current.Select(c => c.Frames).ToList(), labels, current.Select(c => c.Indices).ToList(), batches[b]));
+            results.AddRange(Classify(batch.Select(c => c.Frames).ToList(), labels, batch.Select(c => c.FrameIndices).ToList(), batch.Select(c => c.Path).ToList()));
             progress?.Report(results.Count);
         }
         return results;
@@ -161,8 +155,8 @@ public sealed class ZeroShotVideoClassifier : IDisposable
         var indices = new List<IReadOnlyList<int>>(videoPaths.Count);
         foreach (var batch in videoPaths.Chunk(batchSize))
         {
-            var decoded = DecodeBatch(batch, frames);
-            indices.AddRange(decoded.Select(d => d.Indices));
+            var decoded = batch.Select(p => VideoClips.Decode(Reader, p, frames, NumFrames)).ToList();
+            indices.AddRange(decoded.Select(d => d.FrameIndices));
             var pixels = Processor.ImageProcessor.Preprocess(decoded.Select(d => d.Frames).ToList()).ToTensor().to(Model.Device);
             parts.Add(Model.GetVideoFeatures(pixels).cpu());
         }
@@ -178,16 +172,6 @@ public sealed class ZeroShotVideoClassifier : IDisposable
                 throw new FileNotFoundException($"Video file not found: {path}", path);
             }
         }
-    }
-
-    private List<(IReadOnlyList<int> Indices, IReadOnlyList<RgbImage> Frames)> DecodeBatch(IEnumerable<string> paths, FrameSelection? frames)
-        => paths.Select(p => Decode(p, frames)).ToList();
-
-    private (IReadOnlyList<int> Indices, IReadOnlyList<RgbImage> Frames) Decode(string videoPath, FrameSelection? frames)
-    {
-        var info = Reader.Probe(videoPath);
-        var indices = (frames ?? FrameSelection.Uniform).Select(info.FrameCount, NumFrames);
-        return (indices, Reader.ReadFrames(videoPath, indices));
     }
 
     private List<ZeroShotVideoResult> Classify(
