@@ -77,7 +77,12 @@ internal static class ModelBenchmarks
         {
             VisionConfig = new AltCLIPVisionConfig
             {
-                HiddenSize = 1024, IntermediateSize = 4096, NumHiddenLayers = 24, NumAttentionHeads = 16, PatchSize = 14, ProjectionDim = 768,
+                HiddenSize = 1024,
+                IntermediateSize = 4096,
+                NumHiddenLayers = 24,
+                NumAttentionHeads = 16,
+                PatchSize = 14,
+                ProjectionDim = 768,
             },
             ProjectionDim = 768,
         };

@@ -27,7 +27,8 @@ internal static class CliSupport
     {
         Device = device,
         DType = dtype is null ? null : TorchRuntime.ParseDType(dtype),
-        Log = quiet ? _ => { } : message => Console.Error.WriteLine($"warning: {message}"),
+        Log = quiet ? _ => { }
+        : message => Console.Error.WriteLine($"warning: {message}"),
         Progress = quiet ? null : new DownloadReporter(),
     };
 

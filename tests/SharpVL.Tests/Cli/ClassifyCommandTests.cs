@@ -16,8 +16,11 @@ public class ClassifyCommandTests
         // softmax of the fixture's pipeline logits (cases/pipeline_videomae_classification_from_mp4.expected.safetensors)
         var expected = new Dictionary<string, double>
         {
-            ["eating spaghetti"] = 0.5638, ["riding a bike"] = 0.2714, ["walking the dog"] = 0.0977,
-            ["playing guitar"] = 0.0496, ["dancing ballet"] = 0.0174,
+            ["eating spaghetti"] = 0.5638,
+            ["riding a bike"] = 0.2714,
+            ["walking the dog"] = 0.0977,
+            ["playing guitar"] = 0.0496,
+            ["dancing ballet"] = 0.0174,
         };
         Assert.Equal(expected.Keys, labels.Select(l => l.GetProperty("label").GetString()));
         foreach (var label in labels)
