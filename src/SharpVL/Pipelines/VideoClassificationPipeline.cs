@@ -73,14 +73,14 @@ public sealed class VideoClassificationPipeline : IDisposable
     public VideoClassificationResult Classify(string videoPath, int topK = 5, FrameSelection? frames = null)
     {
         var clip = VideoClips.Decode(Reader, videoPath, frames, NumFrames);
-        return Classify([clip.Frames], topK, [clip.FrameIndices], [videoPath])[0];
+        return Classify(Processor.Preprocess([clip.Frames]), topK, [clip.FrameIndices], [videoPath])[0];
     }
 
     /// <summary>Classifies frames already in memory (exactly <see cref="NumFrames"/> of them).</summary>
     public VideoClassificationResult Classify(IReadOnlyList<RgbImage> frames, int topK = 5)
     {
         ArgumentNullException.ThrowIfNull(frames);
-        return Classify([frames], topK, [Enumerable.Range(0, frames.Count).ToList()], [null])[0];
+        return Classify(Processor.Preprocess([frames]), topK, [Enumerable.Range(0, frames.Count).ToList()], [null])[0];
     }
 
     /// <summary>
@@ -93,24 +93,25 @@ public sealed class VideoClassificationPipeline : IDisposable
         ArgumentNullException.ThrowIfNull(videoPaths);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var results = new List<VideoClassificationResult>(videoPaths.Count);
-        foreach (var batch in VideoClips.DecodeAhead(Reader, videoPaths, frames, NumFrames, batchSize))
+        var batches = VideoClips.PrepareAhead(
+            Reader, videoPaths, frames, NumFrames, batchSize, clips => Processor.Preprocess(clips.Select(c => c.Frames).ToList()));
+        foreach (var (clips, pixels) in batches)
         {
-            results.AddRange(Classify(
-                batch.Select(c => c.Frames).ToList(), topK, batch.Select(c => c.FrameIndices).ToList(), batch.Select(c => c.Path).ToList()));
+            results.AddRange(Classify(pixels, topK, clips.Select(c => c.FrameIndices).ToList(), clips.Select(c => c.Path).ToList()));
             progress?.Report(results.Count);
         }
         return results;
     }
 
     private List<VideoClassificationResult> Classify(
-        IReadOnlyList<IReadOnlyList<RgbImage>> videos, int topK, IReadOnlyList<IReadOnlyList<int>> indices, IReadOnlyList<string?> sources)
+        PixelValues pixelValues, int topK, IReadOnlyList<IReadOnlyList<int>> indices, IReadOnlyList<string?> sources)
     {
         using var scope = NewDisposeScope();
         using var inference = inference_mode();
-        var pixels = Processor.Preprocess(videos).ToTensor().to(Model.Device);
+        var pixels = pixelValues.ToTensor().to(Model.Device);
         using var output = Model.Forward(pixels);
-        var results = new List<VideoClassificationResult>(videos.Count);
-        for (var i = 0; i < videos.Count; i++)
+        var results = new List<VideoClassificationResult>(indices.Count);
+        for (var i = 0; i < indices.Count; i++)
         {
             results.Add(new VideoClassificationResult(sources[i], indices[i], LabelScores.TopK(output.Logits[i], Model.Config.LabelOf, topK)));
         }

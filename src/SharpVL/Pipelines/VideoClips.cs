@@ -27,25 +27,40 @@ public static class VideoClips
     /// </summary>
     public static IEnumerable<IReadOnlyList<DecodedClip>> DecodeAhead(
         VideoReader reader, IReadOnlyList<string> paths, FrameSelection? selection, int numFrames, int batchSize)
+        => PrepareAhead(reader, paths, selection, numFrames, batchSize, clips => clips).Select(b => b.Clips);
+
+    /// <summary>
+    /// Like <see cref="DecodeAhead"/>, and also runs <paramref name="prepare"/> (e.g. the image processor) on the worker
+    /// thread, so decoding and preprocessing of batch n+1 overlap the model's work on batch n.
+    /// <paramref name="prepare"/> must not create tensors in a dispose scope (scopes are per thread).
+    /// </summary>
+    public static IEnumerable<(IReadOnlyList<DecodedClip> Clips, T Prepared)> PrepareAhead<T>(
+        VideoReader reader, IReadOnlyList<string> paths, FrameSelection? selection, int numFrames, int batchSize,
+        Func<IReadOnlyList<DecodedClip>, T> prepare)
     {
         ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(prepare);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         return Iterate();
 
-        IEnumerable<IReadOnlyList<DecodedClip>> Iterate()
+        IEnumerable<(IReadOnlyList<DecodedClip> Clips, T Prepared)> Iterate()
         {
             var batches = paths.Chunk(batchSize).ToList();
-            Task<List<DecodedClip>>? next = null;
+            Task<(IReadOnlyList<DecodedClip>, T)>? next = null;
             for (var b = 0; b < batches.Count; b++)
             {
-                var current = next?.GetAwaiter().GetResult() ?? DecodeBatch(batches[b]);
+                var current = next?.GetAwaiter().GetResult() ?? Work(batches[b]);
                 // Capture the batch itself: the loop variable moves on while the task runs.
                 var upcoming = b + 1 < batches.Count ? batches[b + 1] : null;
-                next = upcoming is null ? null : Task.Run(() => DecodeBatch(upcoming));
+                next = upcoming is null ? null : Task.Run(() => Work(upcoming));
                 yield return current;
             }
         }
 
-        List<DecodedClip> DecodeBatch(IEnumerable<string> batch) => batch.Select(p => Decode(reader, p, selection, numFrames)).ToList();
+        (IReadOnlyList<DecodedClip>, T) Work(IEnumerable<string> batch)
+        {
+            var clips = batch.Select(p => Decode(reader, p, selection, numFrames)).ToList();
+            return (clips, prepare(clips));
+        }
     }
 }

@@ -100,24 +100,35 @@ public sealed partial class VideoReader
     }
 
     /// <summary>Decodes every frame of the first video stream.</summary>
-    public IReadOnlyList<RgbImage> ReadAllFrames(string path)
+    public IReadOnlyList<RgbImage> ReadAllFrames(string path) => StreamFrames(path).ToList();
+
+    /// <summary>
+    /// Yields every frame of the first video stream as ffmpeg produces it. ffmpeg decodes ahead in its own process
+    /// while the caller works on earlier frames, so decoding and preprocessing overlap.
+    /// </summary>
+    public IEnumerable<RgbImage> StreamFrames(string path)
     {
         var info = Probe(path);
-        var args = BaseArguments(info);
-        args.AddRange(OutputArguments());
-        var frames = new List<RgbImage>(Math.Max(info.FrameCount, 0));
-        using var process = FfmpegProcess.Start(FfmpegPath, args);
-        int frameBytes = info.Width * info.Height * 3;
-        while (ReadFrame(process, frameBytes) is byte[] buffer)
+        return Stream();
+
+        IEnumerable<RgbImage> Stream()
         {
-            frames.Add(new RgbImage(info.Width, info.Height, buffer));
+            var args = BaseArguments(info);
+            args.AddRange(OutputArguments());
+            using var process = FfmpegProcess.Start(FfmpegPath, args);
+            int frameBytes = info.Width * info.Height * 3;
+            var count = 0;
+            while (ReadFrame(process, frameBytes) is byte[] buffer)
+            {
+                count++;
+                yield return new RgbImage(info.Width, info.Height, buffer);
+            }
+            int code = process.WaitForExit();
+            if (code != 0 || count == 0)
+            {
+                throw new InvalidDataException($"'{path}': ffmpeg failed after {count} frames (exit code {code}). {process.StderrExcerpt()}".TrimEnd());
+            }
         }
-        int code = process.WaitForExit();
-        if (code != 0 || frames.Count == 0)
-        {
-            throw new InvalidDataException($"'{path}': ffmpeg failed after {frames.Count} frames (exit code {code}). {process.StderrExcerpt()}".TrimEnd());
-        }
-        return frames;
     }
 
     private static List<string> BaseArguments(VideoInfo info) =>
