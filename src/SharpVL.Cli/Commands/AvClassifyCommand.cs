@@ -50,7 +50,8 @@ internal static class AvClassifyCommand
             }
             else
             {
-                var table = new Table().Title(Markup.Escape($"{result.Source} (frames {string.Join(", ", result.FrameIndices)}, with audio)"));
+                CliSupport.Heading($"{result.Source} (frames {string.Join(", ", result.FrameIndices)}, with audio)");
+                var table = new Table();
                 table.AddColumn("label").AddColumn(new TableColumn("probability").RightAligned());
                 foreach (var label in result.Labels)
                 {

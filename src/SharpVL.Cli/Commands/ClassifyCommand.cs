@@ -90,7 +90,8 @@ internal static class ClassifyCommand
     {
         foreach (var result in results)
         {
-            var table = new Table().Title(Markup.Escape($"{result.Source} (frames {string.Join(", ", result.FrameIndices)})"));
+            CliSupport.Heading($"{result.Source} (frames {string.Join(", ", result.FrameIndices)})");
+            var table = new Table();
             table.AddColumn("label").AddColumn(new TableColumn("probability").RightAligned());
             foreach (var label in result.Labels)
             {

@@ -47,6 +47,11 @@ internal static class CliSupport
         }
     }
 
+    /// <summary>
+    /// Prints a bold heading line above a table (rather than a table title, which Spectre wraps to the table's width).
+    /// </summary>
+    public static void Heading(string text) => AnsiConsole.MarkupLine($"[bold]{Markup.Escape(text)}[/]");
+
     /// <summary>Runs <paramref name="work"/> under a spinner on stderr (skipped for JSON output or redirected stderr).</summary>
     public static T WithStatus<T>(string message, bool quiet, Func<T> work)
     {

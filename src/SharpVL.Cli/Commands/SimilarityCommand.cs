@@ -74,7 +74,8 @@ internal static class SimilarityCommand
 
     private static void Print(ImageTextSimilarity result)
     {
-        var table = new Table().Title("cosine similarity (image × text)");
+        CliSupport.Heading("cosine similarity (image × text)");
+        var table = new Table();
         table.AddColumn("image");
         foreach (var text in result.Texts)
         {

@@ -101,7 +101,8 @@ internal static class ZeroShotCommand
     {
         foreach (var result in results)
         {
-            var table = new Table().Title(Markup.Escape($"{result.Source} (frames {string.Join(", ", result.FrameIndices)})"));
+            CliSupport.Heading($"{result.Source} (frames {string.Join(", ", result.FrameIndices)})");
+            var table = new Table();
             table.AddColumn("label").AddColumn("prompt").AddColumn(new TableColumn("probability").RightAligned()).AddColumn(new TableColumn("logit").RightAligned());
             foreach (var label in result.Labels)
             {

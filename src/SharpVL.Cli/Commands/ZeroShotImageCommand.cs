@@ -97,7 +97,8 @@ internal static class ZeroShotImageCommand
     {
         foreach (var result in results)
         {
-            var table = new Table().Title(Markup.Escape(result.Source ?? "image"));
+            CliSupport.Heading(result.Source ?? "image");
+            var table = new Table();
             table.AddColumn("label").AddColumn(new TableColumn("probability").RightAligned());
             foreach (var label in result.Labels)
             {
