@@ -59,7 +59,6 @@ public sealed class VideoMAEEmbeddings : nn.Module
 #pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly VideoMAEPatchEmbeddings patch_embeddings;
 #pragma warning restore IDE1006
-    private readonly Tensor _positions;
 
     /// <summary>Creates the embeddings.</summary>
     public VideoMAEEmbeddings(VideoMAEConfig config) : base(nameof(VideoMAEEmbeddings))
@@ -67,8 +66,9 @@ public sealed class VideoMAEEmbeddings : nn.Module
         ArgumentNullException.ThrowIfNull(config);
         patch_embeddings = new VideoMAEPatchEmbeddings(config);
         RegisterComponents();
-        _positions = SinusoidTable.Create(config.NumPatches, config.HiddenSize);
-        register_buffer("position_embeddings", _positions, persistent: false);
+        // A buffer (moves with the model's device/dtype) but not a checkpoint entry; read back through get_buffer
+        // because Module.to() replaces buffer tensors.
+        register_buffer("position_embeddings", SinusoidTable.Create(config.NumPatches, config.HiddenSize), persistent: false);
     }
 
     /// <summary>Embeds <paramref name="pixelValues"/>; with <paramref name="boolMaskedPos"/> [B, N] keeps only the visible tokens.</summary>
