@@ -15,13 +15,11 @@ public static class ProcessingParity
         {
             registry.Register("processor", className, (c, m, inputs) =>
             {
-                var processor = ImageProcessorLoader.FromPretrained(m.Resolve(c.GetString("processor")!), className);
+                var directory = m.Resolve(c.GetString("processor")!);
                 var call = c.GetString("call") ?? "images";
-                if (!inputs.TryGetValue(call, out var array))
-                {
-                    throw new NotSupportedException($"Processor call '{call}' with inputs [{string.Join(", ", inputs.Keys)}] is not supported here.");
-                }
-                var pixels = processor.PreprocessArray(array.data<byte>().ToArray(), array.shape, c.Args);
+                var pixels = inputs.TryGetValue(call, out var array)
+                    ? ImageProcessorLoader.FromPretrained(directory, className).PreprocessArray(array.data<byte>().ToArray(), array.shape, c.Args)
+                    : PreprocessRagged(directory, className, call, RaggedInputs(inputs, call), c.Args);
                 return new HandlerResult().With([new("pixel_values", pixels.ToTensor())]);
             });
         }
@@ -30,6 +28,36 @@ public static class ProcessingParity
             var frames = VideoReader.Default.ReadAllFrames(m.Resolve(c.GetString("file")!));
             return new HandlerResult().With([new("frames", StackFrames(frames))]);
         });
+    }
+
+    /// <summary>The manifest's list form of an input: <c>videos.0</c>, <c>videos.1</c>, ... (inputs of different sizes).</summary>
+    private static List<Tensor> RaggedInputs(IReadOnlyDictionary<string, Tensor> inputs, string call)
+    {
+        var list = new List<Tensor>();
+        for (var i = 0; inputs.TryGetValue($"{call}.{i}", out var item); i++)
+        {
+            list.Add(item);
+        }
+        if (list.Count == 0)
+        {
+            throw new NotSupportedException($"Processor call '{call}' with inputs [{string.Join(", ", inputs.Keys)}] is not supported here.");
+        }
+        return list;
+    }
+
+    private static PixelValues PreprocessRagged(
+        string directory, string className, string call, List<Tensor> items, IReadOnlyDictionary<string, System.Text.Json.JsonElement> args)
+    {
+        // Each item is one video [frames, H, W, C] or one image [H, W, C] / [H, W]: split it as a batch of one.
+        List<long> AsBatch(Tensor t) => [1, .. t.shape];
+        return (call, className) switch
+        {
+            ("videos", nameof(VideoMAEImageProcessor)) => VideoMAEImageProcessor.FromPretrained(directory).Preprocess(
+                items.Select(t => ImageArrays.ToVideos(t.data<byte>().ToArray(), AsBatch(t))[0]).ToList(), args),
+            ("images", nameof(CLIPImageProcessor)) => CLIPImageProcessor.FromPretrained(directory).Preprocess(
+                items.Select(t => ImageArrays.ToImages(t.data<byte>().ToArray(), AsBatch(t))[0]).ToList(), args),
+            _ => throw new NotSupportedException($"{className} with a '{call}' list input is not supported here."),
+        };
     }
 
     /// <summary>Stacks decoded frames into a uint8 [T, H, W, 3] tensor.</summary>
