@@ -19,6 +19,11 @@ public sealed class ParityRunner
         this.registry = registry;
     }
 
+    private static readonly HashSet<string> ModelArguments =
+    [
+        "output_hidden_states", "output_attentions", "return_loss", "interpolate_pos_encoding", "mask_pixel", "mask_audio",
+    ];
+
     /// <summary>The cases whose name matches <paramref name="glob"/> (<c>*</c> and <c>?</c> wildcards; null = all).</summary>
     public IEnumerable<FixtureCase> Select(string? glob)
     {
@@ -44,6 +49,12 @@ public sealed class ParityRunner
         {
             return new CaseResult(fixtureCase.Name, fixtureCase.Kind, target, CaseStatus.NotImplemented, [],
                 $"{fixtureCase.Kind} '{target}' is not implemented yet");
+        }
+        if (fixtureCase.Kind == "model" && fixtureCase.Args.Keys.FirstOrDefault(k => !ModelArguments.Contains(k)) is string unknown)
+        {
+            // A keyword the handlers do not pass on would be silently ignored; say so instead.
+            return new CaseResult(fixtureCase.Name, fixtureCase.Kind, target, CaseStatus.Error, [],
+                $"model argument '{unknown}' is not supported by the parity harness");
         }
         using var scope = NewDisposeScope();
         try

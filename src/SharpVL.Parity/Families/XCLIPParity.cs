@@ -29,7 +29,8 @@ public static class XCLIPParity
         {
             using var model = XCLIPVisionModel.FromPretrained(m.Resolve(c.GetString("model")!), Quiet);
             return new HandlerResult().With(model.Forward(
-                inputs["pixel_values"], c.BoolArg("output_attentions"), c.BoolArg("output_hidden_states")).Flatten());
+                inputs["pixel_values"], c.BoolArg("output_attentions"), c.BoolArg("output_hidden_states"),
+                c.BoolArg("interpolate_pos_encoding") ?? false).Flatten());
         });
         registry.Register("pipeline", "xclip_from_mp4", RunFromMp4);
     }
@@ -45,13 +46,13 @@ public static class XCLIPParity
             case "forward":
                 result.With(model.Forward(
                     inputs["input_ids"], inputs["pixel_values"], attentionMask, positionIds, c.BoolArg("return_loss"),
-                    c.BoolArg("output_attentions"), c.BoolArg("output_hidden_states")).Flatten());
+                    c.BoolArg("output_attentions"), c.BoolArg("output_hidden_states"), c.BoolArg("interpolate_pos_encoding") ?? false).Flatten());
                 break;
             case "get_text_features":
                 result.Outputs["output"] = model.GetTextFeatures(inputs["input_ids"], attentionMask, positionIds);
                 break;
             case "get_video_features":
-                result.Outputs["output"] = model.GetVideoFeatures(inputs["pixel_values"]);
+                result.Outputs["output"] = model.GetVideoFeatures(inputs["pixel_values"], c.BoolArg("interpolate_pos_encoding") ?? false);
                 break;
             case var other:
                 throw new NotSupportedException($"XCLIPModel.{other} is not a method SharpVL implements.");
