@@ -42,23 +42,9 @@ public sealed record TvltFeatureExtractorOptions
     /// <exception cref="InvalidDataException">Invalid JSON or a badly typed / out-of-range value.</exception>
     public static TvltFeatureExtractorOptions FromJson(string json, string source = "preprocessor_config.json")
     {
-        ArgumentNullException.ThrowIfNull(json);
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{source} is not valid JSON: {e.Message}", e);
-        }
-        using (doc)
+        using (var doc = PreprocessorJson.ParseObject(json, source))
         {
             var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new InvalidDataException($"{source} must hold a JSON object.");
-            }
             var d = new TvltFeatureExtractorOptions();
             var options = new TvltFeatureExtractorOptions
             {

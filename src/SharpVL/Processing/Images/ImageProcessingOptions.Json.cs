@@ -14,23 +14,9 @@ public sealed partial record ImageProcessingOptions
     /// <param name="source">File name for error messages.</param>
     public static ImageProcessingOptions FromJson(string json, ImageProcessingOptions defaults, string source = "preprocessor_config.json")
     {
-        ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(defaults);
-        JsonDocument doc;
-        try
+        using (var doc = PreprocessorJson.ParseObject(json, source))
         {
-            doc = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{source} is not valid JSON: {e.Message}", e);
-        }
-        using (doc)
-        {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw new InvalidDataException($"{source} must hold a JSON object.");
-            }
             var extras = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             var options = defaults;
             foreach (var property in doc.RootElement.EnumerateObject())
