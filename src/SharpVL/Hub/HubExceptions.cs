@@ -3,11 +3,11 @@ using System.Net;
 namespace SharpVL.Hub;
 
 /// <summary>A Hub file could not be provided; the message names the repository, file, revision and endpoint.</summary>
-public class HubException : Exception
+public class HubException : SharpVLException
 {
     /// <summary>Creates the exception; <paramref name="problem"/> is completed with the request's coordinates.</summary>
     public HubException(string problem, HubFileRequest request, Exception? innerException = null)
-        : base($"{problem} (repository '{request.RepoId}', file '{request.Filename}', revision '{request.Revision}', endpoint {request.Endpoint})", innerException)
+        : base($"{problem} (repository '{request.RepoId}', file '{request.Filename}', revision '{request.Revision}', endpoint {request.Endpoint})", null, innerException)
     {
         RepoId = request.RepoId;
         Filename = request.Filename;
