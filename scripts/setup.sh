@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what SharpVL needs from the system on Debian/Ubuntu: ffmpeg/ffprobe (video and audio decoding) and, for the
-# tests, chromium (headless rendering of the CLI's HTML report). Everything else (TorchSharp, libtorch) comes from NuGet.
+# tests, chromium (headless rendering of the CLI's HTML report) and unzip (the package check). Everything else (TorchSharp, libtorch) comes from NuGet.
 # Idempotent: installs only what is missing. `scripts/setup.sh --runtime` installs only what the CLI needs to run (ffmpeg).
 set -euo pipefail
 missing=()
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 if [ "${1:-}" != "--runtime" ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v unzip >/dev/null 2>&1 || missing+=(unzip)   # scripts/check-packages.sh looks inside the .nupkg files
 fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
