@@ -124,10 +124,10 @@ public abstract class PreTrainedModel : nn.Module
                         mismatched.Add(modelKey);
                         continue;
                     }
-                    throw new InvalidDataException(
+                    throw new CheckpointException(
                         $"{sourceName}: '{checkpointKey}' has shape [{string.Join(", ", metadata.Shape)}] in the checkpoint but " +
                         $"[{string.Join(", ", target.shape)}] in {GetType().Name}. Check that config.json matches the weights " +
-                        "(or load with IgnoreMismatchedSizes to re-initialize it).");
+                        "(or load with IgnoreMismatchedSizes to re-initialize it).", sourceName);
                 }
                 using var value = source.ReadTensor(checkpointKey);
                 target.copy_(value);
