@@ -1,19 +1,35 @@
 #!/usr/bin/env bash
-# Installs what SharpVL needs from the system on Debian/Ubuntu: ffmpeg/ffprobe (video and audio decoding).
+# Installs what SharpVL needs from the system on Debian/Ubuntu, and is safe to run again:
+# - ffmpeg/ffprobe (video and audio decoding),
+# - chromium (the search page's browser test drives Debian's chromium; never a downloaded browser),
+# - the npm packages of tools/pglite (a PostgreSQL wire server with pgvector for the pgvector tests; needs Node.js >= 18).
 # Everything else (TorchSharp, libtorch) comes from NuGet during the build.
 set -euo pipefail
-if command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1; then
-  exit 0
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "SharpVL needs: ${missing[*]}; install them with your package manager." >&2
+    exit 1
+  fi
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    sudo="sudo"
+  fi
+  echo "Installing ${missing[*]}..." >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "SharpVL needs ffmpeg and ffprobe on PATH; install them with your package manager." >&2
-  exit 1
+
+# npm ci only when the lock file changed since the last install (a copy of it is kept as a stamp).
+stamp=tools/pglite/node_modules/.installed-package-lock.json
+if ! cmp -s tools/pglite/package-lock.json "$stamp" 2>/dev/null; then
+  echo "Installing tools/pglite (npm ci)..." >&2
+  (cd tools/pglite && npm ci --no-audit --no-fund --loglevel=error)
+  cp tools/pglite/package-lock.json "$stamp"
 fi
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  sudo="sudo"
-fi
-echo "Installing ffmpeg (video/audio decoding)..." >&2
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends ffmpeg >/dev/null
