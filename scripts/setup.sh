@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
-# Installs what SharpVL needs from the system on Debian/Ubuntu, and is safe to run again:
-# - ffmpeg/ffprobe (video and audio decoding),
-# - chromium (the search page's browser test drives Debian's chromium; never a downloaded browser),
-# - the npm packages of tools/pglite (a PostgreSQL wire server with pgvector for the pgvector tests; needs Node.js >= 18).
-# Everything else (TorchSharp, libtorch) comes from NuGet during the build.
+# Installs what SharpVL needs from the system on Debian/Ubuntu: ffmpeg/ffprobe (video and audio decoding) and, for the
+# tests, chromium (headless rendering of the CLI's HTML report and the search page's browser test; never a downloaded
+# browser), Node.js/npm and the npm packages of tools/pglite (a PostgreSQL wire server with pgvector for the pgvector
+# tests). Everything else (TorchSharp, libtorch) comes from NuGet.
+# Idempotent: installs only what is missing. `scripts/setup.sh --runtime` installs only what the CLI needs to run (ffmpeg).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
 missing=()
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
-command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
-command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ "${1:-}" != "--runtime" ]; then
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
-    echo "SharpVL needs: ${missing[*]}; install them with your package manager." >&2
+    echo "SharpVL needs ${missing[*]}; install them with your package manager." >&2
     exit 1
   fi
   sudo=""
@@ -25,7 +26,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-
+if [ "${1:-}" = "--runtime" ]; then
+  exit 0
+fi
 # npm ci only when the lock file changed since the last install (a copy of it is kept as a stamp).
 stamp=tools/pglite/node_modules/.installed-package-lock.json
 if ! cmp -s tools/pglite/package-lock.json "$stamp" 2>/dev/null; then

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using SharpVL.Cli.Infrastructure;
+using SharpVL.Cli.Inputs;
+using SharpVL.Cli.Output;
 using SharpVL.Search;
 using Spectre.Console;
 
@@ -14,22 +17,21 @@ internal static class IndexCommand
 {
     public static Command Create()
     {
-        var inputs = new Argument<string[]>("inputs") { Description = "Video files, folders (walked recursively) and glob patterns.", Arity = ArgumentArity.OneOrMore };
-        var model = CliSupport.ModelOption("X-CLIP (video embeddings) or AltCLIP (keyframe embeddings) directory or Hub id.");
+        var inputs = new Argument<string[]>("inputs") { Description = "Video files, folders (walked recursively), patterns, @list.txt or - (stdin).", Arity = ArgumentArity.OneOrMore };
+        var model = new ModelOptions("X-CLIP (video embeddings) or AltCLIP (keyframe embeddings) directory or Hub id.");
         var db = SearchOptions.Db();
         var shard = new Option<string?>("--shard") { Description = "Index only share i of N (i from 0) of the files, by a stable hash of the path, e.g. 0/4." };
         var segmentSeconds = new Option<double>("--segment-seconds") { Description = "Length of each segment.", DefaultValueFactory = _ => 4 };
         var strideSeconds = new Option<double>("--stride-seconds") { Description = "Time between segment starts.", DefaultValueFactory = _ => 2 };
         var batchSize = new Option<int>("--batch-size") { Description = "Segments per forward pass.", DefaultValueFactory = _ => 8 };
         var prune = new Option<bool>("--prune") { Description = "Remove indexed videos (of this shard) whose files no longer exist." };
-        var device = CliSupport.DeviceOption();
-        var dtype = CliSupport.DTypeOption();
         var json = CliSupport.JsonOption();
         var command = new Command("index", "Embed the segments of videos into a search index (incremental: unchanged files are skipped).")
         {
-            inputs, model, db, shard, segmentSeconds, strideSeconds, batchSize, prune, device, dtype, json,
+            inputs, db, shard, segmentSeconds, strideSeconds, batchSize, prune, json,
         };
-        command.SetAction(parse => CliSupport.Guard(() =>
+        model.AddTo(command);
+        command.SetAction(parse => CliSupport.Guard(parse, () =>
         {
             var quiet = parse.GetValue(json);
             var options = new VideoIndexerOptions
@@ -40,12 +42,13 @@ internal static class IndexCommand
                 Prune = parse.GetValue(prune),
             };
             options.Segmenting.Validate();
-            var files = VideoFiles.Expand(parse.GetValue(inputs)!);
+            var expanded = new InputExpander(MediaKind.Video, "zero-shot-image").Expand(parse.GetValue(inputs)!);
             using var store = VideoIndexStores.Open(parse.GetValue(db));
-            var loadOptions = CliSupport.LoadOptions(parse.GetValue(device), parse.GetValue(dtype), quiet);
-            using var embedder = CliSupport.WithStatus("Loading model", quiet, () => SegmentEmbedders.Load(parse.GetValue(model)!, loadOptions));
+            using var embedder = model.Load(parse, null, SegmentEmbedders.Load);
             var indexer = new VideoIndexer(embedder, store, options);
-            var result = Run(indexer, files, quiet);
+            var run = Run(indexer, expanded.Files, quiet);
+            // Inputs that named no file are failures of the run like unreadable files.
+            var result = run with { Files = [.. run.Files, .. expanded.Problems.Select(p => new IndexFileEvent(p.Input, IndexOutcome.Failed, Error: p.Message))] };
             var stats = store.Stats();
             if (quiet)
             {
@@ -71,7 +74,8 @@ internal static class IndexCommand
             {
                 Print(result, stats, store.Name);
             }
-            return result.Failures.Count > 0 ? 1 : 0;
+            return result.Failures.Count == 0 ? ExitCodes.Success
+                : result.Count(IndexOutcome.Indexed) + result.Count(IndexOutcome.Unchanged) > 0 ? ExitCodes.SomeFailed : ExitCodes.Fatal;
         }));
         return command;
     }
@@ -82,12 +86,12 @@ internal static class IndexCommand
         {
             return indexer.Run(files);
         }
-        if (Console.IsErrorRedirected)
+        if (!Terminal.StderrInteractive)
         {
             // Logs and pipes get one line per file as it finishes.
             return indexer.Run(files, new LineProgress());
         }
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var console = Terminal.CreateStderr();
         IndexRunResult? result = null;
         console.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using SharpVL.Cli.Infrastructure;
 using SharpVL.Search;
 using Spectre.Console;
 
@@ -17,26 +18,29 @@ internal static class SearchCommand
         var topK = SearchOptions.TopK();
         var exact = SearchOptions.Exact();
         var model = new Option<string?>("--model", "-m") { Description = "The index's model from another place (same revision); default: as recorded in the index." };
-        var device = CliSupport.DeviceOption();
-        var dtype = CliSupport.DTypeOption();
+        var device = CliOptions.Device();
+        var dtype = CliOptions.DType();
         var json = CliSupport.JsonOption();
         var command = new Command("search", "Find the video segments that best match a sentence (or an example with --like).")
         {
             query, like, db, topK, exact, model, device, dtype, json,
         };
-        command.SetAction(parse => CliSupport.Guard(() =>
+        command.SetAction(parse => CliSupport.Guard(parse, () =>
         {
             var quiet = parse.GetValue(json);
             var text = parse.GetValue(query);
             var example = parse.GetValue(like);
             if (string.IsNullOrWhiteSpace(text) == (example is null))
             {
-                throw new ArgumentException("Give either a query or --like <video-or-image>.");
+                throw new UsageException("Give either a query or --like <video-or-image>.");
             }
             int k = parse.GetValue(topK);
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k, "--top-k");
+            if (k < 1)
+            {
+                throw new UsageException($"--top-k must be at least 1 (got {k}).");
+            }
             using var store = VideoIndexStores.Open(parse.GetValue(db));
-            var loadOptions = CliSupport.LoadOptions(parse.GetValue(device), parse.GetValue(dtype), quiet);
+            var loadOptions = CliSupport.LoadOptions(parse.GetValue(device), parse.GetValue(dtype));
             using var searcher = CliSupport.WithStatus("Loading model", quiet, () => VideoSearcher.Open(store, parse.GetValue(model), loadOptions));
             var mode = parse.GetValue(exact) ? SearchMode.Exact : SearchMode.Default;
             var hits = example is null ? searcher.Search(text!, k, mode) : searcher.SearchLike(example, k, mode);
@@ -53,7 +57,7 @@ internal static class SearchCommand
                 }), CliSupport.Json));
                 return 0;
             }
-            CliSupport.Heading($"{hits.Count} best segments for {(example is null ? $"\"{text}\"" : example)} ({store.Name})");
+            AnsiConsole.MarkupLine($"[bold]{Markup.Escape($"{hits.Count} best segments for {(example is null ? $"\"{text}\"" : example)} ({store.Name})")}[/]");
             var table = new Table().AddColumns("rank", "score", "time", "path");
             for (int i = 0; i < hits.Count; i++)
             {

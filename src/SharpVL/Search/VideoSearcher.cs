@@ -76,7 +76,7 @@ public sealed class VideoSearcher : IDisposable
         }
         int n = Embedder.FramesPerSegment;
         IReadOnlyList<RgbImage> frames;
-        if (VideoFiles.Extensions.Contains(Path.GetExtension(path)))
+        if (VideoFiles.IsVideo(path))
         {
             var info = Reader.Probe(path);
             var indices = n == 1 ? [info.FrameCount / 2] : FrameSampling.Uniform(info.FrameCount, n);

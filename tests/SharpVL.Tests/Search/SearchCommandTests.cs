@@ -34,14 +34,14 @@ public class SearchCommandTests
     }
 
     [Fact]
-    public void UnreadableFilesAreListedAtTheEndWithExitCodeOne()
+    public void UnreadableFilesAreListedAtTheEndWithTheSomeFailedExitCode()
     {
         var folder = Directory.CreateTempSubdirectory("sharpvl-cli-broken-").FullName;
         File.Copy(TestPaths.Fixture("search/pattern.mp4"), Path.Combine(folder, "good.mp4"));
         File.WriteAllText(Path.Combine(folder, "bad.mkv"), "not a video");
         var db = Path.Combine(folder, "idx.db");
         var (exit, stdout, stderr) = CliRunner.Run("index", folder, "--model", "tests/fixtures/models/xclip-tiny", "--db", db);
-        Assert.Equal(1, exit);
+        Assert.Equal(3, exit);
         Assert.Contains("1 indexed, 0 unchanged, 0 removed, 1 failed", stdout, StringComparison.Ordinal);
         Assert.Contains("could not index:", stderr, StringComparison.Ordinal);
         Assert.Contains("bad.mkv", stderr, StringComparison.Ordinal);

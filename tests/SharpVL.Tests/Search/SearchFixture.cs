@@ -31,6 +31,10 @@ public sealed class SearchFixture : IDisposable
         return target;
     }
 
+    /// <summary>The video files under <paramref name="folder"/>, full paths, sorted (as the CLI's folder expansion finds them).</summary>
+    public static IReadOnlyList<string> Videos(string folder) =>
+        [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Where(VideoFiles.IsVideo).Select(Path.GetFullPath).Order(StringComparer.Ordinal)];
+
     /// <summary>
     /// The reference: cosine similarity of X-CLIP's own <c>get_text_features</c> and <c>get_video_features</c> of the
     /// given frames, computed with the model directly (not through the search code).

@@ -104,7 +104,7 @@ public abstract class VideoIndexContractTests(SearchFixture fixture)
     public void ShardsSplitTheFilesAndTogetherFillOneIndex()
     {
         var media = SearchFixture.CopyMedia();
-        var files = VideoFiles.Expand([media]);
+        var files = SearchFixture.Videos(media);
         using var full = VideoIndexStores.Open(NewDb());
         Index(full, media);
 
@@ -169,7 +169,7 @@ public abstract class VideoIndexContractTests(SearchFixture fixture)
         {
             using var cancel = new CancellationTokenSource();
             var indexer = new VideoIndexer(Fixture.Embedder, store, new VideoIndexerOptions { BatchSize = 1 });
-            Assert.ThrowsAny<OperationCanceledException>(() => indexer.Run(VideoFiles.Expand([media]), new CancelOnFirstIndexed(cancel), cancel.Token));
+            Assert.ThrowsAny<OperationCanceledException>(() => indexer.Run(SearchFixture.Videos(media), new CancelOnFirstIndexed(cancel), cancel.Token));
             var partial = store.Videos();
             Assert.InRange(partial.Count, 1, 4);
             AssertWholeVideos(store);
@@ -215,7 +215,7 @@ public abstract class VideoIndexContractTests(SearchFixture fixture)
     }
 
     protected IndexRunResult Index(IVideoIndexStore store, string media, VideoIndexerOptions? options = null) =>
-        new VideoIndexer(Fixture.Embedder, store, options).Run(VideoFiles.Expand([media]));
+        new VideoIndexer(Fixture.Embedder, store, options).Run(SearchFixture.Videos(media));
 
     protected static List<(string Path, double Start, double Score)> Summaries(IEnumerable<SearchHit> hits) =>
         [.. hits.Select(h => (h.Path, h.StartSeconds, h.Score))];
