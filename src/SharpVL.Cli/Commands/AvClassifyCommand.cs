@@ -23,12 +23,14 @@ internal static class AvClassifyCommand
         {
             video, model, topK, frameIndices, device, dtype, json,
         };
+        var decoding = new VideoDecodingOptions();
+        decoding.AddTo(command);
         command.SetAction(parse => CliSupport.Guard(() =>
         {
             var quiet = parse.GetValue(json);
             var loadOptions = CliSupport.LoadOptions(parse.GetValue(device), parse.GetValue(dtype), quiet);
             using var pipeline = CliSupport.WithStatus("Loading model", quiet,
-                () => AudioVisualClassificationPipeline.FromPretrained(parse.GetValue(model)!, loadOptions));
+                () => AudioVisualClassificationPipeline.FromPretrained(parse.GetValue(model)!, loadOptions, decoding.Reader(parse)));
             if (pipeline.Processor.UsedDefaults && !quiet)
             {
                 Console.Error.WriteLine("warning: the model has no preprocessor_config.json; using TvltProcessor's defaults " +

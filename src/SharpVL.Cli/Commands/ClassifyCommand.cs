@@ -25,12 +25,14 @@ internal static class ClassifyCommand
         {
             videos, model, topK, frames, frameIndices, sampleRate, seed, batchSize, device, dtype, json,
         };
+        var decoding = new VideoDecodingOptions();
+        decoding.AddTo(command);
         command.SetAction(parse => CliSupport.Guard(() =>
         {
             var quiet = parse.GetValue(json);
             var loadOptions = CliSupport.LoadOptions(parse.GetValue(device), parse.GetValue(dtype), quiet);
             using var pipeline = CliSupport.WithStatus("Loading model", quiet,
-                () => VideoClassificationPipeline.FromPretrained(parse.GetValue(model)!, loadOptions));
+                () => VideoClassificationPipeline.FromPretrained(parse.GetValue(model)!, loadOptions, decoding.Reader(parse)));
             var requestedFrames = parse.GetValue(frames);
             if (requestedFrames is int n && n != pipeline.NumFrames)
             {

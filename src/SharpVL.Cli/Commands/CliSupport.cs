@@ -39,7 +39,7 @@ internal static class CliSupport
         {
             return body();
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException or HubException
+        catch (Exception ex) when (ex is SharpVLException or IOException or InvalidDataException or ArgumentException or HubException
             or NotSupportedException or InvalidOperationException or FfmpegNotFoundException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"error: {ex.Message}");

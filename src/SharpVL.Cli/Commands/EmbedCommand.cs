@@ -32,6 +32,8 @@ internal static class EmbedCommand
         {
             videos, model, texts, output, normalize, frames, frameIndices, batchSize, device, dtype, json,
         };
+        var decoding = new VideoDecodingOptions();
+        decoding.AddTo(command);
         command.SetAction(parse => CliSupport.Guard(() =>
         {
             var quiet = parse.GetValue(json);
@@ -44,7 +46,7 @@ internal static class EmbedCommand
             var directory = parse.GetValue(output)!;
             var loadOptions = CliSupport.LoadOptions(parse.GetValue(device), parse.GetValue(dtype), quiet);
             using var classifier = CliSupport.WithStatus("Loading model", quiet,
-                () => ZeroShotVideoClassifier.FromPretrained(parse.GetValue(model)!, loadOptions));
+                () => ZeroShotVideoClassifier.FromPretrained(parse.GetValue(model)!, loadOptions, decoding.Reader(parse)));
             ZeroShotCommand.CheckFrames(parse.GetValue(frames), classifier.NumFrames);
             var selection = ZeroShotCommand.Selection(parse.GetValue(frameIndices));
             var written = new List<string>();

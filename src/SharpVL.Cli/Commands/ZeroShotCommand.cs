@@ -32,13 +32,15 @@ internal static class ZeroShotCommand
         {
             videos, model, labels, template, frames, frameIndices, batchSize, device, dtype, json,
         };
+        var decoding = new VideoDecodingOptions();
+        decoding.AddTo(command);
         command.SetAction(parse => CliSupport.Guard(() =>
         {
             var quiet = parse.GetValue(json);
             var candidates = SplitLabels(parse.GetValue(labels)!);
             var loadOptions = CliSupport.LoadOptions(parse.GetValue(device), parse.GetValue(dtype), quiet);
             using var classifier = CliSupport.WithStatus("Loading model", quiet,
-                () => ZeroShotVideoClassifier.FromPretrained(parse.GetValue(model)!, loadOptions));
+                () => ZeroShotVideoClassifier.FromPretrained(parse.GetValue(model)!, loadOptions, decoding.Reader(parse)));
             CheckFrames(parse.GetValue(frames), classifier.NumFrames);
             var selection = Selection(parse.GetValue(frameIndices));
             using var labelSet = classifier.PrepareLabels(candidates, parse.GetValue(template)!);
