@@ -31,7 +31,7 @@ public class MediaCliTests
 
             Assert.True(exit == 0, stderr);
             using var document = JsonDocument.Parse(stdout);
-            Assert.Equal("eating spaghetti", document.RootElement[0].GetProperty("labels")[0].GetProperty("label").GetString());
+            Assert.Equal("eating spaghetti", document.RootElement.GetProperty("results")[0].GetProperty("labels")[0].GetProperty("label").GetString());
             Assert.Empty(Directory.GetFiles(TestPaths.RepoRoot, "ffprobe-*.log"));
         }
         finally
@@ -40,11 +40,11 @@ public class MediaCliTests
         }
     }
 
-    private static Dictionary<string, double> Scores((int ExitCode, string Stdout, string Stderr) run)
+    private static Dictionary<string, double> Scores(CliResult run)
     {
         Assert.True(run.ExitCode == 0, run.Stderr);
         using var document = JsonDocument.Parse(run.Stdout);
-        return document.RootElement[0].GetProperty("labels").EnumerateArray()
+        return document.RootElement.GetProperty("results")[0].GetProperty("labels").EnumerateArray()
             .ToDictionary(l => l.GetProperty("label").GetString()!, l => l.GetProperty("score").GetDouble());
     }
 }
