@@ -46,6 +46,9 @@ internal sealed class FfmpegProcess : IDisposable
     /// <summary>The executable's name as started (for messages).</summary>
     internal required string Executable { get; init; }
 
+    /// <summary>A temporary file the child reads (a filter script), deleted when the child is disposed.</summary>
+    internal string? ScratchFile { get; set; }
+
     /// <summary>What the child logged.</summary>
     internal FfmpegLog Log { get; }
 
@@ -187,6 +190,10 @@ internal sealed class FfmpegProcess : IDisposable
         }
         Running.TryRemove(this, out _);
         _process.Dispose();
+        if (ScratchFile is not null)
+        {
+            File.Delete(ScratchFile);
+        }
     }
 
     private void Kill()

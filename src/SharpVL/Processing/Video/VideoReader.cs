@@ -20,6 +20,9 @@ public sealed partial class VideoReader
     /// <summary>Above this many distinct requested frames the select expression is skipped and frames are streamed.</summary>
     private const int MaxSelectTerms = 256;
 
+    /// <summary>Above this many characters the filter goes into a filter script file.</summary>
+    private const int MaxInlineFilterLength = 8192;
+
     private readonly VideoReadOptions _options = VideoReadOptions.Default;
 
     /// <summary>Creates a reader that runs the given executables (names are looked up on PATH).</summary>
@@ -196,6 +199,14 @@ public sealed partial class VideoReader
             filters.Add("format=rgb24");
             filters.AddRange(orientation.Filters);
         }
+        string filter = string.Join(",", filters);
+        // A long select expression goes into a filter script file (one argument may hold only 128 KiB).
+        string? script = null;
+        if (filter.Length > MaxInlineFilterLength)
+        {
+            script = Path.GetTempFileName();
+            File.WriteAllText(script, filter);
+        }
         var args = new List<string>
         {
             // Warnings are needed for "corrupt decoded frame"; each message on its own line, tagged with its level.
@@ -206,8 +217,8 @@ public sealed partial class VideoReader
             "-noautorotate",
             "-i", MediaInput.Url(info.Path),
             "-map", "0:" + info.StreamIndex.ToString(CultureInfo.InvariantCulture), "-an", "-sn", "-dn",
-            "-vf", string.Join(",", filters),
         };
+        args.AddRange(script is null ? ["-vf", filter] : ["-filter_script:v", script]);
         int? frameLimit = select?.Length ?? maxFrames;
         if (frameLimit is int limit)
         {
@@ -220,7 +231,17 @@ public sealed partial class VideoReader
             "-sws_flags", "bilinear",
             "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
         ]);
-        return FfmpegProcess.Start(FfmpegPath, args, log, Options.StallTimeout, cancellationToken);
+        try
+        {
+            var process = FfmpegProcess.Start(FfmpegPath, args, log, Options.StallTimeout, cancellationToken);
+            process.ScratchFile = script;
+            return process;
+        }
+        catch when (script is not null)
+        {
+            File.Delete(script);
+            throw;
+        }
     }
 
     private long FrameBytes(VideoInfo info)
