@@ -52,7 +52,7 @@ public sealed class PgvectorVideoIndexStore : IVideoIndexStore
     public string Name { get; }
 
     /// <inheritdoc />
-    public IndexModel? Model => _model;
+    public IndexModel? Model => Refresh();
 
     /// <summary>HNSW candidate list size for queries (<c>hnsw.ef_search</c>); at least the number of results asked for. Default 100.</summary>
     public int EfSearch { get; set; } = 100;
@@ -102,7 +102,7 @@ public sealed class PgvectorVideoIndexStore : IVideoIndexStore
     public IReadOnlyDictionary<string, IndexedVideo> Videos()
     {
         var result = new Dictionary<string, IndexedVideo>(StringComparer.Ordinal);
-        if (_model is null)
+        if (Refresh() is null)
         {
             return result;
         }
@@ -172,7 +172,7 @@ public sealed class PgvectorVideoIndexStore : IVideoIndexStore
     /// <inheritdoc />
     public bool RemoveVideo(string path)
     {
-        if (_model is null)
+        if (Refresh() is null)
         {
             return false;
         }
@@ -186,13 +186,13 @@ public sealed class PgvectorVideoIndexStore : IVideoIndexStore
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topK);
-        if (_model is null)
+        if (Refresh() is not { } model)
         {
             return [];
         }
-        if (query.Length != _model.Dimension)
+        if (query.Length != model.Dimension)
         {
-            throw new SearchIndexException($"Index '{Name}' holds {_model.Dimension}-d embeddings; got a {query.Length}-d query.", Name);
+            throw new SearchIndexException($"Index '{Name}' holds {model.Dimension}-d embeddings; got a {query.Length}-d query.", Name);
         }
         using var connection = _dataSource.OpenConnection();
         using var transaction = connection.BeginTransaction();
@@ -221,7 +221,7 @@ public sealed class PgvectorVideoIndexStore : IVideoIndexStore
     /// <inheritdoc />
     public StoredSegment? GetSegment(long segmentId)
     {
-        if (_model is null)
+        if (Refresh() is null)
         {
             return null;
         }
@@ -239,7 +239,7 @@ public sealed class PgvectorVideoIndexStore : IVideoIndexStore
     /// <inheritdoc />
     public string? GetVideoPath(long videoId)
     {
-        if (_model is null)
+        if (Refresh() is null)
         {
             return null;
         }
@@ -251,7 +251,7 @@ public sealed class PgvectorVideoIndexStore : IVideoIndexStore
     /// <inheritdoc />
     public IndexStats Stats()
     {
-        if (_model is null)
+        if (Refresh() is null)
         {
             return new IndexStats(0, 0);
         }
@@ -259,6 +259,17 @@ public sealed class PgvectorVideoIndexStore : IVideoIndexStore
         using var videos = Command(connection, null, $"SELECT count(*) FROM {_schema}.videos");
         using var segments = Command(connection, null, $"SELECT count(*) FROM {_schema}.segments");
         return new IndexStats((long)videos.ExecuteScalar()!, (long)segments.ExecuteScalar()!);
+    }
+
+    /// <summary>The recorded model, read again while there is none (another worker may have created the index since).</summary>
+    private IndexModel? Refresh()
+    {
+        if (_model is null)
+        {
+            using var connection = _dataSource.OpenConnection();
+            _model = ReadModel(connection, null);
+        }
+        return _model;
     }
 
     /// <inheritdoc />
