@@ -9,17 +9,23 @@ public sealed class ViTSelfOutput : nn.Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly Linear dense;
+    private readonly Dropout dropout;
 #pragma warning restore IDE1006
 
     /// <summary>Creates the projection.</summary>
-    public ViTSelfOutput(int hiddenSize) : base(nameof(ViTSelfOutput))
+    public ViTSelfOutput(int hiddenSize, double hiddenDropout = 0) : base(nameof(ViTSelfOutput))
     {
         dense = nn.Linear(hiddenSize, hiddenSize);
+        dropout = nn.Dropout(hiddenDropout);
         RegisterComponents();
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) => dense.call(input);
+    public override Tensor forward(Tensor input)
+    {
+        using var projected = dense.call(input);
+        return dropout.call(projected);
+    }
 }
 
 /// <summary>Self-attention plus its output projection (<c>attention.attention</c>, <c>attention.output</c>).</summary>
@@ -35,7 +41,7 @@ public sealed class ViTAttention : nn.Module
     {
         ArgumentNullException.ThrowIfNull(settings);
         attention = new ViTSelfAttention(settings);
-        output = new ViTSelfOutput(settings.HiddenSize);
+        output = new ViTSelfOutput(settings.HiddenSize, settings.HiddenDropout);
         RegisterComponents();
     }
 
@@ -79,12 +85,14 @@ public sealed class ViTOutput : nn.Module<Tensor, Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly Linear dense;
+    private readonly Dropout dropout;
 #pragma warning restore IDE1006
 
     /// <summary>Creates the projection.</summary>
-    public ViTOutput(int intermediateSize, int hiddenSize) : base(nameof(ViTOutput))
+    public ViTOutput(int intermediateSize, int hiddenSize, double hiddenDropout = 0) : base(nameof(ViTOutput))
     {
         dense = nn.Linear(intermediateSize, hiddenSize);
+        dropout = nn.Dropout(hiddenDropout);
         RegisterComponents();
     }
 
@@ -92,7 +100,8 @@ public sealed class ViTOutput : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor hiddenStates, Tensor residual)
     {
         using var projected = dense.call(hiddenStates);
-        return projected.add(residual);
+        using var dropped = dropout.call(projected);
+        return dropped.add(residual);
     }
 }
 
@@ -116,7 +125,7 @@ public sealed class ViTLayer : nn.Module
         ArgumentNullException.ThrowIfNull(settings);
         attention = new ViTAttention(settings);
         intermediate = new ViTIntermediate(settings.HiddenSize, settings.IntermediateSize, settings.HiddenAct);
-        output = new ViTOutput(settings.IntermediateSize, settings.HiddenSize);
+        output = new ViTOutput(settings.IntermediateSize, settings.HiddenSize, settings.HiddenDropout);
         layernorm_before = nn.LayerNorm(settings.HiddenSize, settings.LayerNormEps);
         layernorm_after = nn.LayerNorm(settings.HiddenSize, settings.LayerNormEps);
         RegisterComponents();

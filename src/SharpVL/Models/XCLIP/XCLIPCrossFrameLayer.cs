@@ -1,3 +1,4 @@
+using SharpVL.Modeling;
 using SharpVL.Modeling.Clip;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -32,8 +33,8 @@ internal sealed class XCLIPCrossFrameLayer : nn.Module
         _dropPathRate = config.DropPathRate;
         message_fc = nn.Linear(width, width);
         message_ln = nn.LayerNorm(width, config.LayerNormEps);
-        message_attn = new ClipAttention(width, config.NumAttentionHeads);
-        self_attn = new ClipAttention(width, config.NumAttentionHeads);
+        message_attn = new ClipAttention(width, config.NumAttentionHeads, config.AttentionDropout);
+        self_attn = new ClipAttention(width, config.NumAttentionHeads, config.AttentionDropout);
         layer_norm1 = nn.LayerNorm(width, config.LayerNormEps);
         mlp = new ClipMlp(width, config.IntermediateSize, config.HiddenAct);
         layer_norm2 = nn.LayerNorm(width, config.LayerNormEps);
@@ -72,7 +73,7 @@ internal sealed class XCLIPCrossFrameLayer : nn.Module
 }
 
 /// <summary>The stack of cross-frame layers stored as <c>layers.{i}</c> (Transformers' <c>XCLIPVisionEncoder</c>).</summary>
-internal sealed class XCLIPVisionEncoder : nn.Module
+internal sealed class XCLIPVisionEncoder : nn.Module, IGradientCheckpointable
 {
 #pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly ModuleList<XCLIPCrossFrameLayer> layers;
@@ -84,6 +85,9 @@ internal sealed class XCLIPVisionEncoder : nn.Module
         RegisterComponents();
     }
 
+    /// <inheritdoc />
+    public bool GradientCheckpointing { get; set; }
+
     /// <summary>Runs every layer; hidden states are each layer's input plus the final output.</summary>
     public (Tensor Last, List<Tensor>? HiddenStates, List<Tensor>? Attentions) Forward(Tensor inputsEmbeds, bool outputAttentions, bool outputHiddenStates)
     {
@@ -93,7 +97,9 @@ internal sealed class XCLIPVisionEncoder : nn.Module
         foreach (var layer in layers)
         {
             allHidden?.Add(current);
-            var (next, probabilities) = layer.Forward(current, outputAttentions);
+            var (next, probabilities) = outputAttentions
+                ? layer.Forward(current, outputAttentions: true)
+                : (ActivationCheckpoint.Run(layer, GradientCheckpointing, (x, _) => layer.Forward(x, outputAttentions: false).Output, current), (Tensor?)null);
             if (probabilities is not null)
             {
                 allAttentions?.Add(probabilities);
