@@ -135,7 +135,8 @@ internal static class ExtraSections
         }
     }
 
-    private static string? FindUp(string relative)
+    /// <summary>The nearest folder named <paramref name="relative"/> above the current directory (the repository's fixtures, tools).</summary>
+    internal static string? FindUp(string relative)
     {
         for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
         {

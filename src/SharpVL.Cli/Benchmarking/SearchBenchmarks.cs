@@ -31,7 +31,7 @@ internal static class SearchBenchmarks
         PgliteServer? pglite = null;
         try
         {
-            if (postgres is null && FindUp(Path.Combine("tools", "pglite")) is { } tool && Directory.Exists(Path.Combine(tool, "node_modules")))
+            if (postgres is null && ExtraSections.FindUp(Path.Combine("tools", "pglite")) is { } tool && Directory.Exists(Path.Combine(tool, "node_modules")))
             {
                 pglite = new PgliteServer(tool);
             }
@@ -79,7 +79,7 @@ internal static class SearchBenchmarks
             {
                 ExtraSections.MakeClip(clip, 600);
             }
-            var tokenizerDirectory = FindUp(Path.Combine("tests", "fixtures", "models", "xclip-tiny"))
+            var tokenizerDirectory = ExtraSections.FindUp(Path.Combine("tests", "fixtures", "models", "xclip-tiny"))
                 ?? throw new InvalidOperationException("The X-CLIP tokenizer files (tests/fixtures/models/xclip-tiny) were not found above the current folder.");
             var processor = new XCLIPProcessor(new VideoMAEImageProcessor(ImageProcessingOptions.VideoMAEDefaults with
             {
@@ -149,19 +149,6 @@ internal static class SearchBenchmarks
     private static string TorchRuntime(ScalarType dtype) => SharpVL.Runtime.TorchRuntime.DTypeName(dtype);
 
     private static string TempDb() => Path.Combine(Directory.CreateTempSubdirectory("sharpvl-bench-search-").FullName, "index.db");
-
-    private static string? FindUp(string relative)
-    {
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, relative);
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        return null;
-    }
 
     /// <summary>
     /// Synthetic segment embeddings shaped like a video collection: each video is a random direction and its 100

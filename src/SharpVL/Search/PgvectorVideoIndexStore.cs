@@ -107,12 +107,11 @@ public sealed class PgvectorVideoIndexStore : IVideoIndexStore
             return result;
         }
         using var connection = _dataSource.OpenConnection();
-        using var command = Command(connection, null, $"SELECT path, size, mtime_ticks, content_hash, duration_s, segment_s, stride_s FROM {_schema}.videos");
+        using var command = Command(connection, null, $"SELECT {IndexMetadata.VideoColumns} FROM {_schema}.videos");
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            var video = new IndexedVideo(reader.GetString(0), reader.GetInt64(1), new DateTime(reader.GetInt64(2), DateTimeKind.Utc),
-                reader.GetString(3), reader.GetDouble(4), new SegmentingOptions { SegmentSeconds = reader.GetDouble(5), StrideSeconds = reader.GetDouble(6) });
+            var video = IndexMetadata.ReadVideo(reader);
             result[video.Path] = video;
         }
         return result;
