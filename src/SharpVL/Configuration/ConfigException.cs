@@ -15,7 +15,13 @@ public sealed class ConfigException : SharpVLException
     /// <param name="path">The file, when there is one.</param>
     /// <param name="innerException">The lower-level error, kept for diagnostics.</param>
     public ConfigException(string source, string? field, string problem, string? path = null, Exception? innerException = null)
-        : base(field is null ? $"{source}: {problem}" : $"{source}: '{field}' {problem}", path, innerException)
+        : this(source, field, problem, path, innerException, problemNamesField: false)
+    {
+    }
+
+    /// <summary>Creates the exception from a <paramref name="problem"/> that already names the field in its own words.</summary>
+    internal ConfigException(string source, string? field, string problem, string? path, Exception? innerException, bool problemNamesField)
+        : base(field is null || problemNamesField ? $"{source}: {problem}" : $"{source}: '{field}' {problem}", path, innerException)
     {
         ConfigSource = source;
         Field = field;

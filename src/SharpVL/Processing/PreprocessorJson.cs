@@ -32,6 +32,13 @@ public static class PreprocessorJson
     public static ConfigException Fail(string source, string? field, string problem, Exception? innerException = null)
         => new(source, field, problem, File.Exists(source) ? source : null, innerException);
 
+    /// <summary>The error for a value a reader refused with <paramref name="error"/>, whose message names the field already.</summary>
+    internal static ConfigException Invalid(string source, string field, ArgumentException error)
+    {
+        var problem = error.Message.Contains($"'{field}'", StringComparison.Ordinal) ? error.Message : $"'{field}': {error.Message}";
+        return new(source, field, problem, File.Exists(source) ? source : null, error, problemNamesField: true);
+    }
+
     /// <summary>An integer field: a JSON number that fits, from 1 to <paramref name="max"/>.</summary>
     public static int PositiveInt(JsonElement value, string source, string field, int max)
     {

@@ -30,7 +30,7 @@ public sealed partial record ImageProcessingOptions
                 }
                 catch (ArgumentException e)
                 {
-                    throw PreprocessorJson.Fail(source, property.Name, $"is invalid: {e.Message}", e);
+                    throw PreprocessorJson.Invalid(source, property.Name, e);
                 }
             }
             options = options with { ExtraKeys = extras };
@@ -40,7 +40,7 @@ public sealed partial record ImageProcessingOptions
             }
             catch (ArgumentException e)
             {
-                throw PreprocessorJson.Fail(source, e.ParamName, $"is invalid: {e.Message}", e);
+                throw PreprocessorJson.Fail(source, e.ParamName, e.Message.Split(" (Parameter", 2)[0], e);
             }
             return options;
         }
