@@ -31,6 +31,7 @@ root.Subcommands.Add(SimilarityCommand.Create());
 root.Subcommands.Add(AvClassifyCommand.Create());
 root.Subcommands.Add(IndexCommand.Create());
 root.Subcommands.Add(SearchCommand.Create());
+root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(DownloadCommand.Create());
 root.Subcommands.Add(ParityCommand.Create());
