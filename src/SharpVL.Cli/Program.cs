@@ -43,10 +43,25 @@ if (parse.Errors.Count > 0 && parse.Action is System.CommandLine.Invocation.Pars
 {
     return CommandRun.Usage(parse, UsageErrors.Describe(parse));
 }
+// Ctrl+C / SIGTERM cancel the command's token: a per-input run stops, prints its summary and exits with 130, and the
+// library kills its ffmpeg children as the process exits. A second Ctrl+C quits at once (exit handlers still run).
+using var interrupt = new CancellationTokenSource();
+void Interrupt(System.Runtime.InteropServices.PosixSignalContext context)
+{
+    if (interrupt.IsCancellationRequested)
+    {
+        Environment.Exit(ExitCodes.Cancelled);
+    }
+    context.Cancel = true;
+    interrupt.Cancel();
+}
+using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Interrupt);
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Interrupt);
 try
 {
     // The exception handler is ours (one line, details under --verbose), so no stack trace ever reaches the user.
-    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+    var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+    return await parse.InvokeAsync(configuration, interrupt.Token).ConfigureAwait(false);
 }
 catch (Exception e)
 {

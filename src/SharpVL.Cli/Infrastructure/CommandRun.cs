@@ -89,6 +89,8 @@ internal sealed class CommandRun
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
+            run.Progress.Clear();
+            Console.Error.WriteLine("cancelled (Ctrl+C)");
             run.Finish("cancelled");
             return ExitCodes.Cancelled;
         }

@@ -59,7 +59,9 @@ internal static class InputBatches
             IReadOnlyList<TResult> results;
             try
             {
-                results = await Task.Run(() => process(batch), run.Cancellation).ConfigureAwait(false);
+                // On Ctrl+C stop waiting at once: the run ends with its summary, and the library kills the batch's
+                // ffmpeg children when the process exits.
+                results = await Task.Run(() => process(batch), run.Cancellation).WaitAsync(run.Cancellation).ConfigureAwait(false);
             }
             catch (Exception) when (batch.Length > 1 && !run.Cancellation.IsCancellationRequested)
             {
@@ -88,7 +90,7 @@ internal static class InputBatches
             run.Progress.Show($"[{run.Done}/{total}] {file}");
             try
             {
-                var result = await Task.Run(() => process([file])[0], run.Cancellation).ConfigureAwait(false);
+                var result = await Task.Run(() => process([file])[0], run.Cancellation).WaitAsync(run.Cancellation).ConfigureAwait(false);
                 Emit(run, file, result, toRecord, frames);
             }
             catch (Exception e) when (e is not OperationCanceledException || !run.Cancellation.IsCancellationRequested)

@@ -23,6 +23,9 @@ internal sealed class FfmpegProcess : IDisposable
     private long _waitingSince; // Environment.TickCount64 when a read started, 0 when not waiting
     private int _killed;
 
+    /// <summary>Set once the process is exiting: no child may outlive it, including one a worker thread starts late.</summary>
+    private static volatile bool _exiting;
+
     static FfmpegProcess()
     {
         AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
@@ -34,6 +37,11 @@ internal sealed class FfmpegProcess : IDisposable
         Log = log;
         _stallTimeout = stallTimeout;
         Running.TryAdd(this, 0);
+        if (_exiting)
+        {
+            // Registered before the check, so KillAll either saw this child or this check sees the flag.
+            Kill();
+        }
         _stderrPump = Task.Run(PumpStderr);
         if (stallTimeout != Timeout.InfiniteTimeSpan)
         {
@@ -214,6 +222,7 @@ internal sealed class FfmpegProcess : IDisposable
 
     private static void KillAll()
     {
+        _exiting = true;
         foreach (var p in Running.Keys)
         {
             p.Kill();

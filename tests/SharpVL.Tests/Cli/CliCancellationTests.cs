@@ -1,0 +1,113 @@
+using System.Diagnostics;
+
+namespace SharpVL.Tests.Cli;
+
+/// <summary>Ctrl+C (SIGINT) during a run over many videos: exit code 130, a summary, and no ffmpeg/ffprobe child left behind.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class CliCancellationTests : IDisposable
+{
+    private readonly CliWorkspace _workspace = new();
+
+    public void Dispose() => _workspace.Dispose();
+
+    /// <summary>Sends a signal with the shell's kill builtin (as a user's Ctrl+C sends SIGINT).</summary>
+    private static int Signal(int pid, string signal)
+    {
+        using var kill = Process.Start("bash", ["-c", $"kill -{signal} {pid}"]);
+        kill.WaitForExit();
+        return kill.ExitCode;
+    }
+
+    /// <summary>Processes whose command line mentions <paramref name="marker"/> (from /proc).</summary>
+    private static List<int> ProcessesMentioning(string marker)
+    {
+        var found = new List<int>();
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), out var pid))
+            {
+                continue;
+            }
+            try
+            {
+                if (File.ReadAllText(Path.Combine(folder, "cmdline")).Contains(marker, StringComparison.Ordinal))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        return found;
+    }
+
+    private static bool WaitUntil(Func<bool> condition, TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < limit)
+        {
+            if (condition())
+            {
+                return true;
+            }
+            Thread.Sleep(100);
+        }
+        return condition();
+    }
+
+    [Fact]
+    public async Task CtrlCEndsTheRunWithExitCode130AndNoFfmpegChildRemains()
+    {
+        for (var i = 0; i < 8; i++)
+        {
+            _workspace.Copy(CliWorkspace.Clip, $"clips/clip{i}.mp4");
+        }
+        // An "ffmpeg" first on PATH that hangs before it decodes: the interrupt always finds a decoder running, and a
+        // leaked one would still be alive (sleeping) after the CLI exits.
+        var bin = _workspace.PathOf("bin/ffmpeg");
+        var realFfmpeg = new[] { "/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg" }.First(File.Exists);
+        File.WriteAllText(bin, $"#!/bin/sh\nsleep 300\nexec {realFfmpeg} \"$@\"\n");
+        File.SetUnixFileMode(bin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var marker = Path.GetDirectoryName(bin)!;
+
+        var start = CliRunner.StartInfo(
+            new Dictionary<string, string?> { ["PATH"] = marker + ":" + Environment.GetEnvironmentVariable("PATH") },
+            "classify", Path.Combine(_workspace.Root, "clips"), "--model", CliWorkspace.VideoMAE, "--jsonl", "--batch-size", "2");
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.StandardInput.Close();
+        try
+        {
+            Assert.True(WaitUntil(() => ProcessesMentioning(marker).Count > 0, TimeSpan.FromMinutes(2)), "the CLI never started ffmpeg");
+            Assert.Equal(0, Signal(process.Id, "INT"));
+            using (var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1)))
+            {
+                await process.WaitForExitAsync(limit.Token);
+            }
+            Assert.Equal(130, process.ExitCode);
+            var errors = await stderr;
+            Assert.True(errors.Contains("cancelled (Ctrl+C)", StringComparison.Ordinal), errors);
+            Assert.DoesNotContain("   at ", errors, StringComparison.Ordinal);
+            Assert.Equal("", await stdout);
+            Assert.True(WaitUntil(() => ProcessesMentioning(marker).Count == 0, TimeSpan.FromSeconds(10)),
+                $"ffmpeg children left behind: {string.Join(", ", ProcessesMentioning(marker))}");
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            foreach (var pid in ProcessesMentioning(marker))
+            {
+                Signal(pid, "KILL");
+            }
+        }
+    }
+}
