@@ -1,7 +1,7 @@
 // The README's library example, compiled with the solution so it cannot drift from the API.
 // Usage: dotnet run --project samples/QuickStart -- <video> <model directory or Hub id>
-using SharpVL.Models.VideoMAE;
 using SharpVL.Modeling;
+using SharpVL.Models.VideoMAE;
 using SharpVL.Pipelines;
 using SharpVL.Processing.Images;
 using SharpVL.Processing.Video;
@@ -28,5 +28,5 @@ var info = VideoReader.Default.Probe(video);
 var frames = VideoReader.Default.ReadFrames(video, FrameSampling.Uniform(info.FrameCount, model.Config.NumFrames));
 using var pixels = processor.Preprocess([frames]).ToTensor();
 using var output = model.Forward(pixels, outputHiddenStates: true);
-Console.WriteLine($"logits {string.Join(", ", output.Logits.data<float>().ToArray().Select(v => v.ToString("0.000")))}; " +
+Console.WriteLine($"logits {string.Join(", ", output.Logits.data<float>().ToArray().Select(v => v.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))}; " +
     $"{output.HiddenStates!.Count} hidden states");

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using SharpVL.Models.Tvlt;
 using SharpVL.Modeling;
-using SharpVL.Processing.Audio;
+using SharpVL.Models.Tvlt;
 using SharpVL.Pipelines;
+using SharpVL.Processing.Audio;
 using SharpVL.Processing.Images;
 using SharpVL.Processing.Video;
 using static TorchSharp.torch;

@@ -1,5 +1,4 @@
 using SharpVL.Modeling.ViT;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,10 +7,8 @@ namespace SharpVL.Modeling.Roberta;
 /// <summary>BERT's post-LayerNorm residual block: <c>LayerNorm(dense(x) + residual)</c> (<c>dense</c>, <c>LayerNorm</c>).</summary>
 public sealed class RobertaResidualOutput : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly Linear dense;
     private readonly LayerNorm LayerNorm;
-#pragma warning restore IDE1006
 
     /// <summary>Creates the block projecting <paramref name="inputSize"/> back to <paramref name="hiddenSize"/>.</summary>
     public RobertaResidualOutput(int inputSize, int hiddenSize, double layerNormEps) : base(nameof(RobertaResidualOutput))
@@ -33,10 +30,8 @@ public sealed class RobertaResidualOutput : nn.Module
 /// <summary>RoBERTa's attention block: <c>self</c> (query/key/value with biases) and <c>output</c> (dense + post-LN).</summary>
 public sealed class RobertaAttention : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly ViTSelfAttention self;
     private readonly RobertaResidualOutput output;
-#pragma warning restore IDE1006
 
     /// <summary>Creates the block.</summary>
     public RobertaAttention(RobertaSettings settings) : base(nameof(RobertaAttention))
@@ -65,9 +60,7 @@ public sealed class RobertaAttention : nn.Module
 /// <summary>RoBERTa's feed-forward expansion (<c>dense</c> + activation).</summary>
 public sealed class RobertaIntermediate : nn.Module<Tensor, Tensor>
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly Linear dense;
-#pragma warning restore IDE1006
     private readonly Func<Tensor, Tensor> _activation;
 
     /// <summary>Creates the block.</summary>
@@ -89,11 +82,9 @@ public sealed class RobertaIntermediate : nn.Module<Tensor, Tensor>
 /// <summary>A post-LayerNorm RoBERTa/BERT layer: <c>attention</c>, <c>intermediate</c>, <c>output</c>.</summary>
 public sealed class RobertaLayer : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly RobertaAttention attention;
     private readonly RobertaIntermediate intermediate;
     private readonly RobertaResidualOutput output;
-#pragma warning restore IDE1006
 
     /// <summary>Creates the layer.</summary>
     public RobertaLayer(RobertaSettings settings) : base(nameof(RobertaLayer))
