@@ -1,15 +1,28 @@
 using System.CommandLine;
 using SharpVL.Cli.Commands;
+using SharpVL.Cli.Infrastructure;
+using SharpVL.Cli.Output;
 using SharpVL.Runtime;
 
-TorchRuntime.EnsureInitialized();
-if (Console.IsOutputRedirected)
+Terminal.ConfigureStdout();
+try
 {
-    // Piped output (CI logs, files) should not wrap at an imaginary 80-column terminal.
-    Spectre.Console.AnsiConsole.Profile.Width = 240;
+    TorchRuntime.EnsureInitialized();
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"error: cannot load libtorch: {ErrorText.OneLine(e)}");
+    return ExitCodes.Fatal;
 }
 
-var root = new RootCommand("sharpvl: Transformers' video, vision and audio-language models (X-CLIP, VideoMAE, AltCLIP, TVLT) on .NET.");
+// A plain command named "sharpvl" rather than RootCommand, whose name is the executable's (SharpVL.Cli under dotnet),
+// so help and errors say "sharpvl" however the tool is started.
+var root = new Command("sharpvl", "sharpvl: Transformers' video, vision and audio-language models (X-CLIP, VideoMAE, AltCLIP, TVLT) on .NET.")
+{
+    new System.CommandLine.Help.HelpOption(),
+    new VersionOption(),
+    GlobalOptions.Verbose,
+};
 root.Subcommands.Add(ClassifyCommand.Create());
 root.Subcommands.Add(ZeroShotCommand.Create());
 root.Subcommands.Add(EmbedCommand.Create());
@@ -19,4 +32,23 @@ root.Subcommands.Add(AvClassifyCommand.Create());
 root.Subcommands.Add(ParityCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(SharpVL.Cli.Benchmarking.LoadProbe.Create());
-return root.Parse(args).Invoke();
+
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0 && parse.Action is System.CommandLine.Invocation.ParseErrorAction)
+{
+    return CommandRun.Usage(parse, UsageErrors.Describe(parse));
+}
+try
+{
+    // The exception handler is ours (one line, details under --verbose), so no stack trace ever reaches the user.
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"error: {ErrorText.OneLine(e)}");
+    if (parse.GetValue(GlobalOptions.Verbose))
+    {
+        Console.Error.WriteLine(e.ToString());
+    }
+    return ExitCodes.Fatal;
+}

@@ -16,7 +16,7 @@ internal static class BenchCommand
         var models = new Option<string?>("--models") { Description = "Comma-separated substrings selecting model rows (default: all)." };
         var dtypes = new Option<string>("--dtypes") { Description = "Comma-separated dtypes.", DefaultValueFactory = _ => "float32,bfloat16" };
         var batches = new Option<string>("--batches") { Description = "Comma-separated batch sizes.", DefaultValueFactory = _ => "1,8" };
-        var repeats = new Option<int>("--repeats") { Description = "Timed runs per configuration (after one warm-up; batches > 1 use half).", DefaultValueFactory = _ => 5 };
+        var repeats = Infrastructure.CliOptions.Int("--repeats", "Timed runs per configuration (after one warm-up; batches > 1 use half).", 5, 1);
         var only = new Option<string?>("--only") { Description = "Subset of sections: gemm,models,preprocess,tokenizer,load." };
         var output = new Option<string?>("--output") { Description = "Also write the Markdown table to this file." };
         var json = CliSupport.JsonOption();
@@ -24,7 +24,7 @@ internal static class BenchCommand
         {
             models, dtypes, batches, repeats, only, output, json,
         };
-        command.SetAction(parse => CliSupport.Guard(() =>
+        command.SetAction(parse => CliSupport.Guard(parse, () =>
         {
             var sections = (parse.GetValue(only) ?? "gemm,models,preprocess,tokenizer,load").Split(',', StringSplitOptions.TrimEntries);
             var dtypeList = parse.GetValue(dtypes)!.Split(',', StringSplitOptions.TrimEntries).Select(TorchRuntime.ParseDType).ToList();

@@ -1,76 +1,108 @@
 using System.CommandLine;
 using System.Text.Json;
+using SharpVL.Cli.Infrastructure;
+using SharpVL.Cli.Output;
 using SharpVL.Hub;
 using SharpVL.Modeling;
-using SharpVL.Processing.Video;
 using SharpVL.Runtime;
 using Spectre.Console;
 
 namespace SharpVL.Cli.Commands;
 
-/// <summary>Options and behaviour every model command shares: model/device/dtype options, download progress, errors, JSON.</summary>
+/// <summary>Options and behaviour every model command shares: model/device/dtype options, loading with progress, errors, JSON.</summary>
 internal static class CliSupport
 {
-    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    /// <summary>Indented snake_case JSON, readable non-ASCII text (for the commands that print one document).</summary>
+    public static JsonSerializerOptions Json => JsonValues.Indented;
 
-    public static Option<string> ModelOption(string description = "Model directory or Hub id (org/name[@revision]).")
-        => new("--model", "-m") { Description = description, Required = true };
-
-    public static Option<string?> DeviceOption() => new("--device") { Description = "cpu (default), cuda or cuda:N." };
-
-    public static Option<string?> DTypeOption() => new("--dtype") { Description = "float32 (default), bfloat16 or float16." };
-
+    /// <summary><c>--json</c> for the commands that print one document (bench, similarity, embed).</summary>
     public static Option<bool> JsonOption() => new("--json") { Description = "Print machine-readable JSON instead of a table." };
 
-    /// <summary>Load options from the common flags, with download progress drawn on stderr unless JSON is requested.</summary>
-    public static ModelLoadOptions LoadOptions(string? device, string? dtype, bool quiet) => new()
+    /// <summary>Load options from the common flags: load warnings always go to stderr (also under --json); download progress too.</summary>
+    public static ModelLoadOptions LoadOptions(string? device, string? dtype, ProgressLine? progress = null) => new()
     {
         Device = device,
         DType = dtype is null ? null : TorchRuntime.ParseDType(dtype),
-        Log = quiet ? _ => { }
-        : message => Console.Error.WriteLine($"warning: {message}"),
-        Progress = quiet ? null : new DownloadReporter(),
+        Log = message =>
+        {
+            progress?.Clear();
+            Console.Error.WriteLine($"warning: {message}");
+        },
+        Progress = new DownloadReporter(),
     };
 
-    /// <summary>Runs <paramref name="body"/>, turning expected failures into one clear line on stderr and exit code 1.</summary>
-    public static int Guard(Func<int> body)
+    /// <summary>
+    /// Loads a model under a spinner (interactive table output only); any failure becomes an error that names the model.
+    /// </summary>
+    public static T LoadModel<T>(CommandRun? run, string model, Func<T> load)
+    {
+        try
+        {
+            return WithStatus($"Loading {model}", run?.MachineReadable ?? true, load);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not SharpVLException)
+        {
+            throw new SharpVLException(ErrorText.OneLine(e, $"model {model}"), model, e);
+        }
+    }
+
+    /// <summary>
+    /// Runs a command that is not per-input (bench, similarity, embed, models, download): any exception becomes one
+    /// line on stderr (details under --verbose) and exit code 1; a <see cref="UsageException"/> exit code 2.
+    /// </summary>
+    public static int Guard(ParseResult parse, Func<int> body)
     {
         try
         {
             return body();
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException or HubException
-            or NotSupportedException or InvalidOperationException or FfmpegNotFoundException or UnauthorizedAccessException)
+        catch (UsageException e)
         {
-            Console.Error.WriteLine($"error: {ex.Message}");
-            return 1;
+            return CommandRun.Usage(parse, e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("cancelled");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"error: {ErrorText.OneLine(e)}");
+            if (parse.GetValue(GlobalOptions.Verbose))
+            {
+                Console.Error.WriteLine(e.ToString());
+            }
+            return ExitCodes.Fatal;
         }
     }
 
-    /// <summary>
-    /// Prints a bold heading line above a table (rather than a table title, which Spectre wraps to the table's width).
-    /// </summary>
-    public static void Heading(string text) => AnsiConsole.MarkupLine($"[bold]{Markup.Escape(text)}[/]");
-
-    /// <summary>Runs <paramref name="work"/> under a spinner on stderr (skipped for JSON output or redirected stderr).</summary>
+    /// <summary>Runs <paramref name="work"/> under a spinner on stderr (skipped for machine-readable output or a non-terminal stderr).</summary>
     public static T WithStatus<T>(string message, bool quiet, Func<T> work)
     {
-        if (quiet || Console.IsErrorRedirected)
+        if (quiet || !Terminal.StderrStyled)
         {
             return work();
         }
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        return console.Status().Start(message, _ => work());
+        return Terminal.CreateStderr().Status().Start(Markup.Escape(message), _ => work());
     }
 
-    /// <summary>Prints Hub download progress on stderr, one line per file (throttled by the Hub client).</summary>
-    private sealed class DownloadReporter : IProgress<DownloadProgress>
+    /// <summary>
+    /// Prints Hub download progress on stderr: a line updated in place on a terminal, one line per finished file
+    /// otherwise (throttled by the Hub client).
+    /// </summary>
+    internal sealed class DownloadReporter : IProgress<DownloadProgress>
     {
         public void Report(DownloadProgress value)
         {
-            var total = value.TotalBytes is long t && t > 0 ? $"{value.BytesDownloaded * 100.0 / t,5:0.0}% of {t / 1048576.0:0.0} MiB" : $"{value.BytesDownloaded / 1048576.0:0.0} MiB";
+            if (!value.IsCompleted && !Terminal.StderrInteractive)
+            {
+                return;
+            }
+            var total = value.TotalBytes is long t && t > 0
+                ? $"{value.BytesDownloaded * 100.0 / t,5:0.0}% of {t / 1048576.0:0.0} MiB"
+                : $"{value.BytesDownloaded / 1048576.0:0.0} MiB";
             var end = value.IsCompleted ? Environment.NewLine : "\r";
-            Console.Error.Write($"downloading {value.FileName}: {total}{end}");
+            Console.Error.Write(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"downloading {value.FileName}: {total}{end}"));
         }
     }
 }

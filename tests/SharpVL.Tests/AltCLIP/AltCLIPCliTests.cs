@@ -29,24 +29,24 @@ public sealed class AltCLIPCliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static (int ExitCode, string Stdout, string Stderr) RunCli(params string[] arguments) => SharpVL.Tests.Cli.CliRunner.Run(arguments);
+    private static SharpVL.Tests.Cli.CliResult RunCli(params string[] arguments) => SharpVL.Tests.Cli.CliRunner.Run(arguments);
 
     [Fact]
     public void ZeroShotImageJsonMatchesThePipeline()
     {
         var (code, stdout, stderr) = RunCli(
-            "zero-shot-image", _images[0], _images[1], "--labels", "一张猫的照片,一张狗的照片", "--labels", "a red square",
+            "zero-shot-image", _images[0], _images[1], "--labels", "一张猫的照片", "--labels", "一张狗的照片", "--labels", "a red square",
             "--model", AltCLIPFixtures.ModelDir, "--json");
         Assert.True(code == 0, stderr);
 
         using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(AltCLIPFixtures.ModelDir, new ModelLoadOptions { Log = _ => { } });
         var expected = pipeline.ClassifyFiles(_images, ["一张猫的照片", "一张狗的照片", "a red square"]);
         using var document = JsonDocument.Parse(stdout);
-        var results = document.RootElement.EnumerateArray().ToList();
+        var results = document.RootElement.GetProperty("results").EnumerateArray().ToList();
         Assert.Equal(2, results.Count);
         for (var i = 0; i < results.Count; i++)
         {
-            Assert.Equal(_images[i], results[i].GetProperty("image").GetString());
+            Assert.Equal(_images[i], results[i].GetProperty("input").GetString());
             var labels = results[i].GetProperty("labels").EnumerateArray().ToList();
             Assert.Equal(expected[i].Labels.Select(l => l.Label), labels.Select(l => l.GetProperty("label").GetString()));
             for (var j = 0; j < labels.Count; j++)
@@ -86,7 +86,7 @@ public sealed class AltCLIPCliTests : IDisposable
         var missing = RunCli("zero-shot-image", Path.Combine(_directory, "nope.jpg"), "--labels", "cat", "--model", AltCLIPFixtures.ModelDir);
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("nope.jpg", missing.Stderr, StringComparison.Ordinal);
-        Assert.Contains("does not exist", missing.Stderr, StringComparison.Ordinal);
+        Assert.Contains("no such file or folder", missing.Stderr, StringComparison.Ordinal);
 
         var wrong = RunCli("similarity", "--images", _images[0], "--texts", "cat", "--model", TestPaths.Fixture("models/videomae-tiny"), "--json");
         Assert.Equal(1, wrong.ExitCode);

@@ -12,7 +12,7 @@ public class ClassifyCommandTests
             "--frame-indices", "4,16,28,40", "--json");
         Assert.True(exit == 0, stderr);
         using var document = JsonDocument.Parse(stdout);
-        var labels = document.RootElement[0].GetProperty("labels").EnumerateArray().ToList();
+        var labels = document.RootElement.GetProperty("results")[0].GetProperty("labels").EnumerateArray().ToList();
         // softmax of the fixture's pipeline logits (cases/pipeline_videomae_classification_from_mp4.expected.safetensors)
         var expected = new Dictionary<string, double>
         {
@@ -53,9 +53,9 @@ public class ClassifyCommandTests
     public void WrongFrameCountIsAClearError()
     {
         var (exit, _, stderr) = CliRunner.Run(
-            "classify", "tests/fixtures/media/clip.mp4", "--model", "tests/fixtures/models/videomae-tiny-kinetics", "--frames", "16");
+            "classify", "tests/fixtures/media/clip.mp4", "--model", "tests/fixtures/models/videomae-tiny-kinetics", "--frame-indices", "1,2");
         Assert.Equal(1, exit);
-        Assert.Contains("exactly 4 frames", stderr, StringComparison.Ordinal);
+        Assert.Contains("The model takes 4 frames per video, but 2 frame indices were given", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public sealed class EmbeddingOutputTests : IDisposable
             "--frame-indices", "1,13,25,37", "--output", _dir, "--json");
         Assert.True(exit == 0, stderr);
         using var report = JsonDocument.Parse(stdout);
-        Assert.Equal(4, report.RootElement.GetProperty("files").GetArrayLength());
+        Assert.Equal(4, report.RootElement.GetProperty("summary").GetProperty("files").GetArrayLength());
 
         using var model = XCLIPModel.FromPretrained(TestPaths.Fixture("models/xclip-tiny"), new ModelLoadOptions { Log = _ => { } });
         var processor = XCLIPProcessor.FromPretrained(TestPaths.Fixture("models/xclip-tiny"));
@@ -87,8 +87,8 @@ public sealed class EmbeddingOutputTests : IDisposable
     public void EmbedWithoutInputsIsAClearError()
     {
         var (exit, _, stderr) = CliRunner.Run("embed", "--model", "tests/fixtures/models/xclip-tiny", "--output", _dir);
-        Assert.Equal(1, exit);
-        Assert.Contains("Nothing to embed", stderr, StringComparison.Ordinal);
+        Assert.Equal(2, exit);
+        Assert.Contains("nothing to embed", stderr, StringComparison.Ordinal);
     }
 
     private static void AssertNpyEquals(string path, Tensor expected, long[] shape)

@@ -10,11 +10,11 @@ public class ZeroShotCommandTests
     {
         var (exit, stdout, stderr) = CliRunner.Run(
             "zero-shot", "tests/fixtures/media/clip.mp4", "--model", "tests/fixtures/models/xclip-tiny",
-            "--labels", "a colorful test pattern, a cat sleeping on a sofa, people dancing", "--template", "{}",
+            "--labels", "a colorful test pattern", "--labels", "a cat sleeping on a sofa", "--labels", "people dancing", "--template", "{}",
             "--frame-indices", "1,13,25,37", "--json");
         Assert.True(exit == 0, stderr);
         using var document = JsonDocument.Parse(stdout);
-        var video = document.RootElement[0];
+        var video = document.RootElement.GetProperty("results")[0];
         Assert.Equal([1, 13, 25, 37], video.GetProperty("frame_indices").EnumerateArray().Select(e => e.GetInt32()));
         var labels = video.GetProperty("labels").EnumerateArray().ToList();
         // logits_per_video of cases/pipeline_xclip_from_mp4.expected.safetensors and their softmax
@@ -37,7 +37,7 @@ public class ZeroShotCommandTests
     public void TablePrintsPromptsFromTheDefaultTemplate()
     {
         var (exit, stdout, stderr) = CliRunner.Run(
-            "zero-shot", "tests/fixtures/media/clip.mp4", "--model", "tests/fixtures/models/xclip-tiny", "--labels", "cooking,dancing");
+            "zero-shot", "tests/fixtures/media/clip.mp4", "--model", "tests/fixtures/models/xclip-tiny", "--labels", "cooking", "--labels", "dancing");
         Assert.True(exit == 0, stderr);
         Assert.Contains("frames 6, 18, 30, 42", stdout, StringComparison.Ordinal);
         Assert.Contains("a video of cooking", stdout, StringComparison.Ordinal);
@@ -48,9 +48,9 @@ public class ZeroShotCommandTests
     public void WrongFrameCountIsAClearError()
     {
         var (exit, _, stderr) = CliRunner.Run(
-            "zero-shot", "tests/fixtures/media/clip.mp4", "--model", "tests/fixtures/models/xclip-tiny", "--labels", "a,b", "--frames", "8");
+            "zero-shot", "tests/fixtures/media/clip.mp4", "--model", "tests/fixtures/models/xclip-tiny", "--labels", "a", "--labels", "b", "--frame-indices", "1,2,3");
         Assert.Equal(1, exit);
-        Assert.Contains("exactly 4 frames", stderr, StringComparison.Ordinal);
+        Assert.Contains("The model takes 4 frames per video, but 3 frame indices were given", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 }

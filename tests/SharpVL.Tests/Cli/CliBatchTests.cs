@@ -1,0 +1,124 @@
+using System.Text.Json;
+
+namespace SharpVL.Tests.Cli;
+
+/// <summary>Many inputs in one run: every input form, streamed per-input output, error records, summary and exit codes.</summary>
+public sealed class CliBatchTests : IDisposable
+{
+    private readonly CliWorkspace _workspace = new();
+
+    public void Dispose() => _workspace.Dispose();
+
+    private static List<JsonElement> JsonLines(string stdout)
+        => stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
+
+    [Fact]
+    public void FolderListFileAndStdinInputsAreAllClassified()
+    {
+        var a = _workspace.Copy(CliWorkspace.Clip, "clips/a.mp4");
+        var b = _workspace.Copy(CliWorkspace.ClipWithAudio, "clips/sub/b.mp4");
+        var c = _workspace.Copy(CliWorkspace.Clip, "more/c.mp4");
+        var d = _workspace.Copy(CliWorkspace.Clip, "more/d.mp4");
+        var list = _workspace.Text("list.txt", c + "\n");
+        var (exit, stdout, stderr) = CliRunner.RunWith(
+            d + "\n", null, "classify", Path.Combine(_workspace.Root, "clips"), "@" + list, "-", "--model", CliWorkspace.VideoMAE, "--jsonl", "--top-k", "1");
+        Assert.True(exit == 0, stderr);
+        var records = JsonLines(stdout);
+        Assert.Equal(new[] { a, b, c, d }, records.Select(r => r.GetProperty("input").GetString()));
+        Assert.All(records, r => Assert.Equal("eating spaghetti", r.GetProperty("labels")[0].GetProperty("label").GetString()));
+        Assert.Equal(new[] { 6, 18, 30, 42 }, records[0].GetProperty("frame_indices").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Contains("4 inputs: 4 succeeded, 0 failed", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OneBadInputIsAnErrorRecordAndTheOthersStillGetResults()
+    {
+        var good = _workspace.Copy(CliWorkspace.Clip, "good.mp4");
+        var corrupt = _workspace.Garbage("corrupt.mp4");
+        var image = _workspace.Png("poster.png");
+        var missing = Path.Combine(_workspace.Root, "missing.mp4");
+        var good2 = _workspace.Copy(CliWorkspace.Clip, "good2.mp4");
+        // One batch holds the good clips and the corrupt one: the batch fails and is retried input by input.
+        var (exit, stdout, stderr) = CliRunner.Run(
+            "classify", good, corrupt, image, missing, good2, "--model", CliWorkspace.VideoMAE, "--jsonl", "--batch-size", "4");
+        Assert.Equal(3, exit);
+        var records = JsonLines(stdout).ToDictionary(r => r.GetProperty("input").GetString()!);
+        Assert.Equal(5, records.Count);
+        foreach (var ok in new[] { good, good2 })
+        {
+            Assert.False(records[ok].TryGetProperty("error", out _));
+            Assert.Equal(5, records[ok].GetProperty("labels").GetArrayLength());
+        }
+        foreach (var bad in new[] { corrupt, image, missing })
+        {
+            var error = records[bad].GetProperty("error").GetString()!;
+            Assert.Contains(bad, error, StringComparison.Ordinal);
+            Assert.Contains($"error: {error}", stderr, StringComparison.Ordinal);
+        }
+        Assert.Contains("use 'sharpvl zero-shot-image' for images", records[image].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("5 inputs: 2 succeeded, 3 failed", stderr.TrimEnd(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void JsonIsOneDocumentWithResultsErrorsAndSummary()
+    {
+        var missing = Path.Combine(_workspace.Root, "missing.mp4");
+        var (exit, stdout, _) = CliRunner.Run(
+            "classify", CliWorkspace.Clip, missing, "--model", CliWorkspace.VideoMAE, "--frame-indices", "4,16,28,40", "--json");
+        Assert.Equal(3, exit);
+        using var document = JsonDocument.Parse(stdout);
+        var results = document.RootElement.GetProperty("results");
+        Assert.Equal(2, results.GetArrayLength());
+        var classified = results.EnumerateArray().Single(r => r.GetProperty("input").GetString() == CliWorkspace.Clip);
+        Assert.Equal(0.5638, classified.GetProperty("labels")[0].GetProperty("score").GetDouble(), 4);
+        Assert.Equal($"{missing}: no such file or folder", results.EnumerateArray().Single(r => r.TryGetProperty("error", out _)).GetProperty("error").GetString());
+        var summary = document.RootElement.GetProperty("summary");
+        Assert.Equal((2, 1, 1), (summary.GetProperty("inputs").GetInt32(), summary.GetProperty("succeeded").GetInt32(), summary.GetProperty("failed").GetInt32()));
+    }
+
+    [Fact]
+    public void CsvHasOneRowPerLabelAndOneErrorRowQuotedAsRfc4180()
+    {
+        var odd = _workspace.Copy(CliWorkspace.Clip, "with, comma \"quoted\".mp4");
+        var missing = Path.Combine(_workspace.Root, "missing.mp4");
+        var (exit, stdout, _) = CliRunner.Run("classify", odd, missing, "--model", CliWorkspace.VideoMAE, "--csv", "--top-k", "2");
+        Assert.Equal(3, exit);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+        var quoted = "\"" + odd.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        Assert.Equal("input,frame_indices,rank,label,index,score,logit,error", lines[0]);
+        Assert.StartsWith($"{missing},,,,,,,", lines[1], StringComparison.Ordinal);
+        Assert.Equal($"{quoted},6 18 30 42,1,eating spaghetti,0,0.57816046,,", lines[2]);
+        Assert.StartsWith($"{quoted},6 18 30 42,2,riding a bike,2,", lines[3], StringComparison.Ordinal);
+        Assert.Equal(4, lines.Count);
+    }
+
+    [Fact]
+    public void EveryInputFailingIsExitCode1AndTopKZeroMeansAllLabels()
+    {
+        var failed = CliRunner.Run("classify", Path.Combine(_workspace.Root, "nothing.mp4"), "--model", CliWorkspace.VideoMAE);
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Equal($"error: {Path.Combine(_workspace.Root, "nothing.mp4")}: no such file or folder", failed.Stderr.Split('\n')[0]);
+
+        var all = CliRunner.Run("classify", CliWorkspace.Clip, "--model", CliWorkspace.VideoMAE, "--jsonl", "--top-k", "0");
+        Assert.Equal(0, all.ExitCode);
+        Assert.Equal(5, JsonLines(all.Stdout)[0].GetProperty("labels").GetArrayLength());
+    }
+
+    [Fact]
+    public void AvClassifyTakesManyInputsWithABatchSize()
+    {
+        var (exit, stdout, stderr) = CliRunner.Run(
+            "av-classify", CliWorkspace.ClipWithAudio, CliWorkspace.Clip, _workspace.Copy(CliWorkspace.ClipWithAudio, "again.mp4"),
+            "--model", TestPaths.Fixture("models/tvlt-tiny-avclassification"), "--jsonl", "--batch-size", "2", "--top-k", "0");
+        Assert.Equal(3, exit);
+        var records = JsonLines(stdout);
+        Assert.Equal(3, records.Count);
+        Assert.Contains("has no audio stream", records[1].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(3, records[0].GetProperty("labels").GetArrayLength());
+        Assert.Equal(
+            records[0].GetProperty("labels").EnumerateArray().Select(l => l.GetProperty("score").GetDouble()),
+            records[2].GetProperty("labels").EnumerateArray().Select(l => l.GetProperty("score").GetDouble()));
+        Assert.Contains("3 inputs: 2 succeeded, 1 failed", stderr, StringComparison.Ordinal);
+    }
+}
