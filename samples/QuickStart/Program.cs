@@ -27,6 +27,7 @@ using var model = VideoMAEForVideoClassification.FromPretrained(modelDir, new Mo
 var info = VideoReader.Default.Probe(video);
 var frames = VideoReader.Default.ReadFrames(video, FrameSampling.Uniform(info.FrameCount, model.Config.NumFrames));
 using var pixels = processor.Preprocess([frames]).ToTensor();
+using var inference = torch.inference_mode(); // as torch.no_grad() in Python: models track gradients unless told not to
 using var output = model.Forward(pixels, outputHiddenStates: true);
 Console.WriteLine($"logits {string.Join(", ", output.Logits.data<float>().ToArray().Select(v => v.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))}; " +
     $"{output.HiddenStates!.Count} hidden states");

@@ -80,6 +80,7 @@ public sealed class ParityRegistry
         Families.XCLIPParity.Register(registry);
         Families.AltCLIPParity.Register(registry);
         Families.TvltParity.Register(registry);
+        Families.TrainingParity.Register(registry);
         return registry;
     }
 }

@@ -60,6 +60,9 @@ public sealed class ParityRunner
         try
         {
             var inputs = LoadTensors(fixtureCase.GetString("inputs"));
+            // Models keep PyTorch's autograd semantics; forward-only cases ask for no gradient tracking explicitly
+            // (no_grad rather than inference_mode: the handlers also build and load the models).
+            using var gradient = fixtureCase.Kind == Families.TrainingParity.Kind ? null : no_grad();
             using var result = handler(fixtureCase, _manifest, inputs);
             var comparisons = new List<TensorComparison>(result.Comparisons);
             var expectedFile = fixtureCase.GetString("expected");
@@ -101,11 +104,11 @@ public sealed class ParityRunner
         {
             if (!outputs.TryGetValue(key, out var got))
             {
-                yield return new TensorComparison(key, false, double.NaN, double.NaN, "missing from SharpVL's output");
+                yield return new TensorComparison(key, false, double.NaN, double.NaN, "missing from SharpVL's output", GroupOf(fixtureCase, key));
                 continue;
             }
             var (atol, rtol) = ToleranceFor(fixtureCase, key);
-            yield return TensorCompare.Compare(key, got, reference, atol, rtol, exactKeys.Contains(key));
+            yield return TensorCompare.Compare(key, got, reference, atol, rtol, exactKeys.Contains(key)) with { Group = GroupOf(fixtureCase, key) };
         }
         foreach (var key in outputs.Keys.Where(k => !expected.ContainsKey(k)))
         {
@@ -113,9 +116,14 @@ public sealed class ParityRunner
         }
     }
 
+    // Train cases give tolerances per group of keys (loss, grad_norm, grad, final) rather than per key.
+    private static string? GroupOf(FixtureCase fixtureCase, string key)
+        => fixtureCase.Kind == Families.TrainingParity.Kind ? Families.TrainingParity.GroupOf(key) : null;
+
     private static (double Atol, double Rtol) ToleranceFor(FixtureCase fixtureCase, string key)
     {
-        if (fixtureCase.Get("tolerances") is { ValueKind: JsonValueKind.Object } perKey && perKey.TryGetProperty(key, out var tolerance))
+        if (fixtureCase.Get("tolerances") is { ValueKind: JsonValueKind.Object } perKey
+            && (perKey.TryGetProperty(key, out var tolerance) || (GroupOf(fixtureCase, key) is string group && perKey.TryGetProperty(group, out tolerance))))
         {
             return (tolerance.GetProperty("atol").GetDouble(), tolerance.GetProperty("rtol").GetDouble());
         }

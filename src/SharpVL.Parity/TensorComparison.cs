@@ -8,7 +8,8 @@ namespace SharpVL.Parity;
 /// <param name="MaxAbsError">Largest |got − expected|.</param>
 /// <param name="MaxRelError">Largest |got − expected| / |expected| over non-zero expected values.</param>
 /// <param name="Problem">Why it failed when not a tolerance question (missing output, shape or dtype difference).</param>
-public sealed record TensorComparison(string Key, bool Passed, double MaxAbsError, double MaxRelError, string? Problem = null);
+/// <param name="Group">The tolerance group of the key in cases that define groups (train cases: loss, grad_norm, grad, final).</param>
+public sealed record TensorComparison(string Key, bool Passed, double MaxAbsError, double MaxRelError, string? Problem = null, string? Group = null);
 
 /// <summary>Elementwise comparison with the fixtures' rule <c>|got − exp| ≤ atol + rtol·|exp|</c>.</summary>
 public static class TensorCompare

@@ -12,6 +12,9 @@ public static class TestPaths
     /// <summary>A path under <c>tests/fixtures</c>, e.g. <c>Fixture("models/xclip-tiny/config.json")</c>.</summary>
     public static string Fixture(string relative) => Path.GetFullPath(Path.Combine(Fixtures, relative));
 
+    /// <summary>A path under <c>tests/fixtures-training</c> (the training reference cases).</summary>
+    public static string TrainingFixture(string relative) => Path.GetFullPath(Path.Combine(RepoRoot, "tests", "fixtures-training", relative));
+
     private static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

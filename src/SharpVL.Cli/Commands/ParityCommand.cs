@@ -54,6 +54,15 @@ internal static class ParityCommand
                     max_abs_error = Finite(r.MaxAbsError),
                     max_rel_error = Finite(r.MaxRelError),
                     message = r.Message,
+                    groups = r.Groups.Select(g => new
+                    {
+                        name = g.Name,
+                        passed = g.Passed,
+                        count = g.Count,
+                        failed = g.Count - g.PassedCount,
+                        max_abs_error = Finite(g.MaxAbsError),
+                        max_rel_error = Finite(g.MaxRelError),
+                    }),
                     outputs = r.Comparisons.Select(c => new
                     {
                         key = c.Key,
@@ -61,6 +70,7 @@ internal static class ParityCommand
                         max_abs_error = Finite(c.MaxAbsError),
                         max_rel_error = Finite(c.MaxRelError),
                         problem = c.Problem,
+                        group = c.Group,
                     }),
                 }),
             }, Indented));
@@ -84,6 +94,12 @@ internal static class ParityCommand
         var color = result.Status == CaseStatus.Passed ? "green" : result.Status == CaseStatus.NotImplemented ? "yellow" : "red";
         var errors = result.Comparisons.Count > 0 ? $"max_abs={result.MaxAbsError:0.###e+0} max_rel={result.MaxRelError:0.###e+0}" : "";
         AnsiConsole.MarkupLine($"[{color}]{Markup.Escape(StatusText(result.Status)),-15}[/] {Markup.Escape(result.Name),-48} {errors}");
+        foreach (var group in result.Groups)
+        {
+            var verdict = group.Passed ? "[green]pass[/]" : $"[red]{group.Count - group.PassedCount} of {group.Count} fail[/]";
+            AnsiConsole.MarkupLine(
+                $"    {Markup.Escape(group.Name),-20} {group.Count,5} keys  {verdict}  max_abs={group.MaxAbsError:0.###e+0} max_rel={group.MaxRelError:0.###e+0}");
+        }
         foreach (var comparison in result.Comparisons.Where(c => !c.Passed))
         {
             AnsiConsole.MarkupLine($"    [red]{Markup.Escape(comparison.Key)}[/]: max_abs={comparison.MaxAbsError:g4} {Markup.Escape(comparison.Problem ?? "")}");

@@ -5,30 +5,55 @@ namespace SharpVL.Checkpoints;
 /// <summary>A pickled dict or <c>collections.OrderedDict</c>: entries in insertion order.</summary>
 internal sealed class PickleDict
 {
-    // Position of each key in Entries, so a large state dict does not cost quadratic time to build.
-    private readonly Dictionary<object, int> _index = [];
+    // Built on first use: an empty dict costs a few dozen bytes, so a pickle of empty dicts cannot multiply memory.
+    private Dictionary<object, int>? _index;
+    private List<KeyValuePair<object?, object?>>? _entries;
     private int? _noneIndex;
 
-    public List<KeyValuePair<object?, object?>> Entries { get; } = [];
+    public IReadOnlyList<KeyValuePair<object?, object?>> Entries => _entries ?? (IReadOnlyList<KeyValuePair<object?, object?>>)[];
 
     public void Set(object? key, object? value)
     {
+        _entries ??= [];
+        _index ??= new Dictionary<object, int>(PickleKeyComparer.Instance);
         int? existing = key is null ? _noneIndex : _index.TryGetValue(key, out var i) ? i : null;
         if (existing is int position)
         {
-            Entries[position] = new(key, value);
+            _entries[position] = new(key, value);
             return;
         }
         if (key is null)
         {
-            _noneIndex = Entries.Count;
+            _noneIndex = _entries.Count;
         }
         else
         {
-            _index[key] = Entries.Count;
+            _index[key] = _entries.Count;
         }
-        Entries.Add(new(key, value));
+        _entries.Add(new(key, value));
     }
+}
+
+/// <summary>
+/// Key equality for pickled dicts and the memo. Numbers hash through <see cref="HashCode"/>, which is seeded per process,
+/// so a crafted pickle cannot choose integer keys that all land in one bucket and turn loading quadratic.
+/// </summary>
+internal sealed class PickleKeyComparer : IEqualityComparer<object>, IEqualityComparer<long>
+{
+    public static PickleKeyComparer Instance { get; } = new();
+
+    public new bool Equals(object? x, object? y) => object.Equals(x, y);
+
+    public int GetHashCode(object obj) => obj switch
+    {
+        long number => HashCode.Combine(number),
+        double number => HashCode.Combine(number),
+        _ => obj.GetHashCode(),
+    };
+
+    public bool Equals(long x, long y) => x == y;
+
+    public int GetHashCode(long obj) => HashCode.Combine(obj);
 }
 
 /// <summary>A pickled tuple (immutable, unlike <see cref="List{T}"/> for a pickled list).</summary>

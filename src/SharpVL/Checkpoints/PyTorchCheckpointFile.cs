@@ -33,8 +33,9 @@ public sealed class PyTorchCheckpointFile : ITensorSource
 
     /// <summary>
     /// Opens <paramref name="path"/> and reads its state-dict structure (not its tensor data). Throws
-    /// <see cref="InvalidDataException"/> naming the file for a legacy (pre-1.6) or corrupt checkpoint, and for a
-    /// pickle that references anything but tensors (such as <c>posix.system</c>).
+    /// <see cref="CheckpointException"/> naming the file for a legacy (pre-1.6), corrupt or hostile checkpoint: a pickle
+    /// that references anything but tensors (such as <c>posix.system</c>), builds more than a state dict needs, or
+    /// describes a tensor outside its storage or larger than the file.
     /// </summary>
     public static PyTorchCheckpointFile Open(string path)
     {
@@ -54,13 +55,13 @@ public sealed class PyTorchCheckpointFile : ITensorSource
             {
                 archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: false);
             }
-            catch (InvalidDataException e)
+            catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException or ArgumentException)
             {
-                throw new InvalidDataException($"'{path}' is a corrupt or truncated zip archive: {e.Message}", e);
+                throw new CheckpointException($"'{path}' is a corrupt or truncated zip archive: {e.Message}", path, e);
             }
             try
             {
-                var (prefix, tensors) = TorchZipLayout.ReadStructure(archive, path);
+                var (prefix, tensors) = TorchZipLayout.ReadStructure(archive, path, stream.Length);
                 return new PyTorchCheckpointFile(path, archive, prefix, tensors);
             }
             catch
@@ -87,14 +88,16 @@ public sealed class PyTorchCheckpointFile : ITensorSource
     public torch.Tensor ReadTensor(string key)
     {
         var tensor = Find(key);
-        var (first, count) = TorchZipLayout.ElementRange(tensor);
+        // Open validated the view: its range lies inside the storage, and its dense size inside the file.
+        var (first, count) = TensorExtent.StridedRange(tensor.Offset, tensor.Size, tensor.Stride)!.Value;
+        if (count == 0)
+        {
+            return torch.empty(tensor.Size, tensor.Storage.DType);
+        }
         using var scope = torch.NewDisposeScope();
         // Only the storage elements this view touches are read: a tensor tied to a slice of a big storage stays small.
         var span = torch.empty(count, tensor.Storage.DType);
-        if (count > 0)
-        {
-            ReadStorage(tensor.Storage, first, span, key);
-        }
+        ReadStorage(tensor.Storage, first, span, key);
         torch.Tensor result;
         if (count == tensor.Size.Aggregate(1L, (a, b) => a * b) && TorchZipLayout.IsContiguous(tensor.Size, tensor.Stride))
         {
@@ -129,26 +132,30 @@ public sealed class PyTorchCheckpointFile : ITensorSource
     private void ReadStorage(StorageRef storage, long firstElement, torch.Tensor destination, string key)
     {
         var elementSize = SafeTensorsDType.ElementSize(storage.DType);
-        var what = $"'{Path}', tensor '{key}' (storage '{storage.Key}')";
+        var what = $"'{Path}', tensor '{TextForMessages.Printable(key)}' (storage '{TextForMessages.Printable(storage.Key)}')";
         lock (_archiveLock)
         {
-            var entry = _archive.GetEntry($"{_prefix}data/{storage.Key}")
-                ?? throw new InvalidDataException($"{what}: storage entry is missing from the archive.");
-            using var data = entry.Open();
-            Skip(data, firstElement * elementSize, what);
-            var isBool = storage.DType == torch.ScalarType.Bool;
-            TensorBytes.Fill(destination, (span, _) =>
+            var entry = TorchZipLayout.GetEntry(_archive, $"{_prefix}data/{storage.Key}", Path)
+                ?? throw new CheckpointException($"{what}: storage entry is missing from the archive.", Path);
+            ZipFaults.Guard(Path, what, () =>
             {
-                TensorBytes.ReadExactly(data, span, what);
-                if (isBool)
+                using var data = entry.Open();
+                Skip(data, firstElement * elementSize, what);
+                var isBool = storage.DType == torch.ScalarType.Bool;
+                TensorBytes.Fill(destination, (span, _) =>
                 {
-                    TensorBytes.CheckBoolBytes(span, what);
-                }
+                    TensorBytes.ReadExactly(data, span, what, Path);
+                    if (isBool)
+                    {
+                        TensorBytes.CheckBoolBytes(span, what, Path);
+                    }
+                });
+                return 0;
             });
         }
     }
 
-    private static void Skip(Stream stream, long bytes, string what)
+    private void Skip(Stream stream, long bytes, string what)
     {
         if (bytes == 0)
         {
@@ -163,7 +170,7 @@ public sealed class PyTorchCheckpointFile : ITensorSource
         while (bytes > 0)
         {
             var chunk = buffer.AsSpan(0, (int)Math.Min(bytes, buffer.Length));
-            TensorBytes.ReadExactly(stream, chunk, what);
+            TensorBytes.ReadExactly(stream, chunk, what, Path);
             bytes -= chunk.Length;
         }
     }

@@ -30,25 +30,54 @@ internal sealed class RestrictedUnpickler
     private static readonly PickleGlobal RebuildTensor = new("torch._utils", "_rebuild_tensor");
     private static readonly PickleGlobal RebuildParameter = new("torch._utils", "_rebuild_parameter");
     private static readonly PickleGlobal RebuildParameterWithState = new("torch._utils", "_rebuild_parameter_with_state");
-    private static readonly HashSet<PickleGlobal> Callables = [OrderedDict, RebuildTensorV2, RebuildTensor, RebuildParameter, RebuildParameterWithState];
+    private static readonly Dictionary<PickleGlobal, PickleGlobal> Callables =
+        new[] { OrderedDict, RebuildTensorV2, RebuildTensor, RebuildParameter, RebuildParameterWithState }.ToDictionary(g => g);
 
-    private const int MaxMemo = 10_000_000;
+    // Estimated .NET sizes of what each opcode allocates, charged against PickleLimits.MemoryBudget. Growing collections
+    // count twice their entry size: capacity doubles, so the copies they leave behind cost as much again.
+    private const int BoxCost = 24;
+    private const int StringCost = 24;
+    private const int DictCost = 48;
+    private const int DictEntryCost = 80;
+    private const int ListCost = 40;
+    private const int TupleCost = 48;
+    private const int SlotCost = 8;
+    private const int GrowingSlotCost = 16;
+    private const int MemoEntryCost = 56;
+    private const int RecordCost = 48;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
 
     private readonly byte[] _data;
-    private readonly string _source;
+    private readonly string _path;
+    private readonly PickleLimits _limits;
     private readonly List<object?> _stack = [];
     private readonly List<int> _marks = [];
-    private readonly Dictionary<long, object?> _memo = [];
+    private readonly Dictionary<long, object?> _memo = new(PickleKeyComparer.Instance);
     private int _position;
+    private long _charged;
 
-    private RestrictedUnpickler(byte[] data, string source)
+    private RestrictedUnpickler(byte[] data, string path, PickleLimits limits)
     {
         _data = data;
-        _source = source;
+        _path = path;
+        _limits = limits;
     }
 
-    /// <summary>Unpickles <paramref name="data"/>; <paramref name="source"/> names it in error messages.</summary>
-    public static object? Load(byte[] data, string source) => new RestrictedUnpickler(data, source).Run();
+    /// <summary>
+    /// Unpickles <paramref name="data"/> within <paramref name="limits"/> (default: <see cref="PickleLimits.For"/> its
+    /// length); <paramref name="path"/> names the checkpoint in error messages.
+    /// </summary>
+    public static object? Load(byte[] data, string path, PickleLimits? limits = null)
+        => new RestrictedUnpickler(data, path, limits ?? PickleLimits.For(data.Length)).Run();
+
+    /// <summary>Estimated bytes charged so far (for calibrating <see cref="PickleLimits"/>).</summary>
+    internal static long MeasureCharge(byte[] data, string path)
+    {
+        var unpickler = new RestrictedUnpickler(data, path, PickleLimits.For(data.Length) with { MemoryBudget = long.MaxValue });
+        unpickler.Run();
+        return unpickler._charged;
+    }
 
     private object? Run()
     {
@@ -75,6 +104,10 @@ internal sealed class RestrictedUnpickler
                     }
                     return _stack[0];
                 case (byte)'(': // MARK
+                    if (_marks.Count >= _limits.MaxMarkDepth)
+                    {
+                        throw OverLimit(at, $"MARKs nest more than {_limits.MaxMarkDepth} deep");
+                    }
                     _marks.Add(_stack.Count);
                     break;
                 case (byte)'0': // POP
@@ -84,55 +117,56 @@ internal sealed class RestrictedUnpickler
                     PopMark(at);
                     break;
                 case (byte)'2': // DUP
-                    Push(Peek(at));
+                    Push(Peek(at), at);
                     break;
                 case (byte)'N': // NONE
-                    Push(null);
+                    Push(null, at);
                     break;
                 case 0x88: // NEWTRUE
-                    Push(true);
+                    Push(Charged(true, BoxCost, at), at);
                     break;
                 case 0x89: // NEWFALSE
-                    Push(false);
+                    Push(Charged(false, BoxCost, at), at);
                     break;
                 case (byte)'J': // BININT
-                    Push((long)BinaryPrimitives.ReadInt32LittleEndian(Take(4)));
+                    Push(Charged((long)BinaryPrimitives.ReadInt32LittleEndian(Take(4)), BoxCost, at), at);
                     break;
                 case (byte)'K': // BININT1
-                    Push((long)ReadByte());
+                    Push(Charged((long)ReadByte(), BoxCost, at), at);
                     break;
                 case (byte)'M': // BININT2
-                    Push((long)BinaryPrimitives.ReadUInt16LittleEndian(Take(2)));
+                    Push(Charged((long)BinaryPrimitives.ReadUInt16LittleEndian(Take(2)), BoxCost, at), at);
                     break;
                 case 0x8a: // LONG1
-                    Push(ReadLong(Take(ReadByte()), at));
+                    Push(Charged(ReadLong(Take(ReadByte()), at), BoxCost, at), at);
                     break;
                 case 0x8b: // LONG4
-                    Push(ReadLong(Take(ReadLength(4, at)), at));
+                    Push(Charged(ReadLong(Take(ReadLength(4, at)), at), BoxCost, at), at);
                     break;
                 case (byte)'G': // BINFLOAT (big-endian)
-                    Push(BinaryPrimitives.ReadDoubleBigEndian(Take(8)));
+                    Push(Charged(BinaryPrimitives.ReadDoubleBigEndian(Take(8)), BoxCost, at), at);
                     break;
                 case (byte)'X': // BINUNICODE
-                    Push(ReadString(ReadLength(4, at), at));
+                    Push(ReadString(ReadLength(4, at), at), at);
                     break;
                 case 0x8c: // SHORT_BINUNICODE
-                    Push(ReadString(ReadByte(), at));
+                    Push(ReadString(ReadByte(), at), at);
                     break;
                 case 0x8d: // BINUNICODE8
-                    Push(ReadString(ReadLength(8, at), at));
+                    Push(ReadString(ReadLength(8, at), at), at);
                     break;
                 case (byte)'}': // EMPTY_DICT
-                    Push(new PickleDict());
+                    Push(Charged(new PickleDict(), DictCost, at), at);
                     break;
                 case (byte)']': // EMPTY_LIST
-                    Push(new List<object?>());
+                    Push(Charged(new List<object?>(), ListCost, at), at);
                     break;
                 case (byte)')': // EMPTY_TUPLE
-                    Push(new PickleTuple([]));
+                    Push(Charged(new PickleTuple([]), TupleCost, at), at);
                     break;
                 case (byte)'t': // TUPLE
-                    Push(new PickleTuple(PopMark(at).ToArray()));
+                    var marked = PopMark(at);
+                    Push(Charged(new PickleTuple(marked.ToArray()), TupleCost + (SlotCost * marked.Count), at), at);
                     break;
                 case 0x85: // TUPLE1
                 case 0x86: // TUPLE2
@@ -143,27 +177,31 @@ internal sealed class RestrictedUnpickler
                     {
                         items[i] = Pop(at);
                     }
-                    Push(new PickleTuple(items));
+                    Push(Charged(new PickleTuple(items), TupleCost + (SlotCost * count), at), at);
                     break;
                 case (byte)'l': // LIST
-                    Push(PopMark(at));
+                    var listed = PopMark(at);
+                    Push(Charged(listed, ListCost + (SlotCost * listed.Count), at), at);
                     break;
                 case (byte)'d': // DICT
                     var dict = new PickleDict();
                     SetItems(dict, PopMark(at), at);
-                    Push(dict);
+                    Push(Charged(dict, DictCost, at), at);
                     break;
                 case (byte)'a': // APPEND
                     var appended = Pop(at);
+                    Charge(GrowingSlotCost, at);
                     AsList(Peek(at), at).Add(appended);
                     break;
                 case (byte)'e': // APPENDS
                     var appends = PopMark(at);
+                    Charge(GrowingSlotCost * (long)appends.Count, at);
                     AsList(Peek(at), at).AddRange(appends);
                     break;
                 case (byte)'s': // SETITEM
                     var value = Pop(at);
                     var key = Pop(at);
+                    Charge(DictEntryCost, at);
                     AsDict(Peek(at), at).Set(key, value);
                     break;
                 case (byte)'u': // SETITEMS
@@ -180,31 +218,31 @@ internal sealed class RestrictedUnpickler
                     Memoize(_memo.Count, at);
                     break;
                 case (byte)'h': // BINGET
-                    Push(Recall(ReadByte(), at));
+                    Push(Recall(ReadByte(), at), at);
                     break;
                 case (byte)'j': // LONG_BINGET
-                    Push(Recall(BinaryPrimitives.ReadUInt32LittleEndian(Take(4)), at));
+                    Push(Recall(BinaryPrimitives.ReadUInt32LittleEndian(Take(4)), at), at);
                     break;
                 case (byte)'c': // GLOBAL
                     var module = ReadLine(at);
-                    Push(ResolveGlobal(module, ReadLine(at)));
+                    Push(ResolveGlobal(module, ReadLine(at), at), at);
                     break;
                 case 0x93: // STACK_GLOBAL
                     var globalName = Pop(at) as string ?? throw Corrupt(at, "STACK_GLOBAL without string operands");
                     var globalModule = Pop(at) as string ?? throw Corrupt(at, "STACK_GLOBAL without string operands");
-                    Push(ResolveGlobal(globalModule, globalName));
+                    Push(ResolveGlobal(globalModule, globalName, at), at);
                     break;
                 case (byte)'R': // REDUCE
                     var args = Pop(at) as PickleTuple ?? throw Corrupt(at, "REDUCE arguments are not a tuple");
                     var callable = Pop(at);
-                    Push(Call(callable, args.Items, at));
+                    Push(Call(callable, args.Items, at), at);
                     break;
                 case (byte)'b': // BUILD
                     var state = Pop(at);
                     Build(Peek(at), state, at);
                     break;
                 case (byte)'Q': // BINPERSID
-                    Push(PersistentLoad(Pop(at), at));
+                    Push(PersistentLoad(Pop(at), at), at);
                     break;
                 default:
                     throw Corrupt(at, $"pickle opcode 0x{opcode:x2} is not used by torch.save for a state dict and is not supported");
@@ -212,18 +250,18 @@ internal sealed class RestrictedUnpickler
         }
     }
 
-    private object? ResolveGlobal(string module, string name)
+    private object? ResolveGlobal(string module, string name, int at)
     {
         var global = new PickleGlobal(module, name);
-        if (Callables.Contains(global))
+        if (Callables.TryGetValue(global, out var known))
         {
-            return global;
+            return known;
         }
         if (module == "torch" && StorageTypes.TryGetValue(name, out var storageType))
         {
             return storageType;
         }
-        throw new InvalidDataException($"{_source}: pickle global '{global}' is not allowed in a state dict.");
+        throw new CheckpointException($"'{_path}': pickle global '{Printable(global.ToString())}' is not allowed in a state dict (at byte {at}).", _path);
     }
 
     private object? Call(object? callable, object?[] args, int at)
@@ -234,7 +272,7 @@ internal sealed class RestrictedUnpickler
         }
         if (global == OrderedDict)
         {
-            return args.Length == 0 ? new PickleDict() : throw Corrupt(at, "OrderedDict called with arguments");
+            return args.Length == 0 ? Charged(new PickleDict(), DictCost, at) : throw Corrupt(at, "OrderedDict called with arguments");
         }
         if (global == RebuildTensorV2 || global == RebuildTensor)
         {
@@ -243,7 +281,10 @@ internal sealed class RestrictedUnpickler
             {
                 throw Corrupt(at, $"{global} called with unexpected arguments");
             }
-            return new TensorRef(storage, AsLong(args[1], at), AsLongs(args[2], at), AsLongs(args[3], at));
+            var size = AsLongs(args[2], at);
+            var stride = AsLongs(args[3], at);
+            Charge(RecordCost + (SlotCost * 2L * size.Length), at);
+            return new TensorRef(storage, AsLong(args[1], at), size, stride);
         }
         // _rebuild_parameter(data, requires_grad, backward_hooks[, state]): a Parameter's data is the tensor we keep.
         return args.Length >= 1 && args[0] is TensorRef tensor
@@ -270,17 +311,18 @@ internal sealed class RestrictedUnpickler
         }
         if (numel < 0)
         {
-            throw Corrupt(at, $"storage '{key}' has negative size {numel}");
+            throw Corrupt(at, $"storage '{Printable(key)}' has negative size {numel}");
         }
-        return new StorageRef(key, type.DType, numel);
+        return Charged(new StorageRef(key, type.DType, numel), RecordCost, at);
     }
 
-    private static void SetItems(PickleDict dict, List<object?> pairs, int at)
+    private void SetItems(PickleDict dict, List<object?> pairs, int at)
     {
         if (pairs.Count % 2 != 0)
         {
-            throw new InvalidDataException($"pickle at byte {at}: odd number of items for a dict");
+            throw Corrupt(at, $"SETITEMS/DICT got {pairs.Count} values after its MARK, an odd number for key/value pairs");
         }
+        Charge(DictEntryCost * (long)(pairs.Count / 2), at);
         for (var i = 0; i < pairs.Count; i += 2)
         {
             dict.Set(pairs[i], pairs[i + 1]);
@@ -289,9 +331,18 @@ internal sealed class RestrictedUnpickler
 
     private long AsLong(object? value, int at) => value as long? ?? throw Corrupt(at, $"expected an integer, found {Describe(value)}");
 
-    private long[] AsLongs(object? value, int at) => value is PickleTuple tuple
-        ? tuple.Items.Select(item => AsLong(item, at)).ToArray()
-        : throw Corrupt(at, $"expected a tuple of integers, found {Describe(value)}");
+    private long[] AsLongs(object? value, int at)
+    {
+        if (value is not PickleTuple tuple)
+        {
+            throw Corrupt(at, $"expected a tuple of integers, found {Describe(value)}");
+        }
+        if (tuple.Items.Length > _limits.MaxTensorRank)
+        {
+            throw Corrupt(at, $"tensor has {tuple.Items.Length} dimensions, more than {_limits.MaxTensorRank}");
+        }
+        return tuple.Items.Select(item => AsLong(item, at)).ToArray();
+    }
 
     private List<object?> AsList(object? value, int at) => value as List<object?> ?? throw Corrupt(at, $"APPEND to {Describe(value)}");
 
@@ -299,9 +350,9 @@ internal sealed class RestrictedUnpickler
 
     private void Memoize(long index, int at)
     {
-        if (_memo.Count >= MaxMemo && !_memo.ContainsKey(index))
+        if (!_memo.ContainsKey(index))
         {
-            throw Corrupt(at, "memo grows without bound");
+            Charge(MemoEntryCost, at);
         }
         _memo[index] = Peek(at);
     }
@@ -309,7 +360,29 @@ internal sealed class RestrictedUnpickler
     private object? Recall(long index, int at)
         => _memo.TryGetValue(index, out var value) ? value : throw Corrupt(at, $"memo entry {index} was never stored");
 
-    private void Push(object? value) => _stack.Add(value);
+    private void Push(object? value, int at)
+    {
+        if (_stack.Count >= _limits.MaxStackDepth)
+        {
+            throw OverLimit(at, $"more than {_limits.MaxStackDepth} values on the stack at once");
+        }
+        _stack.Add(value);
+    }
+
+    private T Charged<T>(T value, long cost, int at)
+    {
+        Charge(cost, at);
+        return value;
+    }
+
+    private void Charge(long cost, int at)
+    {
+        _charged += cost;
+        if (_charged > _limits.MemoryBudget)
+        {
+            throw OverLimit(at, $"it builds more objects than a state dict of its size needs (over {_limits.MemoryBudget >> 20} MiB)");
+        }
+    }
 
     private object? Peek(int at) => _stack.Count > (_marks.Count > 0 ? _marks[^1] : 0)
         ? _stack[^1]
@@ -341,7 +414,7 @@ internal sealed class RestrictedUnpickler
     {
         if (count < 0 || count > _data.Length - _position)
         {
-            throw new InvalidDataException($"{_source}: pickle data ends early (truncated or corrupt) at byte {_position}.");
+            throw new CheckpointException($"'{_path}': pickle data ends early (truncated or corrupt) at byte {_position}.", _path);
         }
         var span = _data.AsSpan(_position, (int)count);
         _position += (int)count;
@@ -358,10 +431,15 @@ internal sealed class RestrictedUnpickler
 
     private string ReadString(long length, int at)
     {
+        if (length > _limits.MaxStringBytes)
+        {
+            throw OverLimit(at, $"a {length}-byte string is longer than any state dict key ({_limits.MaxStringBytes} bytes at most)");
+        }
+        Charge(StringCost + (2 * length), at);
         var bytes = Take(length);
         try
         {
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+            return StrictUtf8.GetString(bytes);
         }
         catch (DecoderFallbackException)
         {
@@ -371,12 +449,16 @@ internal sealed class RestrictedUnpickler
 
     private string ReadLine(int at)
     {
-        var end = Array.IndexOf(_data, (byte)'\n', _position);
-        if (end < 0 || end - _position > 1000)
+        // GLOBAL names are short: look for the newline only that far, so a missing one costs no scan of the whole pickle.
+        const int maxLine = 1000;
+        var window = _data.AsSpan(_position, Math.Min(maxLine + 1, _data.Length - _position));
+        var end = window.IndexOf((byte)'\n');
+        if (end < 0)
         {
             throw Corrupt(at, "GLOBAL name is not newline-terminated");
         }
-        return Encoding.ASCII.GetString(Take(end - _position + 1)[..^1]);
+        Charge(StringCost + (2L * end), at);
+        return Encoding.ASCII.GetString(Take(end + 1)[..^1]);
     }
 
     private long ReadLong(ReadOnlySpan<byte> littleEndian, int at)
@@ -396,13 +478,18 @@ internal sealed class RestrictedUnpickler
         return BinaryPrimitives.ReadInt64LittleEndian(wide);
     }
 
-    private InvalidDataException Corrupt(int at, string problem)
-        => new($"{_source}: corrupt or unsupported pickle at byte {at}: {problem}.");
+    private CheckpointException Corrupt(int at, string problem)
+        => new($"'{_path}': corrupt or unsupported pickle at byte {at}: {problem}.", _path);
+
+    private CheckpointException OverLimit(int at, string problem)
+        => new($"'{_path}': refusing the pickle at byte {at}: {problem}; this is not a state dict (corrupt or hostile file).", _path);
+
+    private static string Printable(string text) => TextForMessages.Printable(text);
 
     private static string Describe(object? value) => value switch
     {
         null => "None",
-        string s => $"'{s}'",
+        string s => $"'{Printable(s)}'",
         PickleTuple t => $"tuple({t.Items.Length})",
         _ => value.GetType().Name,
     };

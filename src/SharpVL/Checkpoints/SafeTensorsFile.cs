@@ -38,7 +38,7 @@ public sealed class SafeTensorsFile : ITensorSource
 
     /// <summary>
     /// Opens <paramref name="path"/> and validates its header. Throws <see cref="FileNotFoundException"/> for a
-    /// missing file and <see cref="InvalidDataException"/> (naming the file and key) for a malformed one.
+    /// missing file and <see cref="CheckpointException"/> (naming the file and key) for a malformed one.
     /// </summary>
     public static SafeTensorsFile Open(string path)
     {
@@ -59,20 +59,20 @@ public sealed class SafeTensorsFile : ITensorSource
             var length = RandomAccess.GetLength(file);
             if (length < 8)
             {
-                throw new InvalidDataException($"'{path}' is not a safetensors file: {length} bytes is shorter than the 8-byte header length.");
+                throw new CheckpointException($"'{path}' is not a safetensors file: {length} bytes is shorter than the 8-byte header length.", path);
             }
             Span<byte> prefix = stackalloc byte[8];
             TensorBytes.ReadExactly(file, prefix, 0, path);
             var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
             if (headerLength > SafeTensorsHeader.MaxHeaderBytes)
             {
-                throw new InvalidDataException(
-                    $"'{path}': safetensors header length {headerLength} exceeds the {SafeTensorsHeader.MaxHeaderBytes}-byte limit (corrupt or not a safetensors file).");
+                throw new CheckpointException(
+                    $"'{path}': safetensors header length {headerLength} exceeds the {SafeTensorsHeader.MaxHeaderBytes}-byte limit (corrupt or not a safetensors file).", path);
             }
             if ((long)headerLength > length - 8)
             {
-                throw new InvalidDataException(
-                    $"'{path}': safetensors header length {headerLength} is larger than the {length - 8} bytes after it (truncated or not a safetensors file).");
+                throw new CheckpointException(
+                    $"'{path}': safetensors header length {headerLength} is larger than the {length - 8} bytes after it (truncated or not a safetensors file).", path);
             }
 
             var header = new byte[headerLength];
@@ -110,7 +110,7 @@ public sealed class SafeTensorsFile : ITensorSource
                 TensorBytes.ReadExactly(_file, span, _dataStart + entry.Begin + offset, Path);
                 if (isBool)
                 {
-                    TensorBytes.CheckBoolBytes(span, $"'{Path}', tensor '{key}'");
+                    TensorBytes.CheckBoolBytes(span, $"'{Path}', tensor '{TextForMessages.Printable(key)}'", Path);
                 }
             });
             return tensor;

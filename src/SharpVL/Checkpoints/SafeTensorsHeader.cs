@@ -20,22 +20,13 @@ internal static class SafeTensorsHeader
     public static (List<SafeTensorsEntry> Entries, Dictionary<string, string> Metadata) Parse(
         ReadOnlySpan<byte> json, long dataLength, string path)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"'{path}': safetensors header is not valid JSON ({e.Message}).", e);
-        }
-
+        var document = IO.UntrustedJson.Parse(json.ToArray(), $"'{path}': safetensors header", (problem, e) => new CheckpointException(problem + ".", path, e), maxDepth: 8);
         using (document)
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw new InvalidDataException($"'{path}': safetensors header must be a JSON object, found {root.ValueKind}.");
+                throw new CheckpointException($"'{path}': safetensors header must be a JSON object, found {root.ValueKind}.", path);
             }
 
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -45,7 +36,7 @@ internal static class SafeTensorsHeader
             {
                 if (!seen.Add(property.Name))
                 {
-                    throw new InvalidDataException($"'{path}': key '{property.Name}' appears twice in the safetensors header.");
+                    throw new CheckpointException($"'{path}': key '{TextForMessages.Printable(property.Name)}' appears twice in the safetensors header.", path);
                 }
                 if (property.Name == MetadataKey)
                 {
@@ -65,9 +56,9 @@ internal static class SafeTensorsHeader
             {
                 if (ordered[i].Begin < ordered[i - 1].End)
                 {
-                    throw new InvalidDataException(
+                    throw new CheckpointException(
                         $"'{path}': tensor '{ordered[i].Metadata.Name}' (bytes {ordered[i].Begin}..{ordered[i].End}) overlaps " +
-                        $"tensor '{ordered[i - 1].Metadata.Name}' (bytes {ordered[i - 1].Begin}..{ordered[i - 1].End}).");
+                        $"tensor '{ordered[i - 1].Metadata.Name}' (bytes {ordered[i - 1].Begin}..{ordered[i - 1].End}).", path);
                 }
             }
             return (ordered, metadata);
@@ -82,13 +73,13 @@ internal static class SafeTensorsHeader
         }
         if (value.ValueKind != JsonValueKind.Object)
         {
-            throw new InvalidDataException($"'{path}': '{MetadataKey}' must be an object of strings, found {value.ValueKind}.");
+            throw new CheckpointException($"'{path}': '{MetadataKey}' must be an object of strings, found {value.ValueKind}.", path);
         }
         foreach (var item in value.EnumerateObject())
         {
             if (item.Value.ValueKind != JsonValueKind.String)
             {
-                throw new InvalidDataException($"'{path}': '{MetadataKey}' entry '{item.Name}' must be a string, found {item.Value.ValueKind}.");
+                throw new CheckpointException($"'{path}': '{MetadataKey}' entry '{TextForMessages.Printable(item.Name)}' must be a string, found {item.Value.ValueKind}.", path);
             }
             metadata[item.Name] = item.Value.GetString()!;
         }
@@ -96,60 +87,59 @@ internal static class SafeTensorsHeader
 
     private static SafeTensorsEntry ReadEntry(string key, JsonElement value, long dataLength, string path)
     {
-        string Where() => $"'{path}', tensor '{key}'";
+        string Where() => $"'{path}', tensor '{TextForMessages.Printable(key)}'";
         if (value.ValueKind != JsonValueKind.Object)
         {
-            throw new InvalidDataException($"{Where()}: header entry must be an object, found {value.ValueKind}.");
+            throw new CheckpointException($"{Where()}: header entry must be an object, found {value.ValueKind}.", path);
         }
         if (!value.TryGetProperty("dtype", out var dtypeElement) || dtypeElement.ValueKind != JsonValueKind.String)
         {
-            throw new InvalidDataException($"{Where()}: missing string field 'dtype'.");
+            throw new CheckpointException($"{Where()}: missing string field 'dtype'.", path);
         }
         var dtypeName = dtypeElement.GetString()!;
         if (!SafeTensorsDType.TryParse(dtypeName, out var dtype))
         {
-            throw new InvalidDataException($"{Where()}: unknown or unsupported dtype '{dtypeName}'.");
+            throw new CheckpointException($"{Where()}: unknown or unsupported dtype '{TextForMessages.Printable(dtypeName)}'.", path);
         }
 
-        var shape = ReadIntegers(value, "shape", Where);
-        var offsets = ReadIntegers(value, "data_offsets", Where);
+        var shape = ReadIntegers(value, "shape", Where, path);
+        var offsets = ReadIntegers(value, "data_offsets", Where, path);
+        if (shape.Length > TensorExtent.MaxRank)
+        {
+            throw new CheckpointException($"{Where()}: shape has {shape.Length} dimensions, more than {TensorExtent.MaxRank}.", path);
+        }
         if (offsets.Length != 2)
         {
-            throw new InvalidDataException($"{Where()}: 'data_offsets' must hold exactly 2 numbers, found {offsets.Length}.");
+            throw new CheckpointException($"{Where()}: 'data_offsets' must hold exactly 2 numbers, found {offsets.Length}.", path);
         }
         var (begin, end) = (offsets[0], offsets[1]);
         if (begin > end)
         {
-            throw new InvalidDataException($"{Where()}: data_offsets [{begin}, {end}] begin after they end.");
+            throw new CheckpointException($"{Where()}: data_offsets [{begin}, {end}] begin after they end.", path);
         }
         if (end > dataLength)
         {
-            throw new InvalidDataException(
-                $"{Where()}: data_offsets [{begin}, {end}] reach past the data region ({dataLength} bytes; is the file truncated?).");
+            throw new CheckpointException(
+                $"{Where()}: data_offsets [{begin}, {end}] reach past the data region ({dataLength} bytes; is the file truncated?).", path);
         }
 
-        long expected;
-        try
+        if (TensorExtent.DenseBytes(shape, SafeTensorsDType.ElementSize(dtype)) is not long expected)
         {
-            expected = checked(shape.Aggregate(1L, (product, dim) => product * dim) * SafeTensorsDType.ElementSize(dtype));
-        }
-        catch (OverflowException)
-        {
-            throw new InvalidDataException($"{Where()}: shape [{string.Join(", ", shape)}] is too large.");
+            throw new CheckpointException($"{Where()}: shape {TensorExtent.Format(shape)} is too large (its size overflows 64 bits).", path);
         }
         if (end - begin != expected)
         {
-            throw new InvalidDataException(
-                $"{Where()}: holds {end - begin} bytes but dtype {dtypeName} with shape [{string.Join(", ", shape)}] needs {expected}.");
+            throw new CheckpointException(
+                $"{Where()}: holds {end - begin} bytes but dtype {dtypeName} with shape [{string.Join(", ", shape)}] needs {expected}.", path);
         }
         return new SafeTensorsEntry(new TensorMetadata(key, dtype, shape), begin, end);
     }
 
-    private static long[] ReadIntegers(JsonElement entry, string field, Func<string> where)
+    private static long[] ReadIntegers(JsonElement entry, string field, Func<string> where, string path)
     {
         if (!entry.TryGetProperty(field, out var array) || array.ValueKind != JsonValueKind.Array)
         {
-            throw new InvalidDataException($"{where()}: missing array field '{field}'.");
+            throw new CheckpointException($"{where()}: missing array field '{field}'.", path);
         }
         var values = new long[array.GetArrayLength()];
         var i = 0;
@@ -157,11 +147,11 @@ internal static class SafeTensorsHeader
         {
             if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt64(out var number))
             {
-                throw new InvalidDataException($"{where()}: '{field}' must hold integers, found '{item.GetRawText()}'.");
+                throw new CheckpointException($"{where()}: '{field}' must hold integers, found '{TextForMessages.Printable(item.GetRawText())}'.", path);
             }
             if (number < 0)
             {
-                throw new InvalidDataException($"{where()}: '{field}' holds negative value {number}.");
+                throw new CheckpointException($"{where()}: '{field}' holds negative value {number}.", path);
             }
             values[i++] = number;
         }

@@ -53,24 +53,17 @@ public sealed class ShardedCheckpoint : ITensorSource
         var info = new FileInfo(indexPath);
         if (info.Length > SafeTensorsHeader.MaxHeaderBytes)
         {
-            throw new InvalidDataException($"'{indexPath}': {info.Length} bytes is too large for a checkpoint index.");
+            throw new CheckpointException($"'{indexPath}': {info.Length} bytes is too large for a checkpoint index.", indexPath);
         }
 
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(File.ReadAllBytes(indexPath));
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"'{indexPath}' is not valid JSON ({e.Message}).", e);
-        }
+        var document = IO.UntrustedJson.Parse(
+            File.ReadAllBytes(indexPath), $"'{indexPath}'", (problem, e) => new CheckpointException(problem + ".", indexPath, e));
         using (document)
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
             {
-                throw new InvalidDataException($"'{indexPath}' has no \"weight_map\" object.");
+                throw new CheckpointException($"'{indexPath}' has no \"weight_map\" object.", indexPath);
             }
             var weightMap = new List<KeyValuePair<string, string>>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -78,11 +71,11 @@ public sealed class ShardedCheckpoint : ITensorSource
             {
                 if (entry.Value.ValueKind != JsonValueKind.String)
                 {
-                    throw new InvalidDataException($"'{indexPath}': weight_map entry '{entry.Name}' is not a file name.");
+                    throw new CheckpointException($"'{indexPath}': weight_map entry '{TextForMessages.Printable(entry.Name)}' is not a file name.", indexPath);
                 }
                 if (!seen.Add(entry.Name))
                 {
-                    throw new InvalidDataException($"'{indexPath}': weight_map lists '{entry.Name}' twice.");
+                    throw new CheckpointException($"'{indexPath}': weight_map lists '{TextForMessages.Printable(entry.Name)}' twice.", indexPath);
                 }
                 var shard = entry.Value.GetString()!;
                 CheckShardName(indexPath, entry.Name, shard);
@@ -143,7 +136,7 @@ public sealed class ShardedCheckpoint : ITensorSource
         }
         catch (KeyNotFoundException e)
         {
-            throw new InvalidDataException($"'{IndexPath}' maps tensor '{key}' to shard '{shard}', which does not contain it.", e);
+            throw new CheckpointException($"'{IndexPath}' maps tensor '{key}' to shard '{shard}', which does not contain it.", IndexPath, e);
         }
     }
 
@@ -184,7 +177,7 @@ public sealed class ShardedCheckpoint : ITensorSource
     {
         if (shard.Length == 0 || shard is "." or ".." || shard.IndexOfAny(['/', '\\', '\0']) >= 0 || System.IO.Path.IsPathRooted(shard))
         {
-            throw new InvalidDataException($"'{indexPath}': shard name '{shard}' for tensor '{key}' must be a plain file name next to the index.");
+            throw new CheckpointException($"'{indexPath}': shard name '{TextForMessages.Printable(shard)}' for tensor '{TextForMessages.Printable(key)}' must be a plain file name next to the index.", indexPath);
         }
     }
 }

@@ -34,34 +34,34 @@ internal static class TensorBytes
             var read = RandomAccess.Read(file, destination, fileOffset);
             if (read <= 0)
             {
-                throw new InvalidDataException($"'{path}' ended early at byte {fileOffset} (was it truncated while being read?).");
+                throw new CheckpointException($"'{path}' ended early at byte {fileOffset} (was it truncated while being read?).", path);
             }
             destination = destination[read..];
             fileOffset += read;
         }
     }
 
-    /// <summary>Reads exactly <paramref name="destination"/>.Length bytes from <paramref name="stream"/>.</summary>
-    public static void ReadExactly(Stream stream, Span<byte> destination, string what)
+    /// <summary>Reads exactly <paramref name="destination"/>.Length bytes from <paramref name="stream"/> (part of <paramref name="path"/>).</summary>
+    public static void ReadExactly(Stream stream, Span<byte> destination, string what, string path)
     {
         while (!destination.IsEmpty)
         {
             var read = stream.Read(destination);
             if (read <= 0)
             {
-                throw new InvalidDataException($"{what} ended early: {destination.Length} bytes missing.");
+                throw new CheckpointException($"{what} ended early: {destination.Length} bytes missing.", path);
             }
             destination = destination[read..];
         }
     }
 
     /// <summary>Throws when a bool tensor's bytes hold anything but 0 or 1 (torch's behaviour on such bytes is undefined).</summary>
-    public static void CheckBoolBytes(ReadOnlySpan<byte> bytes, string what)
+    public static void CheckBoolBytes(ReadOnlySpan<byte> bytes, string what, string path)
     {
         var bad = bytes.IndexOfAnyExcept((byte)0, (byte)1);
         if (bad >= 0)
         {
-            throw new InvalidDataException($"{what}: bool tensor holds byte value {bytes[bad]}, only 0 and 1 are valid.");
+            throw new CheckpointException($"{what}: bool tensor holds byte value {bytes[bad]}, only 0 and 1 are valid.", path);
         }
     }
 

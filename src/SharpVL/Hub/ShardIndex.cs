@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SharpVL.Checkpoints;
 
 namespace SharpVL.Hub;
 
@@ -6,26 +7,18 @@ namespace SharpVL.Hub;
 public static class ShardIndex
 {
     /// <summary>Distinct shard file names of the index's <c>weight_map</c>, in first-seen order.</summary>
-    /// <exception cref="InvalidDataException">The file is not JSON or has no <c>weight_map</c> of file names.</exception>
+    /// <exception cref="CheckpointException">The file is not JSON or has no <c>weight_map</c> of file names.</exception>
     public static IReadOnlyList<string> ReadShardFiles(string indexPath)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(File.ReadAllBytes(indexPath));
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"Shard index '{indexPath}' is not valid JSON: {e.Message}", e);
-        }
-
+        var document = IO.UntrustedJson.Parse(
+            File.ReadAllBytes(indexPath), $"Shard index '{indexPath}'", (problem, e) => new CheckpointException(problem + ".", indexPath, e));
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object
                 || !document.RootElement.TryGetProperty("weight_map", out var weightMap)
                 || weightMap.ValueKind != JsonValueKind.Object)
             {
-                throw new InvalidDataException($"Shard index '{indexPath}' has no 'weight_map' object.");
+                throw new CheckpointException($"Shard index '{indexPath}' has no 'weight_map' object.", indexPath);
             }
 
             var shards = new List<string>();
@@ -33,12 +26,12 @@ public static class ShardIndex
             {
                 if (entry.Value.ValueKind != JsonValueKind.String || entry.Value.GetString() is not { Length: > 0 } shard)
                 {
-                    throw new InvalidDataException($"Shard index '{indexPath}': weight_map['{entry.Name}'] is not a file name.");
+                    throw new CheckpointException($"Shard index '{indexPath}': weight_map['{TextForMessages.Printable(entry.Name)}'] is not a file name.", indexPath);
                 }
 
                 if (!IsSafeRelativeName(shard))
                 {
-                    throw new InvalidDataException($"Shard index '{indexPath}': weight_map['{entry.Name}'] = '{shard}' is not a file inside the repository.");
+                    throw new CheckpointException($"Shard index '{indexPath}': weight_map['{TextForMessages.Printable(entry.Name)}'] = '{TextForMessages.Printable(shard)}' is not a file inside the repository.", indexPath);
                 }
 
                 if (!shards.Contains(shard))
@@ -49,7 +42,7 @@ public static class ShardIndex
 
             if (shards.Count == 0)
             {
-                throw new InvalidDataException($"Shard index '{indexPath}' has an empty 'weight_map'.");
+                throw new CheckpointException($"Shard index '{indexPath}' has an empty 'weight_map'.", indexPath);
             }
 
             return shards;

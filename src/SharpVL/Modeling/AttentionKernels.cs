@@ -16,9 +16,13 @@ public static class AttentionKernels
     /// <param name="additiveMask">Added to the scores (broadcast to [B, H, Tq, Tk]); large negative values mask.</param>
     /// <param name="headMask">Multiplies the probabilities per head ([H] or broadcastable to [B, H, Tq, Tk]).</param>
     /// <param name="returnProbabilities">Whether to return the attention probabilities.</param>
+    /// <param name="dropout">
+    /// Dropout probability on the attention probabilities (applied before the head mask, as Transformers does); the
+    /// caller passes 0 outside training.
+    /// </param>
     public static (Tensor Context, Tensor? Probabilities) Attend(
         Tensor query, Tensor key, Tensor value, double? scale = null, Tensor? additiveMask = null,
-        Tensor? headMask = null, bool returnProbabilities = false)
+        Tensor? headMask = null, bool returnProbabilities = false, double dropout = 0)
     {
         var headDim = query.shape[^1];
         var defaultScale = 1.0 / Math.Sqrt(headDim);
@@ -27,9 +31,9 @@ public static class AttentionKernels
             if (scale is double s && Math.Abs(s - defaultScale) > 1e-12 * defaultScale)
             {
                 using var rescaled = query * (s / defaultScale);
-                return (nn.functional.scaled_dot_product_attention(rescaled, key, value, additiveMask), null);
+                return (nn.functional.scaled_dot_product_attention(rescaled, key, value, additiveMask, dropout), null);
             }
-            return (nn.functional.scaled_dot_product_attention(query, key, value, additiveMask), null);
+            return (nn.functional.scaled_dot_product_attention(query, key, value, additiveMask, dropout), null);
         }
         using var keyT = key.transpose(-1, -2);
         using var raw = matmul(query, keyT);
@@ -39,6 +43,12 @@ public static class AttentionKernels
             scores.add_(additiveMask);
         }
         var probabilities = scores.softmax(-1);
+        if (dropout > 0)
+        {
+            var dropped = nn.functional.dropout(probabilities, dropout, training: true);
+            probabilities.Dispose();
+            probabilities = dropped;
+        }
         if (headMask is not null)
         {
             var masked = probabilities * headMask;

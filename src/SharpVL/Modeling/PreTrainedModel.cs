@@ -75,6 +75,23 @@ public abstract class PreTrainedModel : nn.Module
     public ScalarType DType => parameters().FirstOrDefault(p => p.is_floating_point())?.dtype ?? ScalarType.Float32;
 
     /// <summary>
+    /// Whether the layer stacks recompute activations in backward instead of keeping them (Transformers'
+    /// <c>gradient_checkpointing_enable()</c>): bounds activation memory on long sequences for about one extra forward per
+    /// training step. Takes effect in training mode only; setting it reaches every encoder and decoder of the model.
+    /// </summary>
+    public bool GradientCheckpointing
+    {
+        get => modules().OfType<IGradientCheckpointable>().Any(m => m.GradientCheckpointing);
+        set
+        {
+            foreach (var stack in modules().OfType<IGradientCheckpointable>())
+            {
+                stack.GradientCheckpointing = value;
+            }
+        }
+    }
+
+    /// <summary>
     /// Copies the checkpoint's tensors into this model's parameters and buffers by name, one tensor at a time.
     /// Shape mismatches are errors naming the key (unless <see cref="ModelLoadOptions.IgnoreMismatchedSizes"/>);
     /// missing weights are initialized the Transformers way and reported, unexpected ones reported and ignored.
@@ -124,10 +141,10 @@ public abstract class PreTrainedModel : nn.Module
                         mismatched.Add(modelKey);
                         continue;
                     }
-                    throw new InvalidDataException(
+                    throw new CheckpointException(
                         $"{sourceName}: '{checkpointKey}' has shape [{string.Join(", ", metadata.Shape)}] in the checkpoint but " +
                         $"[{string.Join(", ", target.shape)}] in {GetType().Name}. Check that config.json matches the weights " +
-                        "(or load with IgnoreMismatchedSizes to re-initialize it).");
+                        "(or load with IgnoreMismatchedSizes to re-initialize it).", sourceName);
                 }
                 using var value = source.ReadTensor(checkpointKey);
                 target.copy_(value);

@@ -74,6 +74,7 @@ public sealed class AudioVisualClassificationPipeline : IDisposable
     /// <summary>Classifies decoded frames and a waveform (resampled to the feature extractor's rate when needed).</summary>
     public AudioVisualClassificationResult Classify(IReadOnlyList<RgbImage> frames, AudioWaveform audio, int? topK = null)
     {
+        using var inference = inference_mode();
         using var scope = NewDisposeScope();
         var inputs = Prepare(frames, audio).ToTensors();
         using var output = Model.Forward(inputs["pixel_values"], inputs["audio_values"], inputs["pixel_mask"], inputs["audio_mask"]);

@@ -67,6 +67,7 @@ public sealed class ZeroShotVideoClassifier : IDisposable
         var prompts = labels.Select(label => ZeroShotLabelSet.ApplyTemplate(template, label)).ToArray();
         // Padding does not change the pooled features: the causal mask keeps each end token blind to what follows it.
         var encoding = Processor.Tokenizer.Encode(prompts, new TokenizeOptions { Padding = PaddingStrategy.Longest, Truncation = true });
+        using var inference = inference_mode();
         using var scope = NewDisposeScope();
         var (ids, mask) = encoding.ToTensors();
         var features = Model.GetTextFeatures(ids.to(Model.Device), mask.to(Model.Device));
@@ -130,6 +131,7 @@ public sealed class ZeroShotVideoClassifier : IDisposable
             throw new ArgumentException("No texts to embed.", nameof(texts));
         }
         var encoding = Processor.Tokenizer.Encode(texts, new TokenizeOptions { Padding = PaddingStrategy.Longest, Truncation = true });
+        using var inference = inference_mode();
         using var scope = NewDisposeScope();
         var (ids, mask) = encoding.ToTensors();
         return Model.GetTextFeatures(ids.to(Model.Device), mask.to(Model.Device)).cpu().MoveToOuterDisposeScope();
@@ -150,6 +152,7 @@ public sealed class ZeroShotVideoClassifier : IDisposable
             throw new ArgumentException("No videos to embed.", nameof(videoPaths));
         }
         RequireFiles(videoPaths);
+        using var inference = inference_mode();
         using var scope = NewDisposeScope();
         var parts = new List<Tensor>();
         var indices = new List<IReadOnlyList<int>>(videoPaths.Count);
@@ -185,6 +188,7 @@ public sealed class ZeroShotVideoClassifier : IDisposable
                 throw new ArgumentException($"Video {sources[i] ?? i.ToString(System.Globalization.CultureInfo.InvariantCulture)} has {videos[i].Count} frames; the model takes exactly {NumFrames}.");
             }
         }
+        using var inference = inference_mode();
         using var scope = NewDisposeScope();
         var pixels = Processor.ImageProcessor.Preprocess(videos).ToTensor().to(Model.Device);
         using var encoded = Model.EncodeVideos(pixels);

@@ -139,7 +139,7 @@ public class PyTorchCheckpointTests
         // The classic payload: posix.system("touch pwned"), reduced before any tensor is seen.
         var pickle = new PickleBytes().Proto().Global(module, name).Str("touch pwned").Op(0x85, (byte)'R').Stop().ToArray();
         TorchZipBuilder.Write(path, pickle, new Dictionary<string, byte[]>());
-        var error = Assert.Throws<InvalidDataException>(() => PyTorchCheckpointFile.Open(path));
+        var error = Assert.Throws<CheckpointException>(() => PyTorchCheckpointFile.Open(path));
         Assert.Contains($"pickle global '{module}.{name}' is not allowed in a state dict", error.Message);
         Assert.Contains(path, error.Message);
         Assert.False(File.Exists(Path.Combine(Environment.CurrentDirectory, "pwned")));
@@ -152,7 +152,7 @@ public class PyTorchCheckpointTests
         var path = dir.File("evil4.bin");
         var pickle = new PickleBytes().Op(0x80, 4).Str("os").Str("system").Op(0x93).Str("id").Op(0x85, (byte)'R').Stop().ToArray();
         TorchZipBuilder.Write(path, pickle, new Dictionary<string, byte[]>());
-        Assert.Contains("pickle global 'os.system' is not allowed", Assert.Throws<InvalidDataException>(() => PyTorchCheckpointFile.Open(path)).Message);
+        Assert.Contains("pickle global 'os.system' is not allowed", Assert.Throws<CheckpointException>(() => PyTorchCheckpointFile.Open(path)).Message);
     }
 
     public static TheoryData<string, byte[], string> CorruptPickles => new()
@@ -174,19 +174,19 @@ public class PyTorchCheckpointTests
         using var dir = new TempDirectory();
         var path = dir.File(label.Replace(' ', '_') + ".bin");
         TorchZipBuilder.Write(path, pickle, new Dictionary<string, byte[]>());
-        var error = Assert.Throws<InvalidDataException>(() => PyTorchCheckpointFile.Open(path));
+        var error = Assert.Throws<CheckpointException>(() => PyTorchCheckpointFile.Open(path));
         Assert.Contains(path, error.Message);
         Assert.Contains(expected, error.Message);
     }
 
-    private static InvalidDataException OpenSingleTensor(TempDirectory dir, long numel, long offset, long[] size, long[] stride,
+    private static CheckpointException OpenSingleTensor(TempDirectory dir, long numel, long offset, long[] size, long[] stride,
         Dictionary<string, byte[]> storages)
     {
         var path = dir.File("t.bin");
         var pickle = new PickleBytes().Proto().EmptyOrderedDict().Str("w")
             .Tensor("FloatStorage", "0", numel, offset, size, stride).Op((byte)'s').Stop().ToArray();
         TorchZipBuilder.Write(path, pickle, storages);
-        var error = Assert.Throws<InvalidDataException>(() => PyTorchCheckpointFile.Open(path));
+        var error = Assert.Throws<CheckpointException>(() => PyTorchCheckpointFile.Open(path));
         Assert.Contains("tensor 'w'", error.Message);
         return error;
     }
@@ -211,17 +211,17 @@ public class PyTorchCheckpointTests
         var legacy = dir.File("legacy.bin");
         // torch < 1.6 files start with a pickled magic number: PROTO 2, LONG1 0x1950a86a20f9469cfc6c.
         File.WriteAllBytes(legacy, [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e]);
-        var error = Assert.Throws<InvalidDataException>(() => PyTorchCheckpointFile.Open(legacy));
+        var error = Assert.Throws<CheckpointException>(() => PyTorchCheckpointFile.Open(legacy));
         Assert.Contains("legacy", error.Message);
         Assert.Contains("torch >= 1.6", error.Message);
         Assert.Contains("safetensors", error.Message);
 
         var text = dir.File("text.bin");
         File.WriteAllText(text, "hello");
-        Assert.Contains("not a PyTorch checkpoint", Assert.Throws<InvalidDataException>(() => PyTorchCheckpointFile.Open(text)).Message);
+        Assert.Contains("not a PyTorch checkpoint", Assert.Throws<CheckpointException>(() => PyTorchCheckpointFile.Open(text)).Message);
         var empty = dir.File("empty.bin");
         File.WriteAllBytes(empty, []);
-        Assert.Contains(empty, Assert.Throws<InvalidDataException>(() => PyTorchCheckpointFile.Open(empty)).Message);
+        Assert.Contains(empty, Assert.Throws<CheckpointException>(() => PyTorchCheckpointFile.Open(empty)).Message);
         Assert.Throws<FileNotFoundException>(() => PyTorchCheckpointFile.Open(dir.File("missing.bin")));
     }
 
@@ -232,7 +232,7 @@ public class PyTorchCheckpointTests
         var source = File.ReadAllBytes(TestPaths.Fixture("models/xclip-tiny/pytorch_model.bin"));
         var path = dir.File("truncated.bin");
         File.WriteAllBytes(path, source[..(source.Length / 2)]);
-        var error = Assert.Throws<InvalidDataException>(() => PyTorchCheckpointFile.Open(path));
+        var error = Assert.Throws<CheckpointException>(() => PyTorchCheckpointFile.Open(path));
         Assert.Contains(path, error.Message);
     }
 
@@ -242,7 +242,7 @@ public class PyTorchCheckpointTests
         using var dir = new TempDirectory();
         var path = dir.File("be.bin");
         TorchZipBuilder.Write(path, new PickleBytes().Proto().EmptyOrderedDict().Stop().ToArray(), new Dictionary<string, byte[]>(), byteOrder: "big");
-        Assert.Contains("byte order 'big'", Assert.Throws<InvalidDataException>(() => PyTorchCheckpointFile.Open(path)).Message);
+        Assert.Contains("byte order 'big'", Assert.Throws<CheckpointException>(() => PyTorchCheckpointFile.Open(path)).Message);
     }
 }
 

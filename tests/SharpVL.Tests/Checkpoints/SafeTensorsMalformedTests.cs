@@ -9,10 +9,10 @@ public class SafeTensorsMalformedTests
 
     private const string Valid = """{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}""";
 
-    private static InvalidDataException OpenFails(TempDirectory dir, string header, int dataBytes, ulong? declaredLength = null)
+    private static CheckpointException OpenFails(TempDirectory dir, string header, int dataBytes, ulong? declaredLength = null)
     {
         var path = dir.WriteRawSafeTensors("bad.safetensors", header, dataBytes, declaredLength);
-        var error = Assert.Throws<InvalidDataException>(() => SafeTensorsFile.Open(path).Dispose());
+        var error = Assert.Throws<CheckpointException>(() => SafeTensorsFile.Open(path).Dispose());
         Assert.Contains(path, error.Message);
         return error;
     }
@@ -33,7 +33,7 @@ public class SafeTensorsMalformedTests
         using var dir = new TempDirectory();
         var path = dir.File("tiny.safetensors");
         File.WriteAllBytes(path, [1, 2, 3]);
-        var error = Assert.Throws<InvalidDataException>(() => SafeTensorsFile.Open(path));
+        var error = Assert.Throws<CheckpointException>(() => SafeTensorsFile.Open(path));
         Assert.Contains(path, error.Message);
         Assert.Contains("8-byte", error.Message);
     }
@@ -106,7 +106,7 @@ public class SafeTensorsMalformedTests
         bytes[^1] = 7;
         File.WriteAllBytes(path, bytes);
         using var file = SafeTensorsFile.Open(path);
-        var error = Assert.Throws<InvalidDataException>(() => file.ReadTensor("m"));
+        var error = Assert.Throws<CheckpointException>(() => file.ReadTensor("m"));
         Assert.Contains("'m'", error.Message);
         Assert.Contains("byte value 7", error.Message);
     }
@@ -134,7 +134,7 @@ public class SafeTensorsMalformedTests
         {
             stream.SetLength(stream.Length - 4);
         }
-        var error = Assert.Throws<InvalidDataException>(() => file.ReadTensor("a"));
+        var error = Assert.Throws<CheckpointException>(() => file.ReadTensor("a"));
         Assert.Contains("ended early", error.Message);
     }
 }

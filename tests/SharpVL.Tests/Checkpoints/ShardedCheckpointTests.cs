@@ -77,7 +77,7 @@ public class ShardedCheckpointTests
         File.WriteAllText(dir.File("model.safetensors.index.json"),
             """{"weight_map": {"b.ids": "model-00001-of-00002.safetensors"}}""");
         using var source = ShardedCheckpoint.Open(dir.File("model.safetensors.index.json"));
-        var error = Assert.Throws<InvalidDataException>(() => source.ReadTensor("b.ids"));
+        var error = Assert.Throws<CheckpointException>(() => source.ReadTensor("b.ids"));
         Assert.Contains("'b.ids'", error.Message);
         Assert.Contains("model-00001-of-00002.safetensors", error.Message);
     }
@@ -93,7 +93,7 @@ public class ShardedCheckpointTests
         using var dir = new TempDirectory();
         var path = dir.File("model.safetensors.index.json");
         File.WriteAllText(path, json);
-        var error = Assert.Throws<InvalidDataException>(() => ShardedCheckpoint.Open(path));
+        var error = Assert.Throws<CheckpointException>(() => ShardedCheckpoint.Open(path));
         Assert.Contains(path, error.Message);
         Assert.Contains(expected, error.Message);
     }

@@ -81,17 +81,17 @@ public sealed class PickleBytes
 public static class TorchZipBuilder
 {
     public static void Write(string path, byte[] pickle, IReadOnlyDictionary<string, byte[]> storages, string prefix = "archive",
-        string? byteOrder = "little")
+        string? byteOrder = "little", CompressionLevel pickleCompression = CompressionLevel.NoCompression)
     {
         using var stream = File.Create(path);
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create);
-        void Add(string name, byte[] bytes)
+        void Add(string name, byte[] bytes, CompressionLevel level = CompressionLevel.NoCompression)
         {
-            var entry = zip.CreateEntry($"{prefix}/{name}", CompressionLevel.NoCompression);
+            var entry = zip.CreateEntry($"{prefix}/{name}", level);
             using var s = entry.Open();
             s.Write(bytes);
         }
-        Add("data.pkl", pickle);
+        Add("data.pkl", pickle, pickleCompression);
         if (byteOrder is not null)
         {
             Add("byteorder", Encoding.ASCII.GetBytes(byteOrder));

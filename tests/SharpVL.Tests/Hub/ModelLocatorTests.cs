@@ -221,7 +221,7 @@ public sealed class ModelLocatorTests : IDisposable
         var index = Path.Combine(_context.Home, "model.safetensors.index.json");
         File.WriteAllText(index, "{\"metadata\": {}}");
 
-        var error = Assert.Throws<InvalidDataException>(() => ShardIndex.ReadShardFiles(index));
+        var error = Assert.Throws<SharpVL.Checkpoints.CheckpointException>(() => ShardIndex.ReadShardFiles(index));
 
         Assert.Contains($"Shard index '{index}' has no 'weight_map' object", error.Message);
     }

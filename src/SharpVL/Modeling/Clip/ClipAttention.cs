@@ -15,9 +15,13 @@ public sealed class ClipAttention : nn.Module
     private readonly Linear out_proj;
     private readonly int _heads;
     private readonly int _headDim;
+    private readonly double _dropout;
 
-    /// <summary>Creates the projections for <paramref name="embedDim"/> split over <paramref name="numHeads"/> heads.</summary>
-    public ClipAttention(int embedDim, int numHeads) : base(nameof(ClipAttention))
+    /// <summary>
+    /// Creates the projections for <paramref name="embedDim"/> split over <paramref name="numHeads"/> heads, with
+    /// <paramref name="attentionDropout"/> on the probabilities in training mode (<c>attention_dropout</c>).
+    /// </summary>
+    public ClipAttention(int embedDim, int numHeads, double attentionDropout = 0) : base(nameof(ClipAttention))
     {
         if (embedDim % numHeads != 0)
         {
@@ -25,6 +29,7 @@ public sealed class ClipAttention : nn.Module
         }
         _heads = numHeads;
         _headDim = embedDim / numHeads;
+        _dropout = attentionDropout;
         q_proj = nn.Linear(embedDim, embedDim);
         k_proj = nn.Linear(embedDim, embedDim);
         v_proj = nn.Linear(embedDim, embedDim);
@@ -43,7 +48,8 @@ public sealed class ClipAttention : nn.Module
         var q = SplitHeads(q_proj.call(hiddenStates), batch, length);
         var k = SplitHeads(k_proj.call(hiddenStates), batch, length);
         var v = SplitHeads(v_proj.call(hiddenStates), batch, length);
-        var (context, probabilities) = AttentionKernels.Attend(q, k, v, additiveMask: additiveMask, returnProbabilities: outputAttentions);
+        var (context, probabilities) = AttentionKernels.Attend(
+            q, k, v, additiveMask: additiveMask, returnProbabilities: outputAttentions, dropout: training ? _dropout : 0);
         var output = out_proj.call(context.transpose(1, 2).reshape(batch, length, _heads * _headDim));
         output.MoveToOuterDisposeScope();
         probabilities?.MoveToOuterDisposeScope();

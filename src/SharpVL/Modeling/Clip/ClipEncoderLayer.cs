@@ -9,7 +9,9 @@ namespace SharpVL.Modeling.Clip;
 /// <param name="IntermediateSize">Feed-forward width.</param>
 /// <param name="HiddenAct">Feed-forward activation (<c>quick_gelu</c> for CLIP).</param>
 /// <param name="LayerNormEps">Epsilon of <c>layer_norm1</c>/<c>layer_norm2</c>.</param>
-public sealed record ClipLayerSettings(int HiddenSize, int NumAttentionHeads, int IntermediateSize, string HiddenAct, double LayerNormEps);
+/// <param name="AttentionDropout">Dropout on the attention probabilities (<c>attention_dropout</c>), in training only.</param>
+public sealed record ClipLayerSettings(
+    int HiddenSize, int NumAttentionHeads, int IntermediateSize, string HiddenAct, double LayerNormEps, double AttentionDropout = 0);
 
 /// <summary>A pre-LayerNorm CLIP encoder layer: <c>x + self_attn(layer_norm1(x))</c>, then <c>h + mlp(layer_norm2(h))</c>.</summary>
 public sealed class ClipEncoderLayer : nn.Module
@@ -23,7 +25,7 @@ public sealed class ClipEncoderLayer : nn.Module
     public ClipEncoderLayer(ClipLayerSettings settings) : base(nameof(ClipEncoderLayer))
     {
         ArgumentNullException.ThrowIfNull(settings);
-        self_attn = new ClipAttention(settings.HiddenSize, settings.NumAttentionHeads);
+        self_attn = new ClipAttention(settings.HiddenSize, settings.NumAttentionHeads, settings.AttentionDropout);
         layer_norm1 = nn.LayerNorm(settings.HiddenSize, settings.LayerNormEps);
         mlp = new ClipMlp(settings.HiddenSize, settings.IntermediateSize, settings.HiddenAct);
         layer_norm2 = nn.LayerNorm(settings.HiddenSize, settings.LayerNormEps);
@@ -44,7 +46,7 @@ public sealed class ClipEncoderLayer : nn.Module
 }
 
 /// <summary>A stack of <see cref="ClipEncoderLayer"/>s stored as <c>layers.{i}</c>.</summary>
-public sealed class ClipEncoder : nn.Module
+public sealed class ClipEncoder : nn.Module, IGradientCheckpointable
 {
     private readonly ModuleList<ClipEncoderLayer> layers;
 
@@ -54,6 +56,9 @@ public sealed class ClipEncoder : nn.Module
         layers = nn.ModuleList(Enumerable.Range(0, numLayers).Select(_ => new ClipEncoderLayer(settings)).ToArray());
         RegisterComponents();
     }
+
+    /// <inheritdoc />
+    public bool GradientCheckpointing { get; set; }
 
     /// <summary>
     /// Runs every layer (CLIP's <c>encoder_outputs</c>): hidden states are the input of each layer plus the final output.
@@ -66,7 +71,9 @@ public sealed class ClipEncoder : nn.Module
         foreach (var layer in layers)
         {
             allHidden?.Add(current);
-            var (next, probabilities) = layer.Forward(current, additiveMask, outputAttentions);
+            var (next, probabilities) = outputAttentions
+                ? layer.Forward(current, additiveMask, outputAttentions: true)
+                : (ActivationCheckpoint.Run(layer, GradientCheckpointing, (x, extras) => layer.Forward(x, extras[0]).Output, current, additiveMask), (Tensor?)null);
             if (probabilities is not null)
             {
                 allAttentions?.Add(probabilities);

@@ -13,6 +13,7 @@ public sealed class RobertaEmbeddings : nn.Module
     private readonly Embedding position_embeddings;
     private readonly Embedding token_type_embeddings;
     private readonly LayerNorm LayerNorm;
+    private readonly Dropout dropout;
     private readonly RobertaSettings _settings;
 
     /// <summary>Creates the tables for <paramref name="settings"/>.</summary>
@@ -24,6 +25,7 @@ public sealed class RobertaEmbeddings : nn.Module
         position_embeddings = nn.Embedding(settings.MaxPositionEmbeddings, settings.HiddenSize, padding_idx: settings.PadTokenId);
         token_type_embeddings = nn.Embedding(settings.TypeVocabSize, settings.HiddenSize);
         LayerNorm = nn.LayerNorm(settings.HiddenSize, settings.LayerNormEps);
+        dropout = nn.Dropout(settings.HiddenDropout);
         RegisterComponents();
     }
 
@@ -60,7 +62,7 @@ public sealed class RobertaEmbeddings : nn.Module
         CheckShape(types, inputIds, "token_type_ids");
         CheckRange(types, _settings.TypeVocabSize, "token_type_ids", "type_vocab_size");
         var embeddings = word_embeddings.call(inputIds).add_(token_type_embeddings.call(types)).add_(position_embeddings.call(positions));
-        return LayerNorm.call(embeddings).MoveToOuterDisposeScope();
+        return dropout.call(LayerNorm.call(embeddings)).MoveToOuterDisposeScope();
     }
 
     private static void CheckShape(Tensor ids, Tensor inputIds, string name)

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace SharpVL.Modeling.Roberta;
 
 /// <summary>A stack of <see cref="RobertaLayer"/>s stored as <c>layer.{i}</c>.</summary>
-public sealed class RobertaEncoder : nn.Module
+public sealed class RobertaEncoder : nn.Module, IGradientCheckpointable
 {
     private readonly TorchSharp.Modules.ModuleList<RobertaLayer> layer;
 
@@ -14,6 +14,9 @@ public sealed class RobertaEncoder : nn.Module
         layer = nn.ModuleList(Enumerable.Range(0, settings.NumHiddenLayers).Select(_ => new RobertaLayer(settings)).ToArray());
         RegisterComponents();
     }
+
+    /// <inheritdoc />
+    public bool GradientCheckpointing { get; set; }
 
     /// <summary>Number of layers.</summary>
     public int LayerCount => layer.Count;
@@ -38,7 +41,12 @@ public sealed class RobertaEncoder : nn.Module
         for (var i = 0; i < layer.Count; i++)
         {
             allHidden?.Add(current);
-            var (next, probabilities) = layer[i].Forward(current, additiveMask, headMasks?[i], outputAttentions);
+            var block = layer[i];
+            var (next, probabilities) = outputAttentions
+                ? block.Forward(current, additiveMask, headMasks?[i], outputAttentions: true)
+                : (ActivationCheckpoint.Run(
+                    block, GradientCheckpointing, (x, extras) => block.Forward(x, extras[0], extras[1]).Output, current, additiveMask, headMasks?[i]),
+                    (Tensor?)null);
             if (probabilities is not null)
             {
                 allAttentions?.Add(probabilities);

@@ -9,20 +9,26 @@ public sealed class RobertaResidualOutput : nn.Module
 {
     private readonly Linear dense;
     private readonly LayerNorm LayerNorm;
+    private readonly Dropout dropout;
 
-    /// <summary>Creates the block projecting <paramref name="inputSize"/> back to <paramref name="hiddenSize"/>.</summary>
-    public RobertaResidualOutput(int inputSize, int hiddenSize, double layerNormEps) : base(nameof(RobertaResidualOutput))
+    /// <summary>
+    /// Creates the block projecting <paramref name="inputSize"/> back to <paramref name="hiddenSize"/>, with
+    /// <paramref name="hiddenDropout"/> on the projection in training mode.
+    /// </summary>
+    public RobertaResidualOutput(int inputSize, int hiddenSize, double layerNormEps, double hiddenDropout = 0) : base(nameof(RobertaResidualOutput))
     {
         dense = nn.Linear(inputSize, hiddenSize);
         LayerNorm = nn.LayerNorm(hiddenSize, layerNormEps);
+        dropout = nn.Dropout(hiddenDropout);
         RegisterComponents();
     }
 
-    /// <summary>Returns <c>LayerNorm(dense(hiddenStates) + residual)</c>.</summary>
+    /// <summary>Returns <c>LayerNorm(dropout(dense(hiddenStates)) + residual)</c>.</summary>
     public Tensor Forward(Tensor hiddenStates, Tensor residual)
     {
         using var projected = dense.call(hiddenStates);
-        using var summed = projected.add_(residual);
+        using var dropped = dropout.call(projected);
+        using var summed = dropped.add_(residual);
         return LayerNorm.call(summed);
     }
 }
@@ -40,8 +46,8 @@ public sealed class RobertaAttention : nn.Module
         // BERT's self-attention is ViT's with a bias on each projection: same names, same maths.
         self = new ViTSelfAttention(new ViTLayerSettings(
             settings.HiddenSize, settings.NumAttentionHeads, settings.IntermediateSize, settings.HiddenAct,
-            settings.LayerNormEps, QkvBiasStyle.LinearBias));
-        output = new RobertaResidualOutput(settings.HiddenSize, settings.HiddenSize, settings.LayerNormEps);
+            settings.LayerNormEps, QkvBiasStyle.LinearBias, AttentionDropout: settings.AttentionDropout));
+        output = new RobertaResidualOutput(settings.HiddenSize, settings.HiddenSize, settings.LayerNormEps, settings.HiddenDropout);
         RegisterComponents();
     }
 
@@ -92,7 +98,7 @@ public sealed class RobertaLayer : nn.Module
         ArgumentNullException.ThrowIfNull(settings);
         attention = new RobertaAttention(settings);
         intermediate = new RobertaIntermediate(settings.HiddenSize, settings.IntermediateSize, settings.HiddenAct);
-        output = new RobertaResidualOutput(settings.IntermediateSize, settings.HiddenSize, settings.LayerNormEps);
+        output = new RobertaResidualOutput(settings.IntermediateSize, settings.HiddenSize, settings.LayerNormEps, settings.HiddenDropout);
         RegisterComponents();
     }
 

@@ -7,16 +7,22 @@ namespace SharpVL.Modeling.ViT;
 public sealed class ViTSelfOutput : nn.Module<Tensor, Tensor>
 {
     private readonly Linear dense;
+    private readonly Dropout dropout;
 
     /// <summary>Creates the projection.</summary>
-    public ViTSelfOutput(int hiddenSize) : base(nameof(ViTSelfOutput))
+    public ViTSelfOutput(int hiddenSize, double hiddenDropout = 0) : base(nameof(ViTSelfOutput))
     {
         dense = nn.Linear(hiddenSize, hiddenSize);
+        dropout = nn.Dropout(hiddenDropout);
         RegisterComponents();
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) => dense.call(input);
+    public override Tensor forward(Tensor input)
+    {
+        using var projected = dense.call(input);
+        return dropout.call(projected);
+    }
 }
 
 /// <summary>Self-attention plus its output projection (<c>attention.attention</c>, <c>attention.output</c>).</summary>
@@ -30,7 +36,7 @@ public sealed class ViTAttention : nn.Module
     {
         ArgumentNullException.ThrowIfNull(settings);
         attention = new ViTSelfAttention(settings);
-        output = new ViTSelfOutput(settings.HiddenSize);
+        output = new ViTSelfOutput(settings.HiddenSize, settings.HiddenDropout);
         RegisterComponents();
     }
 
@@ -71,11 +77,13 @@ public sealed class ViTIntermediate : nn.Module<Tensor, Tensor>
 public sealed class ViTOutput : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Linear dense;
+    private readonly Dropout dropout;
 
     /// <summary>Creates the projection.</summary>
-    public ViTOutput(int intermediateSize, int hiddenSize) : base(nameof(ViTOutput))
+    public ViTOutput(int intermediateSize, int hiddenSize, double hiddenDropout = 0) : base(nameof(ViTOutput))
     {
         dense = nn.Linear(intermediateSize, hiddenSize);
+        dropout = nn.Dropout(hiddenDropout);
         RegisterComponents();
     }
 
@@ -83,7 +91,8 @@ public sealed class ViTOutput : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor hiddenStates, Tensor residual)
     {
         using var projected = dense.call(hiddenStates);
-        return projected.add(residual);
+        using var dropped = dropout.call(projected);
+        return dropped.add(residual);
     }
 }
 
@@ -105,7 +114,7 @@ public sealed class ViTLayer : nn.Module
         ArgumentNullException.ThrowIfNull(settings);
         attention = new ViTAttention(settings);
         intermediate = new ViTIntermediate(settings.HiddenSize, settings.IntermediateSize, settings.HiddenAct);
-        output = new ViTOutput(settings.IntermediateSize, settings.HiddenSize);
+        output = new ViTOutput(settings.IntermediateSize, settings.HiddenSize, settings.HiddenDropout);
         layernorm_before = nn.LayerNorm(settings.HiddenSize, settings.LayerNormEps);
         layernorm_after = nn.LayerNorm(settings.HiddenSize, settings.LayerNormEps);
         RegisterComponents();

@@ -7,8 +7,11 @@ namespace SharpVL.Modeling.ViT;
 /// <param name="HiddenAct">Feed-forward activation name (<c>hidden_act</c>).</param>
 /// <param name="LayerNormEps">Epsilon of <c>layernorm_before</c>/<c>layernorm_after</c>.</param>
 /// <param name="Bias">How query/key/value carry biases.</param>
+/// <param name="HiddenDropout">Dropout after the attention output and feed-forward projections (<c>hidden_dropout_prob</c>), in training only.</param>
+/// <param name="AttentionDropout">Dropout on the attention probabilities (<c>attention_probs_dropout_prob</c>), in training only.</param>
 public sealed record ViTLayerSettings(
-    int HiddenSize, int NumAttentionHeads, int IntermediateSize, string HiddenAct, double LayerNormEps, QkvBiasStyle Bias);
+    int HiddenSize, int NumAttentionHeads, int IntermediateSize, string HiddenAct, double LayerNormEps, QkvBiasStyle Bias,
+    double HiddenDropout = 0, double AttentionDropout = 0);
 
 /// <summary>Where the projection biases of self-attention live.</summary>
 public enum QkvBiasStyle

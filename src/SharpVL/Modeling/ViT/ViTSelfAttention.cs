@@ -13,6 +13,7 @@ public sealed class ViTSelfAttention : nn.Module
     private readonly Parameter? v_bias;
     private readonly int _heads;
     private readonly int _headSize;
+    private readonly double _attentionDropout;
 
     /// <summary>Creates the projections for <paramref name="settings"/>.</summary>
     public ViTSelfAttention(ViTLayerSettings settings) : base(nameof(ViTSelfAttention))
@@ -25,6 +26,7 @@ public sealed class ViTSelfAttention : nn.Module
         }
         _heads = settings.NumAttentionHeads;
         _headSize = settings.HiddenSize / settings.NumAttentionHeads;
+        _attentionDropout = settings.AttentionDropout;
         var linearBias = settings.Bias == QkvBiasStyle.LinearBias;
         query = nn.Linear(settings.HiddenSize, settings.HiddenSize, hasBias: linearBias);
         key = nn.Linear(settings.HiddenSize, settings.HiddenSize, hasBias: linearBias);
@@ -46,7 +48,8 @@ public sealed class ViTSelfAttention : nn.Module
         var k = Project(hiddenStates, key, null);
         var v = Project(hiddenStates, value, v_bias);
         var (context, probabilities) = AttentionKernels.Attend(
-            q, k, v, additiveMask: additiveMask, headMask: headMask, returnProbabilities: outputAttentions);
+            q, k, v, additiveMask: additiveMask, headMask: headMask, returnProbabilities: outputAttentions,
+            dropout: training ? _attentionDropout : 0);
         var merged = context.transpose(1, 2).reshape(hiddenStates.shape[0], hiddenStates.shape[1], _heads * _headSize);
         merged.MoveToOuterDisposeScope();
         probabilities?.MoveToOuterDisposeScope();

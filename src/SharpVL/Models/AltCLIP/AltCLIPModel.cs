@@ -60,7 +60,6 @@ public sealed class AltCLIPModel : PreTrainedModel<AltCLIPConfig>
         }
         var attentions = outputAttentions ?? Config.OutputAttentions;
         var hiddenStates = outputHiddenStates ?? Config.OutputHiddenStates;
-        using var gradient = training ? null : no_grad();
         using var scope = NewDisposeScope();
         var textOutput = text_model.Forward(inputIds, attentionMask, tokenTypeIds, positionIds, null, attentions, hiddenStates);
         var visionOutput = vision_model.Forward(pixelValues.to(Device), attentions, hiddenStates, interpolatePosEncoding);
@@ -78,7 +77,6 @@ public sealed class AltCLIPModel : PreTrainedModel<AltCLIPConfig>
     public Tensor GetTextFeatures(Tensor inputIds, Tensor? attentionMask = null, Tensor? positionIds = null, Tensor? tokenTypeIds = null)
     {
         ArgumentNullException.ThrowIfNull(inputIds);
-        using var gradient = training ? null : no_grad();
         using var scope = NewDisposeScope();
         var output = text_model.Forward(inputIds, attentionMask, tokenTypeIds, positionIds, null, false, false);
         return text_projection.call(output.PoolerOutput).MoveToOuterDisposeScope();
@@ -88,7 +86,6 @@ public sealed class AltCLIPModel : PreTrainedModel<AltCLIPConfig>
     public Tensor GetImageFeatures(Tensor pixelValues, bool interpolatePosEncoding = false)
     {
         ArgumentNullException.ThrowIfNull(pixelValues);
-        using var gradient = training ? null : no_grad();
         using var scope = NewDisposeScope();
         var output = vision_model.Forward(pixelValues.to(Device), false, false, interpolatePosEncoding);
         return visual_projection.call(output.PoolerOutput).MoveToOuterDisposeScope();
@@ -103,7 +100,6 @@ public sealed class AltCLIPModel : PreTrainedModel<AltCLIPConfig>
     {
         ArgumentNullException.ThrowIfNull(imageFeatures);
         ArgumentNullException.ThrowIfNull(textFeatures);
-        using var gradient = training ? null : no_grad();
         using var scope = NewDisposeScope();
         var logitsPerText = matmul(Normalize(textFeatures), Normalize(imageFeatures).t()).mul_(logit_scale.exp());
         return logitsPerText.t().contiguous().MoveToOuterDisposeScope();

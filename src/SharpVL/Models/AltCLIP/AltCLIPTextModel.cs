@@ -22,7 +22,8 @@ public sealed class AltCLIPTextModel : PreTrainedModel<AltCLIPTextConfig>
         ArgumentNullException.ThrowIfNull(config);
         roberta = new RobertaBackbone(new RobertaSettings(
             config.VocabSize, config.HiddenSize, config.NumHiddenLayers, config.NumAttentionHeads, config.IntermediateSize,
-            config.HiddenAct, config.MaxPositionEmbeddings, config.TypeVocabSize, config.LayerNormEps, config.PadTokenId ?? 1));
+            config.HiddenAct, config.MaxPositionEmbeddings, config.TypeVocabSize, config.LayerNormEps, config.PadTokenId ?? 1,
+            config.HiddenDropoutProb, config.AttentionProbsDropoutProb));
         transformation = nn.Linear(config.HiddenSize, config.ProjectDim);
         pre_LN = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         RegisterComponents();
@@ -58,7 +59,6 @@ public sealed class AltCLIPTextModel : PreTrainedModel<AltCLIPTextConfig>
         Tensor? headMask = null, bool? outputAttentions = null, bool? outputHiddenStates = null)
     {
         ArgumentNullException.ThrowIfNull(inputIds);
-        using var gradient = training ? null : no_grad();
         using var scope = NewDisposeScope();
         var device = Device;
         var encoded = roberta.Forward(

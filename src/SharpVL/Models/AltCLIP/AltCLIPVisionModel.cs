@@ -37,7 +37,6 @@ public sealed class AltCLIPVisionModel : PreTrainedModel<AltCLIPVisionConfig>
         Tensor pixelValues, bool? outputAttentions = null, bool? outputHiddenStates = null, bool interpolatePosEncoding = false)
     {
         ArgumentNullException.ThrowIfNull(pixelValues);
-        using var gradient = training ? null : no_grad();
         using var scope = NewDisposeScope();
         var result = vision_model.Forward(
             pixelValues.to(Device), outputAttentions ?? Config.OutputAttentions, outputHiddenStates ?? Config.OutputHiddenStates,

@@ -22,7 +22,8 @@ public sealed class AltCLIPVisionTransformer : nn.Module
         embeddings = new ClipVisionEmbeddings(config.HiddenSize, config.ImageSize, config.PatchSize, config.NumChannels);
         pre_layrnorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         encoder = new ClipEncoder(
-            new ClipLayerSettings(config.HiddenSize, config.NumAttentionHeads, config.IntermediateSize, config.HiddenAct, config.LayerNormEps),
+            new ClipLayerSettings(config.HiddenSize, config.NumAttentionHeads, config.IntermediateSize, config.HiddenAct, config.LayerNormEps,
+                config.AttentionDropout),
             config.NumHiddenLayers);
         post_layernorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         RegisterComponents();

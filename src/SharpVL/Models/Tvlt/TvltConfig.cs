@@ -44,10 +44,10 @@ public sealed class TvltConfig : PretrainedConfig
     /// <summary>Feed-forward activation.</summary>
     public string HiddenAct { get; set; } = "gelu";
 
-    /// <summary>Dropout after dense layers (SharpVL runs no dropout; kept for round trips).</summary>
+    /// <summary>Dropout after dense layers (training only).</summary>
     public double HiddenDropoutProb { get; set; }
 
-    /// <summary>Dropout on attention probabilities (kept for round trips).</summary>
+    /// <summary>Dropout on attention probabilities (training only).</summary>
     public double AttentionProbsDropoutProb { get; set; }
 
     /// <summary>Standard deviation of freshly initialized weights.</summary>

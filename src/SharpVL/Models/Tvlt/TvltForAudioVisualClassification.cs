@@ -47,7 +47,6 @@ public sealed class TvltForAudioVisualClassification : TvltPreTrainedModel
         Tensor pixelValues, Tensor audioValues, Tensor? pixelMask = null, Tensor? audioMask = null, Tensor? labels = null,
         bool? outputAttentions = null, bool? outputHiddenStates = null)
     {
-        using var gradient = training ? null : no_grad();
         using var scope = NewDisposeScope();
         var outputs = tvlt.Forward(pixelValues, audioValues, pixelMask, audioMask,
             outputAttentions: outputAttentions, outputHiddenStates: outputHiddenStates);

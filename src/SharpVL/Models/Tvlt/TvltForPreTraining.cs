@@ -82,7 +82,6 @@ public sealed class TvltForPreTraining : TvltPreTrainedModel
     {
         ArgumentNullException.ThrowIfNull(pixelValues);
         ArgumentNullException.ThrowIfNull(audioValues);
-        using var gradient = training ? null : no_grad();
         using var scope = NewDisposeScope();
         Tensor? loss = null;
         Tensor? matchingLogits = null;

@@ -1,3 +1,4 @@
+using SharpVL.Modeling;
 using SharpVL.Modeling.ViT;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -5,7 +6,7 @@ using static TorchSharp.torch;
 namespace SharpVL.Models.Tvlt;
 
 /// <summary>The MAE decoder (<c>TvltDecoder</c>): pre-LN layers stored as <c>decoder_layers.{i}</c>, then <c>layernorm</c>.</summary>
-internal sealed class TvltDecoder : nn.Module
+internal sealed class TvltDecoder : nn.Module, IGradientCheckpointable
 {
     private readonly ModuleList<ViTLayer> decoder_layers;
     private readonly LayerNorm layernorm;
@@ -18,10 +19,14 @@ internal sealed class TvltDecoder : nn.Module
         RegisterComponents();
     }
 
+    /// <inheritdoc />
+    public bool GradientCheckpointing { get; set; }
+
     /// <summary>Decodes a full (unshuffled) token sequence; returns the normalized states (the decoder's "logits").</summary>
     internal Tensor Forward(Tensor hiddenStates)
     {
-        using var decoded = ViTEncoder.RunLayers(decoder_layers, hiddenStates, null, null, outputAttentions: false, outputHiddenStates: false)
+        using var decoded = ViTEncoder.RunLayers(
+            decoder_layers, hiddenStates, null, null, outputAttentions: false, outputHiddenStates: false, GradientCheckpointing)
             .LastHiddenState;
         return layernorm.call(decoded);
     }

@@ -51,7 +51,6 @@ public sealed class TvltModel : TvltPreTrainedModel
     {
         ArgumentNullException.ThrowIfNull(pixelValues);
         ArgumentNullException.ThrowIfNull(audioValues);
-        using var gradient = training ? null : no_grad();
         using var scope = NewDisposeScope();
         var config = Config;
         var device = Device;

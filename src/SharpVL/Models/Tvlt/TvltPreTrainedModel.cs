@@ -19,9 +19,11 @@ public abstract class TvltPreTrainedModel : PreTrainedModel<TvltConfig>
 
     internal static ViTLayerSettings EncoderLayerSettings(TvltConfig config) => new(
         config.HiddenSize, config.NumAttentionHeads, config.IntermediateSize, config.HiddenAct, config.LayerNormEps,
-        config.QkvBias ? QkvBiasStyle.LinearBias : QkvBiasStyle.None);
+        config.QkvBias ? QkvBiasStyle.LinearBias : QkvBiasStyle.None,
+        config.HiddenDropoutProb, config.AttentionProbsDropoutProb);
 
     internal static ViTLayerSettings DecoderLayerSettings(TvltConfig config) => new(
         config.DecoderHiddenSize, config.DecoderNumAttentionHeads, config.DecoderIntermediateSize, config.HiddenAct, config.LayerNormEps,
-        config.QkvBias ? QkvBiasStyle.LinearBias : QkvBiasStyle.None);
+        config.QkvBias ? QkvBiasStyle.LinearBias : QkvBiasStyle.None,
+        config.HiddenDropoutProb, config.AttentionProbsDropoutProb);
 }

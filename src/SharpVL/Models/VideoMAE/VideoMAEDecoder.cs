@@ -1,3 +1,4 @@
+using SharpVL.Modeling;
 using SharpVL.Modeling.ViT;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -5,7 +6,7 @@ using static TorchSharp.torch;
 namespace SharpVL.Models.VideoMAE;
 
 /// <summary>The pre-training decoder: ViT layers (<c>decoder_layers</c>), a LayerNorm and a pixel head.</summary>
-public sealed class VideoMAEDecoder : nn.Module
+public sealed class VideoMAEDecoder : nn.Module, IGradientCheckpointable
 {
     private readonly ModuleList<ViTLayer> decoder_layers;
     private readonly LayerNorm norm;
@@ -24,11 +25,14 @@ public sealed class VideoMAEDecoder : nn.Module
         RegisterComponents();
     }
 
+    /// <inheritdoc />
+    public bool GradientCheckpointing { get; set; }
+
     /// <summary>Decodes the full token sequence and predicts pixels for its last <paramref name="returnTokenCount"/> tokens.</summary>
     public VideoMAEDecoderOutput Forward(Tensor hiddenStates, long returnTokenCount, bool outputAttentions = false, bool outputHiddenStates = false)
     {
         using var scope = NewDisposeScope();
-        var decoded = ViTEncoder.RunLayers(decoder_layers, hiddenStates, null, null, outputAttentions, outputHiddenStates);
+        var decoded = ViTEncoder.RunLayers(decoder_layers, hiddenStates, null, null, outputAttentions, outputHiddenStates, GradientCheckpointing);
         var last = decoded.LastHiddenState;
         if (returnTokenCount > 0)
         {

@@ -47,7 +47,6 @@ public sealed class VideoMAEForPreTraining : VideoMAEPreTrainedModel
         {
             throw new ArgumentNullException(nameof(boolMaskedPos), "VideoMAEForPreTraining needs bool_masked_pos (one must provide a boolean mask).");
         }
-        using var gradient = training ? null : no_grad();
         using var scope = NewDisposeScope();
         var encoded = videomae.Forward(pixelValues, boolMaskedPos, headMask, outputAttentions, outputHiddenStates);
         var visible = encoder_to_decoder.call(encoded.LastHiddenState);

@@ -39,7 +39,6 @@ public sealed class VideoMAEForVideoClassification : VideoMAEPreTrainedModel
         Tensor pixelValues, Tensor? headMask = null, Tensor? labels = null,
         bool? outputAttentions = null, bool? outputHiddenStates = null)
     {
-        using var gradient = training ? null : no_grad();
         using var scope = NewDisposeScope();
         var encoded = videomae.Forward(pixelValues, null, headMask, outputAttentions, outputHiddenStates);
         var sequence = encoded.LastHiddenState;

@@ -38,7 +38,6 @@ public sealed class VideoMAEModel : VideoMAEPreTrainedModel
         bool? outputAttentions = null, bool? outputHiddenStates = null)
     {
         ArgumentNullException.ThrowIfNull(pixelValues);
-        using var gradient = training ? null : no_grad();
         using var scope = NewDisposeScope();
         var hidden = embeddings.Forward(pixelValues.to(DType), boolMaskedPos);
         var headMasks = AttentionKernels.PerLayerHeadMask(headMask, Config.NumHiddenLayers, hidden.dtype);

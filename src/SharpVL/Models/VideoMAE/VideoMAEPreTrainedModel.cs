@@ -19,9 +19,11 @@ public abstract class VideoMAEPreTrainedModel : PreTrainedModel<VideoMAEConfig>
 
     internal static ViTLayerSettings EncoderLayerSettings(VideoMAEConfig config) => new(
         config.HiddenSize, config.NumAttentionHeads, config.IntermediateSize, config.HiddenAct, config.LayerNormEps,
-        config.QkvBias ? QkvBiasStyle.SeparateQueryValueBias : QkvBiasStyle.None);
+        config.QkvBias ? QkvBiasStyle.SeparateQueryValueBias : QkvBiasStyle.None,
+        config.HiddenDropoutProb, config.AttentionProbsDropoutProb);
 
     internal static ViTLayerSettings DecoderLayerSettings(VideoMAEConfig config) => new(
         config.DecoderHiddenSize, config.DecoderNumAttentionHeads, config.DecoderIntermediateSize, config.HiddenAct,
-        config.LayerNormEps, config.QkvBias ? QkvBiasStyle.SeparateQueryValueBias : QkvBiasStyle.None);
+        config.LayerNormEps, config.QkvBias ? QkvBiasStyle.SeparateQueryValueBias : QkvBiasStyle.None,
+        config.HiddenDropoutProb, config.AttentionProbsDropoutProb);
 }

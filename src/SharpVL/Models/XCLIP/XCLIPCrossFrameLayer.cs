@@ -1,3 +1,4 @@
+using SharpVL.Modeling;
 using SharpVL.Modeling.Clip;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -29,8 +30,8 @@ internal sealed class XCLIPCrossFrameLayer : nn.Module
         _dropPathRate = config.DropPathRate;
         message_fc = nn.Linear(width, width);
         message_ln = nn.LayerNorm(width, config.LayerNormEps);
-        message_attn = new ClipAttention(width, config.NumAttentionHeads);
-        self_attn = new ClipAttention(width, config.NumAttentionHeads);
+        message_attn = new ClipAttention(width, config.NumAttentionHeads, config.AttentionDropout);
+        self_attn = new ClipAttention(width, config.NumAttentionHeads, config.AttentionDropout);
         layer_norm1 = nn.LayerNorm(width, config.LayerNormEps);
         mlp = new ClipMlp(width, config.IntermediateSize, config.HiddenAct);
         layer_norm2 = nn.LayerNorm(width, config.LayerNormEps);
@@ -69,7 +70,7 @@ internal sealed class XCLIPCrossFrameLayer : nn.Module
 }
 
 /// <summary>The stack of cross-frame layers stored as <c>layers.{i}</c> (Transformers' <c>XCLIPVisionEncoder</c>).</summary>
-internal sealed class XCLIPVisionEncoder : nn.Module
+internal sealed class XCLIPVisionEncoder : nn.Module, IGradientCheckpointable
 {
     private readonly ModuleList<XCLIPCrossFrameLayer> layers;
 
@@ -78,6 +79,9 @@ internal sealed class XCLIPVisionEncoder : nn.Module
         layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new XCLIPCrossFrameLayer(config)).ToArray());
         RegisterComponents();
     }
+
+    /// <inheritdoc />
+    public bool GradientCheckpointing { get; set; }
 
     /// <summary>Runs every layer; hidden states are each layer's input plus the final output.</summary>
     public (Tensor Last, List<Tensor>? HiddenStates, List<Tensor>? Attentions) Forward(Tensor inputsEmbeds, bool outputAttentions, bool outputHiddenStates)
@@ -88,7 +92,9 @@ internal sealed class XCLIPVisionEncoder : nn.Module
         foreach (var layer in layers)
         {
             allHidden?.Add(current);
-            var (next, probabilities) = layer.Forward(current, outputAttentions);
+            var (next, probabilities) = outputAttentions
+                ? layer.Forward(current, outputAttentions: true)
+                : (ActivationCheckpoint.Run(layer, GradientCheckpointing, (x, _) => layer.Forward(x, outputAttentions: false).Output, current), (Tensor?)null);
             if (probabilities is not null)
             {
                 allAttentions?.Add(probabilities);

@@ -82,7 +82,6 @@ public sealed class XCLIPModel : PreTrainedModel<XCLIPConfig>
     {
         ArgumentNullException.ThrowIfNull(inputIds);
         ArgumentNullException.ThrowIfNull(pixelValues);
-        using var gradient = training ? null : no_grad();
         using var scope = NewDisposeScope();
         var attentions = outputAttentions ?? Config.OutputAttentions;
         var hiddenStates = outputHiddenStates ?? Config.OutputHiddenStates;
@@ -113,7 +112,6 @@ public sealed class XCLIPModel : PreTrainedModel<XCLIPConfig>
     /// </summary>
     public Tensor GetTextFeatures(Tensor inputIds, Tensor? attentionMask = null, Tensor? positionIds = null)
     {
-        using var gradient = training ? null : no_grad();
         using var scope = NewDisposeScope();
         var textOutput = text_model.Forward(inputIds, attentionMask, positionIds, false, false, DType);
         return text_projection.call(textOutput.PoolerOutput).MoveToOuterDisposeScope();
@@ -133,7 +131,6 @@ public sealed class XCLIPModel : PreTrainedModel<XCLIPConfig>
     public XCLIPVideoEncoding EncodeVideos(Tensor pixelValues, bool interpolatePosEncoding = false)
     {
         ArgumentNullException.ThrowIfNull(pixelValues);
-        using var gradient = training ? null : no_grad();
         using var scope = NewDisposeScope();
         var (_, mitOutput, promptVisual) = RunVideoPart(pixelValues, false, false, interpolatePosEncoding);
         var result = new XCLIPVideoEncoding(mitOutput.PoolerOutput, promptVisual);
@@ -155,7 +152,6 @@ public sealed class XCLIPModel : PreTrainedModel<XCLIPConfig>
             throw new ArgumentException(
                 $"textFeatures must be [texts, {Config.ProjectionDim}], got [{string.Join(", ", textFeatures.shape)}].", nameof(textFeatures));
         }
-        using var gradient = training ? null : no_grad();
         using var scope = NewDisposeScope();
         var (logits, _, _) = Score(videos.VideoEmbeds, videos.PromptVisualFeatures, textFeatures.to(DType));
         return logits.MoveToOuterDisposeScope();

@@ -22,7 +22,8 @@ internal sealed class XCLIPMultiframeIntegrationTransformer : nn.Module
         _width = config.MitHiddenSize;
         position_embedding = nn.Parameter(randn(1, config.NumFrames, config.MitHiddenSize) * config.InitializerFactor);
         encoder = new ClipEncoder(
-            new ClipLayerSettings(config.MitHiddenSize, config.MitNumAttentionHeads, config.MitIntermediateSize, config.HiddenAct, config.LayerNormEps),
+            new ClipLayerSettings(config.MitHiddenSize, config.MitNumAttentionHeads, config.MitIntermediateSize, config.HiddenAct, config.LayerNormEps,
+                config.AttentionDropout),
             config.MitNumHiddenLayers);
         RegisterComponents();
     }

@@ -14,16 +14,20 @@ internal sealed class XCLIPCrossAttention : nn.Module
     private readonly Linear k_proj;
     private readonly Linear v_proj;
     private readonly Linear proj;
+    private readonly Dropout proj_drop;
     private readonly int _heads;
+    private readonly double _attentionDropout;
 
     public XCLIPCrossAttention(XCLIPConfig config) : base(nameof(XCLIPCrossAttention))
     {
         var dim = config.ProjectionDim;
         _heads = config.PromptNumAttentionHeads;
+        _attentionDropout = config.PromptAttentionDropout;
         q_proj = nn.Linear(dim, dim, hasBias: false);
         k_proj = nn.Linear(dim, dim, hasBias: false);
         v_proj = nn.Linear(dim, dim, hasBias: false);
         proj = nn.Linear(dim, dim);
+        proj_drop = nn.Dropout(config.PromptProjectionDropout);
         RegisterComponents();
     }
 
@@ -37,8 +41,9 @@ internal sealed class XCLIPCrossAttention : nn.Module
         var q = q_proj.call(queries).reshape(batch, queryLength, _heads, headDim).permute(0, 2, 1, 3);
         var k = k_proj.call(keysAndValues).reshape(batch, keyLength, _heads, headDim).permute(0, 2, 1, 3);
         var v = v_proj.call(keysAndValues).reshape(batch, keyLength, _heads, headDim).permute(0, 2, 1, 3);
-        var (context, _) = AttentionKernels.Attend(q, k, v);
-        return proj.call(context.transpose(1, 2).reshape(batch, queryLength, dim)).MoveToOuterDisposeScope();
+        // attn_drop of the reference: dropout on the attention probabilities.
+        var (context, _) = AttentionKernels.Attend(q, k, v, dropout: training ? _attentionDropout : 0);
+        return proj_drop.call(proj.call(context.transpose(1, 2).reshape(batch, queryLength, dim))).MoveToOuterDisposeScope();
     }
 }
 

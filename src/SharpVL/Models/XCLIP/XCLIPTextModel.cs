@@ -46,7 +46,6 @@ public sealed class XCLIPTextModel : PreTrainedModel<XCLIPTextConfig>
         Tensor inputIds, Tensor? attentionMask = null, Tensor? positionIds = null,
         bool? outputAttentions = null, bool? outputHiddenStates = null)
     {
-        using var gradient = training ? null : no_grad();
         using var scope = NewDisposeScope();
         var result = text_model.Forward(
             inputIds, attentionMask, positionIds, outputAttentions ?? Config.OutputAttentions,

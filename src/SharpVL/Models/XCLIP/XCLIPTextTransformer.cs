@@ -19,7 +19,8 @@ internal sealed class XCLIPTextTransformer : nn.Module
     {
         embeddings = new XCLIPTextEmbeddings(config);
         encoder = new ClipEncoder(
-            new ClipLayerSettings(config.HiddenSize, config.NumAttentionHeads, config.IntermediateSize, config.HiddenAct, config.LayerNormEps),
+            new ClipLayerSettings(config.HiddenSize, config.NumAttentionHeads, config.IntermediateSize, config.HiddenAct, config.LayerNormEps,
+                config.AttentionDropout),
             config.NumHiddenLayers);
         final_layer_norm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         RegisterComponents();

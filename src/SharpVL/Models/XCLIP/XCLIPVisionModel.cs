@@ -45,7 +45,6 @@ public sealed class XCLIPVisionModel : PreTrainedModel<XCLIPVisionConfig>
         Tensor pixelValues, bool? outputAttentions = null, bool? outputHiddenStates = null, bool interpolatePosEncoding = false)
     {
         ArgumentNullException.ThrowIfNull(pixelValues);
-        using var gradient = training ? null : no_grad();
         using var scope = NewDisposeScope();
         var result = vision_model.Forward(
             pixelValues.to(DType), outputAttentions ?? Config.OutputAttentions, outputHiddenStates ?? Config.OutputHiddenStates,

@@ -1,0 +1,46 @@
+using SharpVL.Parity;
+using Xunit.Abstractions;
+
+namespace SharpVL.Tests.Parity;
+
+/// <summary>
+/// Every case of the training fixtures manifest (<c>tests/fixtures-training</c>): a few AdamW steps must reproduce
+/// PyTorch's loss, gradient norm, first gradients and final parameters within the case's tolerances. A case without a
+/// handler fails (never skips).
+/// </summary>
+public class TrainingManifestParityTests(ITestOutputHelper output)
+{
+    private static readonly Lazy<(FixtureManifest Manifest, ParityRunner Runner)> Harness = new(() =>
+    {
+        var manifest = FixtureManifest.Load(TestPaths.TrainingFixture("manifest.json"));
+        return (manifest, new ParityRunner(manifest, ParityRegistry.CreateDefault()));
+    });
+
+    public static TheoryData<string> AllCases()
+    {
+        var data = new TheoryData<string>();
+        foreach (var fixtureCase in Harness.Value.Manifest.Cases)
+        {
+            data.Add(fixtureCase.Name);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(AllCases))]
+    public void TrainingStepsMatchPyTorch(string caseName)
+    {
+        var (manifest, runner) = Harness.Value;
+        var fixtureCase = manifest.Cases.Single(c => c.Name == caseName);
+        var result = runner.Run(fixtureCase);
+        foreach (var group in result.Groups)
+        {
+            output.WriteLine($"{group.Name}: {group.PassedCount}/{group.Count} max_abs={group.MaxAbsError:g3} max_rel={group.MaxRelError:g3}");
+        }
+        Assert.True(result.Status == CaseStatus.Passed,
+            $"{caseName}: {result.Status} {result.Message} " +
+            string.Join("; ", result.Comparisons.Where(c => !c.Passed).Select(c => $"{c.Key} max_abs={c.MaxAbsError:g3} {c.Problem}")));
+        // Every expected group was compared: the loss and norm of each step, the first gradients, the final weights.
+        Assert.Equal(["decay_params", "final", "grad", "grad_norm", "loss", "params_without_grad"], result.Groups.Select(g => g.Name).Order());
+    }
+}
