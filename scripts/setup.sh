@@ -1,25 +1,38 @@
 #!/usr/bin/env bash
 # Installs what SharpVL needs from the system on Debian/Ubuntu: ffmpeg/ffprobe (video and audio decoding) and, for the
-# tests, chromium (headless rendering of the CLI's HTML report). Everything else (TorchSharp, libtorch) comes from NuGet.
+# tests, chromium (headless rendering of the CLI's HTML report and the search page's browser test; never a downloaded
+# browser), Node.js/npm and the npm packages of tools/pglite (a PostgreSQL wire server with pgvector for the pgvector
+# tests). Everything else (TorchSharp, libtorch) comes from NuGet.
 # Idempotent: installs only what is missing. `scripts/setup.sh --runtime` installs only what the CLI needs to run (ffmpeg).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 missing=()
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 if [ "${1:-}" != "--runtime" ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 fi
-if [ ${#missing[@]} -eq 0 ]; then
+if [ ${#missing[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "SharpVL needs ${missing[*]}; install them with your package manager." >&2
+    exit 1
+  fi
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    sudo="sudo"
+  fi
+  echo "Installing ${missing[*]}..." >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ "${1:-}" = "--runtime" ]; then
   exit 0
 fi
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "SharpVL needs ${missing[*]}; install them with your package manager." >&2
-  exit 1
+# npm ci only when the lock file changed since the last install (a copy of it is kept as a stamp).
+stamp=tools/pglite/node_modules/.installed-package-lock.json
+if ! cmp -s tools/pglite/package-lock.json "$stamp" 2>/dev/null; then
+  echo "Installing tools/pglite (npm ci)..." >&2
+  (cd tools/pglite && npm ci --no-audit --no-fund --loglevel=error)
+  cp tools/pglite/package-lock.json "$stamp"
 fi
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  sudo="sudo"
-fi
-echo "Installing ${missing[*]}..." >&2
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

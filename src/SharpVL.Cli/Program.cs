@@ -29,6 +29,8 @@ root.Subcommands.Add(EmbedCommand.Create());
 root.Subcommands.Add(ZeroShotImageCommand.Create());
 root.Subcommands.Add(SimilarityCommand.Create());
 root.Subcommands.Add(AvClassifyCommand.Create());
+root.Subcommands.Add(IndexCommand.Create());
+root.Subcommands.Add(SearchCommand.Create());
 root.Subcommands.Add(ParityCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(SharpVL.Cli.Benchmarking.LoadProbe.Create());
