@@ -25,6 +25,8 @@ internal static class AvClassifyCommand
         model.AddTo(command);
         frames.AddTo(command, sampling: false);
         output.AddTo(command);
+        var decoding = new VideoDecodingOptions();
+        decoding.AddTo(command);
         command.SetAction((parse, cancellation) => CommandRun.ExecuteAsync(parse, output, "sharpvl av-classify", cancellation, async run =>
         {
             var selection = frames.Selection(parse);
@@ -34,7 +36,7 @@ internal static class AvClassifyCommand
             {
                 return;
             }
-            using var pipeline = model.Load(parse, run, (id, options) => AudioVisualClassificationPipeline.FromPretrained(id, options));
+            using var pipeline = model.Load(parse, run, (id, options) => AudioVisualClassificationPipeline.FromPretrained(id, options, decoding.Reader(parse)));
             if (pipeline.Processor.UsedDefaults)
             {
                 run.Warn("the model has no preprocessor_config.json; using TvltProcessor's defaults (224-pixel frames, 8 frames, 44.1 kHz audio).");

@@ -24,6 +24,8 @@ internal static class ClassifyCommand
         model.AddTo(command);
         frames.AddTo(command);
         output.AddTo(command);
+        var decoding = new VideoDecodingOptions();
+        decoding.AddTo(command);
         command.SetAction((parse, cancellation) => CommandRun.ExecuteAsync(parse, output, "sharpvl classify", cancellation, async run =>
         {
             var selection = frames.Selection(parse);
@@ -33,7 +35,7 @@ internal static class ClassifyCommand
             {
                 return;
             }
-            using var pipeline = model.Load(parse, run, (id, options) => VideoClassificationPipeline.FromPretrained(id, options));
+            using var pipeline = model.Load(parse, run, (id, options) => VideoClassificationPipeline.FromPretrained(id, options, decoding.Reader(parse)));
             await InputBatches.ProcessAsync(
                 run, files, parse.GetValue(batchSize),
                 batch => pipeline.ClassifyFiles(batch, k, selection, batch.Count),

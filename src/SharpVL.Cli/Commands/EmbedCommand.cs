@@ -37,6 +37,8 @@ internal static class EmbedCommand
         model.AddTo(command);
         frames.AddTo(command, sampling: false);
         output.AddTo(command, report: false);
+        var decoding = new VideoDecodingOptions();
+        decoding.AddTo(command);
         command.SetAction((parse, cancellation) => CommandRun.ExecuteAsync(parse, output, "sharpvl embed", cancellation, async run =>
         {
             var arguments = parse.GetValue(inputs) ?? [];
@@ -52,7 +54,7 @@ internal static class EmbedCommand
             {
                 return;
             }
-            using var classifier = model.Load(parse, run, (id, options) => ZeroShotVideoClassifier.FromPretrained(id, options));
+            using var classifier = model.Load(parse, run, (id, options) => ZeroShotVideoClassifier.FromPretrained(id, options, decoding.Reader(parse)));
             var written = new List<string>();
             var normalized = parse.GetValue(normalize);
             if (files.Count > 0)

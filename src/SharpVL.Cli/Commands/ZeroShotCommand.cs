@@ -34,6 +34,8 @@ internal static class ZeroShotCommand
         model.AddTo(command);
         frames.AddTo(command, sampling: false);
         output.AddTo(command);
+        var decoding = new VideoDecodingOptions();
+        decoding.AddTo(command);
         command.SetAction((parse, cancellation) => CommandRun.ExecuteAsync(parse, output, "sharpvl zero-shot", cancellation, async run =>
         {
             var candidates = labels.Resolve(parse);
@@ -44,7 +46,7 @@ internal static class ZeroShotCommand
             {
                 return;
             }
-            using var classifier = model.Load(parse, run, (id, options) => ZeroShotVideoClassifier.FromPretrained(id, options));
+            using var classifier = model.Load(parse, run, (id, options) => ZeroShotVideoClassifier.FromPretrained(id, options, decoding.Reader(parse)));
             using var labelSet = classifier.PrepareLabels(candidates, parse.GetValue(template)!);
             await InputBatches.ProcessAsync(
                 run, files, parse.GetValue(batchSize),

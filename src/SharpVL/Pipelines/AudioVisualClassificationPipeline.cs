@@ -42,17 +42,16 @@ public sealed class AudioVisualClassificationPipeline : IDisposable
     /// Loads the model and its processor from a directory or Hub id. Without <c>preprocessor_config.json</c> the
     /// processor uses TvltProcessor's constructor defaults (see <see cref="TvltProcessor.UsedDefaults"/>).
     /// </summary>
-    public static AudioVisualClassificationPipeline FromPretrained(string modelIdOrPath, ModelLoadOptions? options = null)
+    public static AudioVisualClassificationPipeline FromPretrained(string modelIdOrPath, ModelLoadOptions? options = null, VideoReader? reader = null)
     {
         var directory = PretrainedFiles.Resolve(modelIdOrPath, options);
         var processor = TvltProcessor.FromPretrained(directory);
         var model = TvltForAudioVisualClassification.FromPretrained(directory, options);
-        return new AudioVisualClassificationPipeline(model, processor);
+        return new AudioVisualClassificationPipeline(model, processor) { VideoReader = reader ?? VideoReader.Default };
     }
 
     /// <summary>Classifies a video file with an audio track.</summary>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is unreadable or has no audio or video stream.</exception>
+    /// <exception cref="SharpVL.Processing.MediaException">The file is missing, unreadable or has no audio or video stream.</exception>
     /// <exception cref="FfmpegNotFoundException">ffmpeg/ffprobe are not installed.</exception>
     /// <param name="videoPath">The video.</param>
     /// <param name="topK">How many labels to return (default: all).</param>
@@ -62,7 +61,7 @@ public sealed class AudioVisualClassificationPipeline : IDisposable
         var info = VideoReader.Probe(videoPath);
         if (!info.HasAudio)
         {
-            throw new InvalidDataException($"'{videoPath}' has no audio stream; TVLT classifies video together with its soundtrack.");
+            throw new SharpVL.Processing.MediaException(videoPath, "has no audio stream; TVLT classifies video together with its soundtrack.");
         }
         // TVLT accepts fewer frames than num_frames (the pixel mask covers the rest), so short clips use every frame.
         var indices = (selection ?? FrameSelection.Uniform).Select(info.FrameCount, Math.Min(info.FrameCount, Processor.ImageProcessor.NumFrames));

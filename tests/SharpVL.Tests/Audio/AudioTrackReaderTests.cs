@@ -1,3 +1,4 @@
+using SharpVL.Processing;
 using SharpVL.Processing.Audio;
 using SharpVL.Processing.Video;
 using SharpVL.Tests.Tvlt;
@@ -30,7 +31,7 @@ public class AudioTrackReaderTests
     public void VideoWithoutAudioIsAClearError()
     {
         var path = TestPaths.Fixture("media/clip.mp4");
-        var error = Assert.Throws<InvalidDataException>(() => AudioTrackReader.Default.Read(path));
+        var error = Assert.Throws<MediaException>(() => AudioTrackReader.Default.Read(path));
         Assert.Contains("has no audio stream", error.Message);
         Assert.Contains(path, error.Message);
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SharpVL.Processing;
 using SharpVL.Processing.Images;
 using SharpVL.Processing.Video;
 
@@ -132,27 +133,28 @@ public class VideoReaderTests
     }
 
     [Fact]
-    public void MissingFileIsFileNotFound()
+    public void MissingFileIsAMediaErrorNamingTheFile()
     {
-        var e = Assert.Throws<FileNotFoundException>(() => VideoReader.Default.Probe("/no/such/video.mp4"));
-        Assert.Contains("/no/such/video.mp4", e.Message);
+        var e = Assert.Throws<MediaException>(() => VideoReader.Default.Probe("/no/such/video.mp4"));
+        Assert.Equal("'/no/such/video.mp4': video file does not exist.", e.Message);
+        Assert.Equal("/no/such/video.mp4", e.FilePath);
     }
 
     [Fact]
-    public void CorruptFileIsInvalidDataNamingTheFile()
+    public void CorruptFileIsAMediaErrorNamingTheFile()
     {
         using var dir = new TempDir();
         string path = Path.Combine(dir.Path, "broken.mp4");
         File.WriteAllBytes(path, Enumerable.Range(0, 5000).Select(i => (byte)(i * 31 % 251)).ToArray());
 
-        var e = Assert.Throws<InvalidDataException>(() => VideoReader.Default.ReadAllFrames(path));
+        var e = Assert.Throws<MediaException>(() => VideoReader.Default.ReadAllFrames(path));
         Assert.Contains("broken.mp4", e.Message);
     }
 
     [Fact]
     public void AudioOnlyFileHasNoVideoStream()
     {
-        var e = Assert.Throws<InvalidDataException>(() => VideoReader.Default.Probe(FixtureFiles.PathOf("media/tone.wav")));
+        var e = Assert.Throws<MediaException>(() => VideoReader.Default.Probe(FixtureFiles.PathOf("media/tone.wav")));
         Assert.Contains("no video stream", e.Message);
     }
 

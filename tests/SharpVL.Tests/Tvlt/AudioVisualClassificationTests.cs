@@ -40,7 +40,7 @@ public class AudioVisualClassificationTests
         Assert.Equal(3, result.Logits.Count);
         // The AAC soundtrack is a lossy copy of tone.wav: same ranking as the lossless fixture run.
         Assert.Equal("positive", result.Labels[0].Label);
-        Assert.Contains("no audio stream", Assert.Throws<InvalidDataException>(() => pipeline.ClassifyFile(TestPaths.Fixture("media/clip.mp4"))).Message);
+        Assert.Contains("no audio stream", Assert.Throws<SharpVL.Processing.MediaException>(() => pipeline.ClassifyFile(TestPaths.Fixture("media/clip.mp4"))).Message);
     }
 
     [Fact]

@@ -4,16 +4,11 @@ namespace SharpVL.Processing.Audio;
 public static class AudioFile
 {
     /// <summary>Reads <paramref name="path"/> as a mono waveform, resampled to <paramref name="targetSampleRate"/> if given and different.</summary>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file has no readable audio.</exception>
+    /// <exception cref="MediaException">The file is missing, not a regular file, or has no readable audio.</exception>
     /// <exception cref="Video.FfmpegNotFoundException">A non-WAV file needs ffmpeg, which is not installed.</exception>
     public static AudioWaveform Read(string path, int? targetSampleRate = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"Audio file '{path}' does not exist.", path);
-        }
+        MediaInput.RequireFile(path, "audio");
         if (!IsPlainWav(path))
         {
             return AudioTrackReader.Default.Read(path, targetSampleRate);

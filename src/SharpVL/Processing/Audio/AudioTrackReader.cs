@@ -18,6 +18,8 @@ namespace SharpVL.Processing.Audio;
 /// </remarks>
 public sealed class AudioTrackReader
 {
+    private const int MaxChannels = 64;
+
     /// <summary>Creates a reader that runs the given executables (names are looked up on PATH).</summary>
     public AudioTrackReader(string ffmpegPath = "ffmpeg", string ffprobePath = "ffprobe")
     {
@@ -36,18 +38,25 @@ public sealed class AudioTrackReader
     /// <summary>The ffprobe executable.</summary>
     public string FfprobePath { get; }
 
+    /// <summary>How long a read may wait on ffmpeg / ffprobe without receiving anything before the child is killed.</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Most bytes of decoded float32 samples (all channels) one read may hold; 1 GiB is over an hour of 48 kHz stereo.</summary>
+    public long MaxDecodedBytes { get; init; } = 1L << 30;
+
     /// <summary>The sample rate and channel count of the file's first audio stream.</summary>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is unreadable or has no audio stream.</exception>
+    /// <exception cref="MediaException">The file is missing, empty, unreadable or has no audio stream; or ffprobe stalled.</exception>
     /// <exception cref="FfmpegNotFoundException">ffprobe is not installed.</exception>
-    public (int SampleRate, int Channels) Probe(string path)
+    public (int SampleRate, int Channels) Probe(string path, CancellationToken cancellationToken = default)
     {
-        RequireFile(path);
-        var (code, stdout, stderr) = FfmpegProcess.Run(FfprobePath,
-            ["-v", "error", "-select_streams", "a:0", "-show_entries", "stream=sample_rate,channels", "-of", "json", path]);
+        MediaInput.RequireFile(path, "media");
+        var log = new FfmpegLog(MediaInput.Url(path));
+        var (code, stdout) = FfmpegProcess.Run(FfprobePath,
+            ["-loglevel", "repeat+level+error", "-select_streams", "a:0", "-show_entries", "stream=sample_rate,channels", "-of", "json", MediaInput.Url(path)],
+            log, StallTimeout, path, cancellationToken);
         if (code != 0)
         {
-            throw new InvalidDataException($"'{path}' could not be read: {(stderr.Length > 0 ? stderr : "ffprobe failed")}");
+            throw new MediaException(path, "could not be read: " + (log.Excerpt() is { Length: > 0 } e ? e : "ffprobe failed"));
         }
         JsonDocument doc;
         try
@@ -56,23 +65,21 @@ public sealed class AudioTrackReader
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"'{path}': unexpected ffprobe output ({e.Message}).", e);
+            throw new MediaException(path, $"unexpected ffprobe output ({e.Message}).", e);
         }
         using (doc)
         {
-            if (!doc.RootElement.TryGetProperty("streams", out var streams) || streams.GetArrayLength() == 0)
+            if (!doc.RootElement.TryGetProperty("streams", out var streams) || streams.ValueKind != JsonValueKind.Array || streams.GetArrayLength() == 0)
             {
-                throw new InvalidDataException($"'{path}' has no audio stream.");
+                throw new MediaException(path, "has no audio stream.");
             }
             var stream = streams[0];
-            int rate = stream.TryGetProperty("sample_rate", out var r) && int.TryParse(
-                r.ValueKind == JsonValueKind.String ? r.GetString() : r.GetRawText(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
-                ? v
-                : 0;
-            int channels = stream.TryGetProperty("channels", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : 0;
-            if (rate <= 0 || channels <= 0)
+            int rate = IntProperty(stream, "sample_rate");
+            int channels = IntProperty(stream, "channels");
+            if (rate <= 0 || channels <= 0 || channels > MaxChannels)
             {
-                throw new InvalidDataException($"'{path}': ffprobe reports no sample rate / channel count for the audio stream.");
+                throw new MediaException(path, string.Create(CultureInfo.InvariantCulture,
+                    $"the audio stream reports sample rate {rate} and {channels} channels; a positive rate and 1 to {MaxChannels} channels are needed."));
             }
             return (rate, channels);
         }
@@ -82,24 +89,41 @@ public sealed class AudioTrackReader
     /// Decodes the first audio stream to mono; with <paramref name="targetSampleRate"/> the waveform is resampled
     /// to that rate when the stream's rate differs.
     /// </summary>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is unreadable, has no audio stream, or decoding failed.</exception>
+    /// <exception cref="MediaException">The file is unreadable, has no audio stream, decoding failed or yielded nothing,
+    /// the decoded audio exceeds <see cref="MaxDecodedBytes"/>, or ffmpeg stalled.</exception>
     /// <exception cref="FfmpegNotFoundException">ffmpeg or ffprobe is not installed.</exception>
-    public AudioWaveform Read(string path, int? targetSampleRate = null)
+    public AudioWaveform Read(string path, int? targetSampleRate = null, CancellationToken cancellationToken = default)
     {
-        var (rate, channels) = Probe(path);
-        using var process = FfmpegProcess.Start(FfmpegPath,
-        [
-            "-v", "error", "-nostdin", "-i", path,
-            "-map", "0:a:0", "-vn", "-sn", "-dn",
-            "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1",
-        ]);
+        var (rate, channels) = Probe(path, cancellationToken);
+        var log = new FfmpegLog(MediaInput.Url(path));
         using var buffer = new MemoryStream();
-        process.StandardOutput.CopyTo(buffer);
-        int code = process.WaitForExit();
-        if (code != 0)
+        int code;
+        using (var process = FfmpegProcess.Start(FfmpegPath,
+        [
+            "-loglevel", "repeat+level+error", "-nostdin", "-i", MediaInput.Url(path),
+            "-map", "0:a:0", "-vn", "-sn", "-dn",
+            // Fix the layout the probe saw, so a stream that changes its channel count mid-way stays interleaved as counted.
+            "-ac", channels.ToString(CultureInfo.InvariantCulture),
+            "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1",
+        ], log, StallTimeout, cancellationToken))
         {
-            throw new InvalidDataException($"'{path}': ffmpeg could not decode the audio (exit code {code}). {process.StderrExcerpt()}".TrimEnd());
+            var chunk = new byte[65536];
+            int n;
+            while ((n = process.Read(chunk)) > 0)
+            {
+                if (buffer.Length + n > MaxDecodedBytes)
+                {
+                    throw new MediaException(path, string.Create(CultureInfo.InvariantCulture,
+                        $"the decoded audio exceeds {MaxDecodedBytes} bytes (AudioTrackReader.MaxDecodedBytes)."));
+                }
+                buffer.Write(chunk, 0, n);
+            }
+            code = process.WaitForExit(path, cancellationToken);
+        }
+        if (code != 0 || buffer.Length < 4L * channels)
+        {
+            string why = log.Excerpt() is { Length: > 0 } e ? e : code != 0 ? $"ffmpeg exit code {code}" : "no samples";
+            throw new MediaException(path, $"the audio could not be decoded: {why}");
         }
         var waveform = new AudioWaveform(MixDown(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), channels), rate);
         return targetSampleRate is int target ? waveform.ResampleTo(target) : waveform;
@@ -127,12 +151,9 @@ public sealed class AudioTrackReader
         return mono;
     }
 
-    private static void RequireFile(string path)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"Media file '{path}' does not exist.", path);
-        }
-    }
+    private static int IntProperty(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var p)
+        && int.TryParse(p.ValueKind == JsonValueKind.String ? p.GetString() : p.GetRawText(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
+            ? v
+            : 0;
 }

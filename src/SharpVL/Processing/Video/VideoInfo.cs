@@ -10,6 +10,9 @@ namespace SharpVL.Processing.Video;
 /// <param name="HasAudio">Whether the file also has an audio stream.</param>
 /// <param name="Codec">The video codec name as ffprobe reports it (<c>h264</c>, <c>vp9</c>, ...).</param>
 /// <param name="StreamIndex">The container's index of that stream (cover-art pictures are skipped).</param>
+/// <param name="PixelFormat">The decoder's pixel format (<c>yuv420p</c>, <c>yuvj420p</c>, <c>yuv420p10le</c>, ...); it decides the
+/// RGB conversion PyAV performs.</param>
+/// <param name="Orientation">The display matrix: how frames must be turned to appear upright.</param>
 public sealed record VideoInfo(
     string Path,
     int FrameCount,
@@ -19,4 +22,13 @@ public sealed record VideoInfo(
     TimeSpan Duration,
     bool HasAudio,
     string Codec,
-    int StreamIndex);
+    int StreamIndex,
+    string PixelFormat = "",
+    DisplayOrientation? Orientation = null)
+{
+    /// <summary>Width of the frames a reader with <paramref name="autoRotate"/> returns.</summary>
+    public int FrameWidth(bool autoRotate) => autoRotate && (Orientation?.SwapsAxes ?? false) ? Height : Width;
+
+    /// <summary>Height of the frames a reader with <paramref name="autoRotate"/> returns.</summary>
+    public int FrameHeight(bool autoRotate) => autoRotate && (Orientation?.SwapsAxes ?? false) ? Width : Height;
+}

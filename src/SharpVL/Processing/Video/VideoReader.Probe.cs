@@ -6,28 +6,34 @@ namespace SharpVL.Processing.Video;
 /// <content>Probing a file with ffprobe.</content>
 public sealed partial class VideoReader
 {
-    /// <summary>Reads the first video stream's frame count, frame rate, size and duration, and whether there is audio.</summary>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not a readable video (with ffprobe's message).</exception>
+    /// <summary>
+    /// Reads the first video stream's frame count, frame rate, size, pixel format, orientation and duration, and
+    /// whether there is audio.
+    /// </summary>
+    /// <exception cref="MediaException">The file is missing, not a regular file, empty, not a readable video, or claims a
+    /// frame larger than <see cref="VideoReadOptions.MaxFramePixels"/>; or ffprobe stalled.</exception>
     /// <exception cref="FfmpegNotFoundException">ffprobe is not installed.</exception>
-    public VideoInfo Probe(string path)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (ffprobe is stopped).</exception>
+    public VideoInfo Probe(string path, CancellationToken cancellationToken = default)
     {
-        RequireFile(path);
-        var (code, stdout, stderr) = FfmpegProcess.Run(FfprobePath,
-            ["-v", "error", "-show_streams", "-show_format", "-of", "json", path]);
+        MediaInput.RequireFile(path, "video");
+        var log = new FfmpegLog(MediaInput.Url(path));
+        var (code, stdout) = FfmpegProcess.Run(FfprobePath,
+            ["-loglevel", "repeat+level+error", "-show_streams", "-show_format", "-of", "json", MediaInput.Url(path)],
+            log, Options.StallTimeout, path, cancellationToken);
         if (code != 0)
         {
-            throw Unreadable(path, stderr);
+            throw Unreadable(path, log);
         }
         using var doc = ParseProbe(path, stdout);
         var root = doc.RootElement;
         JsonElement? video = null;
         bool hasAudio = false;
-        if (root.TryGetProperty("streams", out var streams))
+        if (root.TryGetProperty("streams", out var streams) && streams.ValueKind == JsonValueKind.Array)
         {
             foreach (var s in streams.EnumerateArray())
             {
-                string? type = s.TryGetProperty("codec_type", out var t) ? t.GetString() : null;
+                string? type = StringProperty(s, "codec_type");
                 if (type == "video" && video is null && !IsAttachedPicture(s))
                 {
                     video = s;
@@ -37,13 +43,18 @@ public sealed partial class VideoReader
         }
         if (video is not JsonElement v)
         {
-            throw new InvalidDataException($"'{path}' has no video stream.");
+            throw new MediaException(path, "has no video stream.");
         }
-        int width = v.TryGetProperty("width", out var w) ? w.GetInt32() : 0;
-        int height = v.TryGetProperty("height", out var h) ? h.GetInt32() : 0;
+        long width = (long)ParseDouble(StringProperty(v, "width"));
+        long height = (long)ParseDouble(StringProperty(v, "height"));
         if (width <= 0 || height <= 0)
         {
-            throw new InvalidDataException($"'{path}': ffprobe reports no frame size for the video stream.");
+            throw new MediaException(path, "ffprobe reports no frame size for the video stream.");
+        }
+        if (width * height > Options.MaxFramePixels)
+        {
+            throw new MediaException(path, string.Create(CultureInfo.InvariantCulture,
+                $"the video claims {width}×{height} frames, more than the limit of {Options.MaxFramePixels} pixels per frame (VideoReadOptions.MaxFramePixels)."));
         }
         double fps = ParseRate(StringProperty(v, "avg_frame_rate"));
         if (fps == 0)
@@ -55,44 +66,70 @@ public sealed partial class VideoReader
         {
             seconds = ParseDouble(StringProperty(format, "duration"));
         }
-        int frames = (int)ParseDouble(StringProperty(v, "nb_frames"));
+        int streamIndex = (int)Math.Clamp(ParseDouble(StringProperty(v, "index")), 0, int.MaxValue);
+        double claimed = ParseDouble(StringProperty(v, "nb_frames"));
+        // A count the container cannot hold for real (or none at all) is established by decoding.
+        int frames = claimed is >= 1 and <= int.MaxValue ? (int)claimed : CountFrames(path, streamIndex, cancellationToken);
         if (frames <= 0)
         {
-            frames = CountFrames(path, v.TryGetProperty("index", out var idx) ? idx.GetInt32() : 0);
+            throw new MediaException(path, "no video frame could be decoded.");
         }
-        string codec = StringProperty(v, "codec_name") ?? "unknown";
-        int streamIndex = v.TryGetProperty("index", out var index) ? index.GetInt32() : 0;
-        return new VideoInfo(path, frames, fps, width, height, TimeSpan.FromSeconds(seconds), hasAudio, codec, streamIndex);
+        return new VideoInfo(path, frames, fps, (int)width, (int)height, SafeTimeSpan(seconds), hasAudio,
+            StringProperty(v, "codec_name") ?? "unknown", streamIndex, StringProperty(v, "pix_fmt") ?? "", Orientation(v));
     }
 
-
-    private int CountFrames(string path, int streamIndex)
+    /// <summary>Counts the frames the decoder yields by decoding the stream (no RGB conversion).</summary>
+    private int CountFrames(string path, int streamIndex, CancellationToken cancellationToken)
     {
-        var (code, stdout, stderr) = FfmpegProcess.Run(FfprobePath,
-            ["-v", "error", "-select_streams", streamIndex.ToString(CultureInfo.InvariantCulture), "-count_frames", "-show_entries", "stream=nb_read_frames", "-of", "json", path]);
+        var log = new FfmpegLog(MediaInput.Url(path));
+        // -progress reports on stdout twice a second, so a long file is progress, not a stall.
+        var (code, stdout) = FfmpegProcess.Run(FfmpegPath,
+        [
+            "-loglevel", "repeat+level+error", "-nostdin", "-noautorotate", "-i", MediaInput.Url(path),
+            "-map", "0:" + streamIndex.ToString(CultureInfo.InvariantCulture), "-an", "-sn", "-dn",
+            "-max_error_rate", "1", "-fps_mode", "passthrough", "-f", "null", "-progress", "pipe:1", "-nostats", "-",
+        ], log, Options.StallTimeout, path, cancellationToken, maxStdoutChars: int.MaxValue / 2);
         if (code != 0)
         {
-            throw Unreadable(path, stderr);
+            throw Unreadable(path, log);
         }
-        using var doc = ParseProbe(path, stdout);
-        foreach (var s in doc.RootElement.GetProperty("streams").EnumerateArray())
+        int frames = 0;
+        foreach (var line in stdout.AsSpan().EnumerateLines())
         {
-            return (int)ParseDouble(StringProperty(s, "nb_read_frames"));
+            if (line.StartsWith("frame=") && int.TryParse(line[6..], NumberStyles.Integer, CultureInfo.InvariantCulture, out int n))
+            {
+                frames = n;
+            }
         }
-        return 0;
+        return frames;
     }
 
-    private static void RequireFile(string path)
+    private static DisplayOrientation Orientation(JsonElement stream)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path))
+        if (stream.TryGetProperty("side_data_list", out var sideData) && sideData.ValueKind == JsonValueKind.Array)
         {
-            throw new FileNotFoundException($"Video file '{path}' does not exist.", path);
+            foreach (var entry in sideData.EnumerateArray())
+            {
+                if (StringProperty(entry, "displaymatrix") is string text && DisplayOrientation.ParseFfprobeMatrix(text) is { } matrix)
+                {
+                    return DisplayOrientation.FromMatrix(matrix);
+                }
+            }
         }
+        // Older muxers: a "rotate" tag giving the clockwise turn that makes the frame upright.
+        if (stream.TryGetProperty("tags", out var tags) && StringProperty(tags, "rotate") is string rotate
+            && int.TryParse(rotate, NumberStyles.Integer, CultureInfo.InvariantCulture, out int clockwise))
+        {
+            double radians = -clockwise * Math.PI / 180; // the matrix turns the picture counterclockwise by -clockwise
+            long c = (long)Math.Round(Math.Cos(radians) * 65536), s = (long)Math.Round(Math.Sin(radians) * 65536);
+            return DisplayOrientation.FromMatrix([c, -s, 0, s, c, 0, 0, 0, 1L << 30]);
+        }
+        return DisplayOrientation.Upright;
     }
 
     private static bool IsAttachedPicture(JsonElement stream) =>
-        stream.TryGetProperty("disposition", out var d) && d.TryGetProperty("attached_pic", out var a) && a.GetInt32() == 1;
+        stream.TryGetProperty("disposition", out var d) && d.ValueKind == JsonValueKind.Object
+        && ParseDouble(StringProperty(d, "attached_pic")) == 1;
 
     private static JsonDocument ParseProbe(string path, string json)
     {
@@ -102,18 +139,27 @@ public sealed partial class VideoReader
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"'{path}': unexpected ffprobe output ({e.Message}).", e);
+            throw new MediaException(path, $"unexpected ffprobe output ({e.Message}).", e);
         }
     }
 
-    private static InvalidDataException Unreadable(string path, string stderr)
+    private static MediaException Unreadable(string path, FfmpegLog log)
     {
-        string excerpt = stderr.Length > 600 ? stderr[^600..] : stderr;
-        return new InvalidDataException($"'{path}' could not be read as a video: {(excerpt.Length > 0 ? excerpt : "ffprobe failed")}");
+        string excerpt = log.Excerpt();
+        if (excerpt.Length > 600)
+        {
+            excerpt = "..." + excerpt[^600..];
+        }
+        return new MediaException(path, "could not be read as a video: " + (excerpt.Length > 0 ? excerpt : "ffprobe failed"));
     }
 
+    private static TimeSpan SafeTimeSpan(double seconds) =>
+        seconds > 0 && seconds < TimeSpan.MaxValue.TotalSeconds / 2 ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero;
+
     private static string? StringProperty(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var p) ? (p.ValueKind == JsonValueKind.String ? p.GetString() : p.GetRawText()) : null;
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var p)
+            ? (p.ValueKind == JsonValueKind.String ? p.GetString() : p.GetRawText())
+            : null;
 
     private static double ParseDouble(string? s) =>
         s is not null && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v : 0;

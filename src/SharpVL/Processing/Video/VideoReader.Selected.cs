@@ -1,4 +1,3 @@
-using System.Globalization;
 using SharpVL.Processing.Images;
 
 namespace SharpVL.Processing.Video;
@@ -6,65 +5,49 @@ namespace SharpVL.Processing.Video;
 /// <content>Streaming a sparse selection of frames from one decoding pass (for long videos cut into many segments).</content>
 public sealed partial class VideoReader
 {
-    /// <summary>Above this many characters the select expression goes into a filter script file (one argument may hold 128 KiB).</summary>
-    private const int MaxInlineFilterLength = 8192;
-
     /// <summary>
     /// Yields the frames at <paramref name="indices"/> in increasing order, each once, from a single ffmpeg pass that
-    /// converts only the selected frames to RGB. Unlike <see cref="ReadFrames"/> it holds no frames itself, so a caller
-    /// can walk an hour-long video with bounded memory.
+    /// converts only the selected frames to RGB. Unlike <see cref="ReadFrames(string, IReadOnlyList{int}, CancellationToken)"/>
+    /// it holds no frames itself, so a caller can walk an hour-long video with bounded memory.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An index is negative or not below the frame count.</exception>
-    /// <exception cref="InvalidDataException">ffmpeg delivers fewer frames than requested.</exception>
-    public IEnumerable<(int Index, RgbImage Frame)> StreamSelectedFrames(string path, IReadOnlyCollection<int> indices)
+    /// <exception cref="FramesUnavailableException">The stream yields fewer frames than announced, so a requested one does not exist.</exception>
+    /// <exception cref="MediaException">The file cannot be read or decoded, or it is damaged and <see cref="VideoReadOptions.Strict"/> is set.</exception>
+    public IEnumerable<(int Index, RgbImage Frame)> StreamSelectedFrames(
+        string path, IReadOnlyCollection<int> indices, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(indices);
-        var info = Probe(path);
+        var info = Probe(path, cancellationToken);
         FrameSampling.Explicit(info.FrameCount, [.. indices]);
         var wanted = indices.Distinct().Order().ToArray();
         return wanted.Length == 0 ? [] : Stream();
 
         IEnumerable<(int, RgbImage)> Stream()
         {
-            string filter = "select='" + SelectExpression(wanted) + "'";
-            string? script = null;
-            var args = BaseArguments(info);
-            if (filter.Length > MaxInlineFilterLength)
+            long frameBytes = FrameBytes(info);
+            int width = info.FrameWidth(Options.AutoRotate), height = info.FrameHeight(Options.AutoRotate);
+            var log = new FfmpegLog(MediaInput.Url(info.Path));
+            int next = 0;
+            using (var process = StartDecoder(info, log, wanted, null, cancellationToken))
             {
-                script = Path.GetTempFileName();
-                File.WriteAllText(script, filter);
-                args.AddRange(["-filter_script:v", script]);
-            }
-            else
-            {
-                args.AddRange(["-vf", filter]);
-            }
-            args.AddRange(["-frames:v", wanted.Length.ToString(CultureInfo.InvariantCulture)]);
-            args.AddRange(OutputArguments());
-            try
-            {
-                using var process = FfmpegProcess.Start(FfmpegPath, args);
-                int frameBytes = info.Width * info.Height * 3;
-                for (int next = 0; next < wanted.Length; next++)
+                for (; next < wanted.Length; next++)
                 {
-                    var buffer = ReadFrame(process, frameBytes);
-                    if (buffer is null)
+                    var buffer = new byte[frameBytes];
+                    if (!process.ReadExactly(buffer, info.Path))
                     {
-                        process.WaitForExit();
-                        throw new InvalidDataException(
-                            $"'{path}': ffmpeg delivered only {next} of the {wanted.Length} requested frames " +
-                            $"(largest index {wanted[^1]}, probe said {info.FrameCount} frames). {process.StderrExcerpt()}".TrimEnd());
+                        process.WaitForExit(info.Path, cancellationToken);
+                        break;
                     }
-                    yield return (wanted[next], new RgbImage(info.Width, info.Height, buffer));
+                    yield return (wanted[next], new RgbImage(width, height, buffer));
                 }
+                process.ThrowIfInterrupted(info.Path, cancellationToken);
             }
-            finally
+            var report = log.Report();
+            if (next < wanted.Length)
             {
-                if (script is not null)
-                {
-                    File.Delete(script);
-                }
+                throw Missing(info, CountFrames(info.Path, info.StreamIndex, cancellationToken), wanted[^1], report, log);
             }
+            RequireClean(info.Path, report);
         }
     }
 }

@@ -5,18 +5,25 @@ namespace SharpVL.Processing.Video;
 
 /// <summary>
 /// Decodes video files with the system <c>ffmpeg</c> / <c>ffprobe</c> executables into RGB frames that are
-/// byte-identical to PyAV's <c>frame.to_ndarray(format="rgb24")</c> (same libavcodec decoder and swscale
-/// conversion; no autorotation, every decoded frame numbered in presentation order).
+/// byte-identical to PyAV 10's <c>frame.to_ndarray(format="rgb24")</c> for every pixel format, range and colour tag
+/// (same libavcodec decoder, and the swscale conversion PyAV asks for: see <see cref="PyAvRgbConversion"/>); no
+/// autorotation unless <see cref="VideoReadOptions.AutoRotate"/>; every decoded frame numbered in presentation order.
 /// </summary>
 /// <remarks>
 /// The executables are driven through <see cref="System.Diagnostics.Process"/> rather than a wrapper package:
 /// the reader needs three things (a JSON probe, a frame-selecting filter, raw rgb24 on a pipe), and a wrapper
 /// such as FFMpegCore would add a dependency without removing the need for ffmpeg on the machine.
+/// Damaged streams are decoded as far as they go; what went wrong comes back as a <see cref="DecodeReport"/>.
 /// </remarks>
 public sealed partial class VideoReader
 {
     /// <summary>Above this many distinct requested frames the select expression is skipped and frames are streamed.</summary>
     private const int MaxSelectTerms = 256;
+
+    /// <summary>Above this many characters the filter goes into a filter script file.</summary>
+    private const int MaxInlineFilterLength = 8192;
+
+    private readonly VideoReadOptions _options = VideoReadOptions.Default;
 
     /// <summary>Creates a reader that runs the given executables (names are looked up on PATH).</summary>
     public VideoReader(string ffmpegPath = "ffmpeg", string ffprobePath = "ffprobe")
@@ -27,7 +34,7 @@ public sealed partial class VideoReader
         FfprobePath = ffprobePath;
     }
 
-    /// <summary>A reader using <c>ffmpeg</c> and <c>ffprobe</c> from PATH.</summary>
+    /// <summary>A reader using <c>ffmpeg</c> and <c>ffprobe</c> from PATH with the default options.</summary>
     public static VideoReader Default { get; } = new();
 
     /// <summary>The ffmpeg executable.</summary>
@@ -36,58 +43,81 @@ public sealed partial class VideoReader
     /// <summary>The ffprobe executable.</summary>
     public string FfprobePath { get; }
 
+    /// <summary>Decode-time options (autorotation, strictness, time and memory bounds).</summary>
+    public VideoReadOptions Options
+    {
+        get => _options;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            value.Validate();
+            _options = value;
+        }
+    }
+
     /// <summary>
     /// Decodes the frames at <paramref name="indices"/> (0-based, presentation order, any order, repeats allowed)
     /// and returns them in the requested order. Only frames up to the largest index are decoded, and only the
     /// requested ones are converted to RGB.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An index is negative or not below the frame count.</exception>
-    public IReadOnlyList<RgbImage> ReadFrames(string path, IReadOnlyList<int> indices)
+    /// <exception cref="FramesUnavailableException">The stream yields fewer frames than its container announced (damage, or a
+    /// wrong count), so a requested frame does not exist; the exception says how many do.</exception>
+    /// <exception cref="MediaException">The file cannot be read, no frame decodes, the stream is damaged and
+    /// <see cref="VideoReadOptions.Strict"/> is set, ffmpeg stalled, or the frames would exceed the memory bound.</exception>
+    public VideoFrames ReadFrames(string path, IReadOnlyList<int> indices, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(indices);
-        var info = Probe(path);
+        return ReadFrames(Probe(path, cancellationToken), indices, cancellationToken);
+    }
+
+    /// <summary>Like <see cref="ReadFrames(string, IReadOnlyList{int}, CancellationToken)"/> for a file already probed.</summary>
+    public VideoFrames ReadFrames(VideoInfo info, IReadOnlyList<int> indices, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        ArgumentNullException.ThrowIfNull(indices);
+        FrameSampling.Explicit(info.FrameCount, indices);
         if (indices.Count == 0)
         {
-            return [];
+            return new VideoFrames([], info, DecodeReport.Clean);
         }
-        FrameSampling.Explicit(info.FrameCount, indices);
         var wanted = indices.Distinct().Order().ToArray();
+        long frameBytes = FrameBytes(info);
+        RequireMemory(info, wanted.Length, frameBytes);
 
-        var args = BaseArguments(info);
         bool useSelect = wanted.Length <= MaxSelectTerms;
-        if (useSelect)
-        {
-            args.AddRange(["-vf", "select='" + SelectExpression(wanted) + "'", "-frames:v", wanted.Length.ToString(CultureInfo.InvariantCulture)]);
-        }
-        else
-        {
-            args.AddRange(["-frames:v", (wanted[^1] + 1).ToString(CultureInfo.InvariantCulture)]);
-        }
-        args.AddRange(OutputArguments());
-
         var byIndex = new Dictionary<int, RgbImage>(wanted.Length);
-        using (var process = FfmpegProcess.Start(FfmpegPath, args))
+        var log = new FfmpegLog(MediaInput.Url(info.Path));
+        int decoded = 0;
+        using (var process = StartDecoder(info, log, useSelect ? wanted : null, wanted[^1] + 1, cancellationToken))
         {
-            int frameBytes = info.Width * info.Height * 3;
             int next = 0; // position in wanted
-            for (int decoded = 0; next < wanted.Length; decoded++)
+            for (; next < wanted.Length; decoded++)
             {
-                var buffer = ReadFrame(process, frameBytes);
-                if (buffer is null)
+                var buffer = new byte[frameBytes];
+                if (!process.ReadExactly(buffer, info.Path))
                 {
-                    process.WaitForExit();
-                    throw new InvalidDataException(
-                        $"'{path}': ffmpeg delivered only {next} of the {wanted.Length} requested frames " +
-                        $"(largest index {wanted[^1]}, probe said {info.FrameCount} frames). {process.StderrExcerpt()}".TrimEnd());
+                    process.WaitForExit(info.Path, cancellationToken);
+                    break;
                 }
                 int frameIndex = useSelect ? wanted[next] : decoded;
                 if (frameIndex == wanted[next])
                 {
-                    byIndex[frameIndex] = new RgbImage(info.Width, info.Height, buffer);
+                    byIndex[frameIndex] = new RgbImage(info.FrameWidth(Options.AutoRotate), info.FrameHeight(Options.AutoRotate), buffer);
                     next++;
                 }
             }
+            process.ThrowIfInterrupted(info.Path, cancellationToken);
         }
+        var report = log.Report();
+        if (byIndex.Count < wanted.Length)
+        {
+            // The stream has fewer frames than announced: learn how many it has, so callers can choose again.
+            int available = useSelect ? CountFrames(info.Path, info.StreamIndex, cancellationToken) : decoded;
+            throw Missing(info, available, wanted[^1], report, log);
+        }
+        RequireClean(info.Path, report);
+
         var result = new List<RgbImage>(indices.Count);
         var used = new HashSet<int>();
         foreach (int i in indices)
@@ -96,57 +126,165 @@ public sealed partial class VideoReader
             // Repeated indices get their own copy so that callers may modify frames independently.
             result.Add(used.Add(i) ? frame : new RgbImage(frame.Width, frame.Height, (byte[])frame.Pixels.Clone()));
         }
-        return result;
+        return new VideoFrames(result, info, report);
     }
 
-    /// <summary>Decodes every frame of the first video stream.</summary>
-    public IReadOnlyList<RgbImage> ReadAllFrames(string path) => StreamFrames(path).ToList();
+    /// <summary>Decodes every frame of the first video stream (at most <see cref="VideoReadOptions.MaxBufferedBytes"/> of them).</summary>
+    /// <exception cref="MediaException">See <see cref="ReadFrames(string, IReadOnlyList{int}, CancellationToken)"/>.</exception>
+    public VideoFrames ReadAllFrames(string path, CancellationToken cancellationToken = default)
+    {
+        var info = Probe(path, cancellationToken);
+        long frameBytes = FrameBytes(info);
+        var frames = new List<RgbImage>();
+        var log = new FfmpegLog(MediaInput.Url(info.Path));
+        foreach (var frame in Decode(info, log, cancellationToken))
+        {
+            RequireMemory(info, frames.Count + 1, frameBytes);
+            frames.Add(frame);
+        }
+        return new VideoFrames(frames, info, log.Report());
+    }
 
     /// <summary>
     /// Yields every frame of the first video stream as ffmpeg produces it. ffmpeg decodes ahead in its own process
-    /// while the caller works on earlier frames, so decoding and preprocessing overlap.
+    /// while the caller works on earlier frames, so decoding and preprocessing overlap. Stopping the enumeration early
+    /// stops ffmpeg. Damage does not interrupt the stream unless <see cref="VideoReadOptions.Strict"/> is set, in which
+    /// case the enumeration throws at its end.
     /// </summary>
-    public IEnumerable<RgbImage> StreamFrames(string path)
+    public IEnumerable<RgbImage> StreamFrames(string path, CancellationToken cancellationToken = default)
     {
-        var info = Probe(path);
-        return Stream();
+        var info = Probe(path, cancellationToken);
+        return Decode(info, new FfmpegLog(MediaInput.Url(info.Path)), cancellationToken);
+    }
 
-        IEnumerable<RgbImage> Stream()
+    private IEnumerable<RgbImage> Decode(VideoInfo info, FfmpegLog log, CancellationToken cancellationToken)
+    {
+        long frameBytes = FrameBytes(info);
+        int width = info.FrameWidth(Options.AutoRotate), height = info.FrameHeight(Options.AutoRotate);
+        var count = 0;
+        int code;
+        using (var process = StartDecoder(info, log, null, null, cancellationToken))
         {
-            var args = BaseArguments(info);
-            args.AddRange(OutputArguments());
-            using var process = FfmpegProcess.Start(FfmpegPath, args);
-            int frameBytes = info.Width * info.Height * 3;
-            var count = 0;
-            while (ReadFrame(process, frameBytes) is byte[] buffer)
+            while (true)
             {
+                var buffer = new byte[frameBytes];
+                if (!process.ReadExactly(buffer, info.Path))
+                {
+                    break;
+                }
                 count++;
-                yield return new RgbImage(info.Width, info.Height, buffer);
+                yield return new RgbImage(width, height, buffer);
             }
-            int code = process.WaitForExit();
-            if (code != 0 || count == 0)
-            {
-                throw new InvalidDataException($"'{path}': ffmpeg failed after {count} frames (exit code {code}). {process.StderrExcerpt()}".TrimEnd());
-            }
+            code = process.WaitForExit(info.Path, cancellationToken);
+        }
+        var report = log.Report();
+        if (count == 0)
+        {
+            throw new MediaException(info.Path, $"no video frame could be decoded (ffmpeg exit code {code}): {Describe(report, log)}");
+        }
+        RequireClean(info.Path, report);
+    }
+
+    private FfmpegProcess StartDecoder(VideoInfo info, FfmpegLog log, int[]? select, int? maxFrames, CancellationToken cancellationToken)
+    {
+        var filters = new List<string>();
+        if (select is not null)
+        {
+            filters.Add("select='" + SelectExpression(select) + "'");
+        }
+        filters.Add(PyAvRgbConversion.ScaleFilter(info.PixelFormat));
+        if (Options.AutoRotate && info.Orientation is { Filters.Count: > 0 } orientation)
+        {
+            // Turn the RGB frames, not the YUV planes: upright frames are then exactly PyAV's frames turned.
+            filters.Add("format=rgb24");
+            filters.AddRange(orientation.Filters);
+        }
+        string filter = string.Join(",", filters);
+        // A long select expression goes into a filter script file (one argument may hold only 128 KiB).
+        string? script = null;
+        if (filter.Length > MaxInlineFilterLength)
+        {
+            script = Path.GetTempFileName();
+            File.WriteAllText(script, filter);
+        }
+        var args = new List<string>
+        {
+            // Warnings are needed for "corrupt decoded frame"; each message on its own line, tagged with its level.
+            "-loglevel", "repeat+level+warning", "-nostdin",
+            // Keep decoding past damage (the CLI gives up when 2/3 of the packets fail); damage is reported instead.
+            "-max_error_rate", "1",
+            // PyAV hands out frames as stored; the ffmpeg CLI would otherwise apply rotation metadata itself.
+            "-noautorotate",
+            "-i", MediaInput.Url(info.Path),
+            "-map", "0:" + info.StreamIndex.ToString(CultureInfo.InvariantCulture), "-an", "-sn", "-dn",
+        };
+        args.AddRange(script is null ? ["-vf", filter] : ["-filter_script:v", script]);
+        int? frameLimit = select?.Length ?? maxFrames;
+        if (frameLimit is int limit)
+        {
+            args.AddRange(["-frames:v", limit.ToString(CultureInfo.InvariantCulture)]);
+        }
+        args.AddRange(
+        [
+            // Every decoded frame exactly once (no frame-rate conversion).
+            "-fps_mode", "passthrough",
+            "-sws_flags", "bilinear",
+            "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
+        ]);
+        try
+        {
+            var process = FfmpegProcess.Start(FfmpegPath, args, log, Options.StallTimeout, cancellationToken);
+            process.ScratchFile = script;
+            return process;
+        }
+        catch when (script is not null)
+        {
+            File.Delete(script);
+            throw;
         }
     }
 
-    private static List<string> BaseArguments(VideoInfo info) =>
-    [
-        "-v", "error", "-nostdin",
-        // PyAV hands out frames as stored; the ffmpeg CLI would otherwise apply rotation metadata.
-        "-noautorotate",
-        "-i", info.Path,
-        "-map", "0:" + info.StreamIndex.ToString(CultureInfo.InvariantCulture), "-an", "-sn", "-dn",
-    ];
+    private long FrameBytes(VideoInfo info)
+    {
+        long pixels = (long)info.Width * info.Height;
+        if (pixels <= 0 || pixels > Options.MaxFramePixels)
+        {
+            throw new MediaException(info.Path, string.Create(CultureInfo.InvariantCulture,
+                $"{info.Width}×{info.Height} frames exceed the limit of {Options.MaxFramePixels} pixels per frame (VideoReadOptions.MaxFramePixels)."));
+        }
+        return pixels * 3;
+    }
 
-    private static string[] OutputArguments() =>
-    [
-        // Every decoded frame exactly once (no frame-rate conversion), converted by swscale like PyAV's reformat.
-        "-vsync", "passthrough",
-        "-sws_flags", "bilinear",
-        "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
-    ];
+    private void RequireMemory(VideoInfo info, long frames, long frameBytes)
+    {
+        if (frames * frameBytes > Options.MaxBufferedBytes)
+        {
+            throw new MediaException(info.Path, string.Create(CultureInfo.InvariantCulture,
+                $"{frames} frames of {info.Width}×{info.Height} need {frames * frameBytes} bytes, more than the limit of {Options.MaxBufferedBytes} (VideoReadOptions.MaxBufferedBytes); request fewer frames or use StreamFrames."));
+        }
+    }
+
+    private void RequireClean(string path, DecodeReport report)
+    {
+        if (Options.Strict && !report.IsClean)
+        {
+            throw new MediaException(path, $"damaged video stream: {report.Summary()} (strict decoding).");
+        }
+    }
+
+    private static MediaException Missing(VideoInfo info, int available, int largest, DecodeReport report, FfmpegLog log)
+    {
+        string damage = report.IsClean ? "" : $" ({report.Summary()})";
+        if (available == 0)
+        {
+            return new MediaException(info.Path, $"no video frame could be decoded{(report.IsClean ? ": " + log.Excerpt() : damage)}.");
+        }
+        return new FramesUnavailableException(info.Path, available, info.FrameCount, largest, report,
+            string.Create(CultureInfo.InvariantCulture,
+                $"only {available} of the {info.FrameCount} frames the container announces can be decoded{damage}; frame {largest} does not exist."));
+    }
+
+    private static string Describe(DecodeReport report, FfmpegLog log) => report.IsClean ? log.Excerpt() : report.Summary();
 
     /// <summary>A select-filter expression true exactly on the given sorted frame numbers (runs merged).</summary>
     private static string SelectExpression(int[] sorted)
@@ -166,22 +304,4 @@ public sealed partial class VideoReader
         }
         return string.Join("+", terms);
     }
-
-    /// <summary>Reads one whole frame from ffmpeg's stdout; null at a clean end of stream.</summary>
-    private static byte[]? ReadFrame(FfmpegProcess process, int frameBytes)
-    {
-        var buffer = new byte[frameBytes];
-        int read = 0;
-        while (read < frameBytes)
-        {
-            int n = process.StandardOutput.Read(buffer, read, frameBytes - read);
-            if (n == 0)
-            {
-                return null;
-            }
-            read += n;
-        }
-        return buffer;
-    }
-
 }
