@@ -29,10 +29,14 @@ fi
 if [ "${1:-}" = "--runtime" ]; then
   exit 0
 fi
-# npm ci only when the lock file changed since the last install (a copy of it is kept as a stamp).
-stamp=tools/pglite/node_modules/.installed-package-lock.json
-if ! cmp -s tools/pglite/package-lock.json "$stamp" 2>/dev/null; then
-  echo "Installing tools/pglite (npm ci)..." >&2
-  (cd tools/pglite && npm ci --no-audit --no-fund --loglevel=error)
-  cp tools/pglite/package-lock.json "$stamp"
-fi
+# npm ci only when a lock file changed since the last install (a copy of it is kept as a stamp). playwright-core
+# drives Debian's chromium: it never downloads a browser.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+for tool in tools/pglite tools/browser; do
+  stamp=$tool/node_modules/.installed-package-lock.json
+  if ! cmp -s $tool/package-lock.json "$stamp" 2>/dev/null; then
+    echo "Installing $tool (npm ci)..." >&2
+    (cd $tool && npm ci --no-audit --no-fund --loglevel=error)
+    cp $tool/package-lock.json "$stamp"
+  fi
+done

@@ -76,7 +76,7 @@ internal static class ExtraSections
         }
     }
 
-    private static void MakeClip(string path, int frames)
+    internal static void MakeClip(string path, int frames)
     {
         var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var argument in new[] { "-v", "error", "-f", "lavfi", "-i", $"testsrc2=size=640x360:rate=30", "-frames:v", frames.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -135,7 +135,8 @@ internal static class ExtraSections
         }
     }
 
-    private static string? FindUp(string relative)
+    /// <summary>The nearest folder named <paramref name="relative"/> above the current directory (the repository's fixtures, tools).</summary>
+    internal static string? FindUp(string relative)
     {
         for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
         {

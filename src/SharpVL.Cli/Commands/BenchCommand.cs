@@ -17,20 +17,24 @@ internal static class BenchCommand
         var dtypes = new Option<string>("--dtypes") { Description = "Comma-separated dtypes.", DefaultValueFactory = _ => "float32,bfloat16" };
         var batches = new Option<string>("--batches") { Description = "Comma-separated batch sizes.", DefaultValueFactory = _ => "1,8" };
         var repeats = Infrastructure.CliOptions.Int("--repeats", "Timed runs per configuration (after one warm-up; batches > 1 use half).", 5, 1);
-        var only = new Option<string?>("--only") { Description = "Subset of sections: gemm,models,preprocess,tokenizer,load." };
+        var only = new Option<string?>("--only") { Description = "Subset of sections: gemm,models,preprocess,tokenizer,load,search." };
+        var searchSizes = new Option<string>("--search-sizes") { Description = "Synthetic index sizes for the search rows (1000000 takes long).", DefaultValueFactory = _ => "10000,100000" };
+        var searchDb = new Option<string?>("--search-db") { Description = "PostgreSQL + pgvector for the search rows (default: PGlite from tools/pglite)." };
         var output = new Option<string?>("--output") { Description = "Also write the Markdown table to this file." };
         var json = CliSupport.JsonOption();
-        var command = new Command("bench", "Measure this machine: GEMM roofline, forward latency at base model sizes, preprocessing and tokenizer throughput, load time and memory.")
+        var command = new Command("bench", "Measure this machine: GEMM roofline, forward latency at base model sizes, preprocessing and tokenizer throughput, load time and memory, search indexing and query latency.")
         {
-            models, dtypes, batches, repeats, only, output, json,
+            models, dtypes, batches, repeats, only, searchSizes, searchDb, output, json,
         };
         command.SetAction(parse => CliSupport.Guard(parse, () =>
         {
-            var sections = (parse.GetValue(only) ?? "gemm,models,preprocess,tokenizer,load").Split(',', StringSplitOptions.TrimEntries);
+            var sections = (parse.GetValue(only) ?? "gemm,models,preprocess,tokenizer,load,search").Split(',', StringSplitOptions.TrimEntries);
             var dtypeList = parse.GetValue(dtypes)!.Split(',', StringSplitOptions.TrimEntries).Select(TorchRuntime.ParseDType).ToList();
             var batchList = parse.GetValue(batches)!.Split(',', StringSplitOptions.TrimEntries).Select(int.Parse).ToList();
             var modelFilter = parse.GetValue(models)?.Split(',', StringSplitOptions.TrimEntries);
-            var rows = Run(sections, dtypeList, batchList, modelFilter, parse.GetValue(repeats), parse.GetValue(json));
+            var search = new SearchSettings(
+                [.. parse.GetValue(searchSizes)!.Split(',', StringSplitOptions.TrimEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture))], parse.GetValue(searchDb));
+            var rows = Run(sections, dtypeList, batchList, modelFilter, parse.GetValue(repeats), parse.GetValue(json), search);
             var markdown = Markdown(rows);
             if (parse.GetValue(output) is string path)
             {
@@ -42,7 +46,9 @@ internal static class BenchCommand
         return command;
     }
 
-    private static List<BenchRow> Run(string[] sections, List<ScalarType> dtypes, List<int> batches, string[]? modelFilter, int repeats, bool quiet)
+    private sealed record SearchSettings(IReadOnlyList<int> Sizes, string? Postgres);
+
+    private static List<BenchRow> Run(string[] sections, List<ScalarType> dtypes, List<int> batches, string[]? modelFilter, int repeats, bool quiet, SearchSettings search)
     {
         void Log(string message)
         {
@@ -85,6 +91,10 @@ internal static class BenchCommand
         foreach (var extra in ExtraSections.Run(sections, repeats, Log))
         {
             rows.Add(extra);
+        }
+        if (sections.Contains("search"))
+        {
+            rows.AddRange(SearchBenchmarks.Run(dtypes, search.Sizes, search.Postgres, Log));
         }
         return rows;
     }

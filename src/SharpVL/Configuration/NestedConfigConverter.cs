@@ -15,8 +15,8 @@ internal sealed class NestedConfigConverter<TConfig> : JsonConverter<TConfig>
     public override TConfig Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         var node = JsonNode.Parse(ref reader) as JsonObject
-            ?? throw new JsonException($"{typeof(TConfig).Name} must be a JSON object.");
-        return Parse(node, $"config.json → {typeof(TConfig).Name}");
+            ?? throw new NestedConfigJsonException(null, "must be a JSON object.");
+        return Parse(node);
     }
 
     public override void Write(Utf8JsonWriter writer, TConfig value, JsonSerializerOptions options)
@@ -26,7 +26,7 @@ internal sealed class NestedConfigConverter<TConfig> : JsonConverter<TConfig>
     /// Parses a sub-config object. Transformers ignores a sub-config's own <c>model_type</c> (the composite decides the
     /// class), so a different one is dropped instead of being an error.
     /// </summary>
-    internal static TConfig Parse(JsonObject node, string source)
+    internal static TConfig Parse(JsonObject node)
     {
         var expected = new TConfig().ModelTypeName;
         if (node["model_type"] is JsonValue type && type.TryGetValue<string>(out var name) && name != expected)
@@ -34,7 +34,7 @@ internal sealed class NestedConfigConverter<TConfig> : JsonConverter<TConfig>
             node = (JsonObject)node.DeepClone();
             node.Remove("model_type");
         }
-        return ConfigJson.Parse<TConfig>(node.ToJsonString(), source);
+        return ConfigJson.ParseNested<TConfig>(node.ToJsonString());
     }
 }
 
@@ -51,13 +51,20 @@ public static class SubConfigs
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(legacy);
-        var source = $"config.json → {key}";
-        var overriding = JsonNode.Parse(NestedConfigConverter<TConfig>.Parse(legacy, source).ToJson())!.AsObject();
+        TConfig overriding;
+        try
+        {
+            overriding = NestedConfigConverter<TConfig>.Parse(legacy);
+        }
+        catch (NestedConfigJsonException e)
+        {
+            throw new NestedConfigJsonException(e.Field is null ? key : $"{key}.{e.Field}", e.Problem, e);
+        }
         var merged = JsonNode.Parse(current.ToJson())!.AsObject();
-        foreach (var (name, value) in overriding)
+        foreach (var (name, value) in JsonNode.Parse(overriding.ToJson())!.AsObject())
         {
             merged[name] = value?.DeepClone();
         }
-        return NestedConfigConverter<TConfig>.Parse(merged, source);
+        return NestedConfigConverter<TConfig>.Parse(merged);
     }
 }

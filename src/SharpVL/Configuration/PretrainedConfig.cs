@@ -58,7 +58,8 @@ public abstract class PretrainedConfig
     [JsonPropertyName("id2label")]
     public Dictionary<int, string> Id2Label
     {
-        get => _id2Label ??= Enumerable.Range(0, _numLabels ?? 2).ToDictionary(i => i, i => $"LABEL_{i}");
+        // A negative num_labels is reported by Validate; until then it names no labels.
+        get => _id2Label ??= Enumerable.Range(0, Math.Max(0, _numLabels ?? 2)).ToDictionary(i => i, i => $"LABEL_{i}");
         set => _id2Label = value;
     }
 
@@ -100,7 +101,50 @@ public abstract class PretrainedConfig
     /// <summary>Label name of class <paramref name="index"/>, or <c>LABEL_{index}</c> when unnamed.</summary>
     public string LabelOf(int index) => Id2Label.TryGetValue(index, out var name) ? name : $"LABEL_{index}";
 
-    /// <summary>Called after deserialization: applies Transformers' derived defaults and validates fields.</summary>
+    /// <summary>The file this config was read from, or null for a config built in code.</summary>
+    [JsonIgnore]
+    internal string? SourcePath { get; set; }
+
+    /// <summary>How error messages name this config: its file, or its class for a config built in code.</summary>
+    [JsonIgnore]
+    internal string SourceName
+    {
+        get => _sourceName ?? SourcePath ?? $"{GetType().Name} (built in code)";
+        set => _sourceName = value;
+    }
+
+    private string? _sourceName;
+
+    /// <summary>Rules bound to this config's file, for <see cref="OnLoaded"/> overrides that check what they derive.</summary>
+    private protected ConfigRules Rules => new(SourceName, SourcePath);
+
+    /// <summary>
+    /// Checks every field: dimensions positive, within <see cref="ConfigLimits"/> and divisible where the model needs it;
+    /// probabilities in [0, 1]; epsilons finite and positive; names among the supported ones. Runs when a config is
+    /// read and again before a model is built from it (configs built or edited in code included).
+    /// </summary>
+    /// <exception cref="ConfigException">A field no model can be built with; the message names the file and the field.</exception>
+    public void Validate() => ValidateFields(Rules);
+
+    /// <summary>
+    /// A lower bound on the parameters (and fixed buffers) every model of this config holds, from its dimensions alone,
+    /// so that a config asking for more memory than the machine has is refused before any module is built. 0 when the
+    /// class does not say.
+    /// </summary>
+    public virtual long EstimateParameterCount() => 0;
+
+    /// <summary>Declares the checks of this config's fields (derived classes call the base first).</summary>
+    /// <param name="rules">Checks bound to the file and to the field prefix of a sub-config.</param>
+    protected internal virtual void ValidateFields(ConfigRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        rules.Count("num_labels", NumLabels, ConfigLimits.MaxLabels);
+        rules.Require(_id2Label is null || _id2Label.Keys.All(k => k >= 0), "id2label", "must map non-negative class indices");
+        rules.Count("chunk_size_feed_forward", ChunkSizeFeedForward, ConfigLimits.MaxSequence);
+        rules.OneOf("problem_type", ProblemType, ["regression", "single_label_classification", "multi_label_classification"], allowNull: true);
+    }
+
+    /// <summary>Called after deserialization: applies Transformers' derived defaults (checks come after, in <see cref="ValidateFields"/>).</summary>
     protected internal virtual void OnLoaded()
     {
         if (_numLabelsInFile is int numLabels && _id2Label is null)
@@ -109,8 +153,7 @@ public abstract class PretrainedConfig
         }
         if (ModelType is not null && !string.Equals(ModelType, ModelTypeName, StringComparison.Ordinal))
         {
-            throw new InvalidDataException(
-                $"config.json has model_type '{ModelType}', but {GetType().Name} reads '{ModelTypeName}' configs.");
+            throw Rules.Fail("model_type", $"is '{TextForMessages.Printable(ModelType)}', but {GetType().Name} reads '{ModelTypeName}' configs");
         }
         ModelType = ModelTypeName;
     }

@@ -5,6 +5,10 @@ namespace SharpVL.Modeling;
 /// <summary>The activation functions Transformers' configs name in <c>hidden_act</c> (<c>ACT2FN</c>).</summary>
 public static class Activations
 {
+    /// <summary>Every <c>hidden_act</c> name <see cref="Get"/> knows; configs are validated against it.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+        ["gelu", "gelu_python", "gelu_new", "gelu_pytorch_tanh", "gelu_fast", "quick_gelu", "relu", "silu", "swish", "tanh", "sigmoid"];
+
     /// <summary>Returns the function for <paramref name="name"/>; unknown names are an error naming the choices.</summary>
     public static Func<Tensor, Tensor> Get(string name) => name switch
     {

@@ -30,11 +30,17 @@ public abstract class PreTrainedModel<TConfig> : PreTrainedModel
 /// </remarks>
 public abstract class PreTrainedModel : nn.Module
 {
-    /// <summary>Creates the model shell; derived classes build their modules, then call <c>RegisterComponents()</c>.</summary>
+    /// <summary>
+    /// Creates the model shell; derived classes build their modules, then call <c>RegisterComponents()</c>. The config is
+    /// validated first, and refused when its parameters cannot fit in the memory left, before any module is built.
+    /// </summary>
+    /// <exception cref="ConfigException">A field no model can be built with, or a model larger than the memory available.</exception>
     protected PreTrainedModel(string name, PretrainedConfig config) : base(name)
     {
         Runtime.TorchRuntime.EnsureInitialized();
         GenericConfig = config ?? throw new ArgumentNullException(nameof(config));
+        config.Validate();
+        ModelSizeCheck.EnsureFits(config, GetType().Name);
     }
 
     /// <summary>The model's configuration as its base type (typed as <c>Config</c> on each family's models).</summary>

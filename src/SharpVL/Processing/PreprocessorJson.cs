@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SharpVL.Configuration;
 
 namespace SharpVL.Processing;
 
@@ -6,24 +7,45 @@ namespace SharpVL.Processing;
 public static class PreprocessorJson
 {
     /// <summary>Parses <paramref name="json"/>, which must be one JSON object; errors name <paramref name="source"/>.</summary>
-    /// <exception cref="InvalidDataException">Invalid JSON, or not an object.</exception>
+    /// <exception cref="ConfigException">Invalid JSON, or not an object.</exception>
     public static JsonDocument ParseObject(string json, string source)
     {
         ArgumentNullException.ThrowIfNull(json);
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json);
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{source} is not valid JSON: {e.Message}", e);
+            throw Fail(source, null, $"is not valid JSON: {e.Message}", e);
         }
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
             document.Dispose();
-            throw new InvalidDataException($"{source} must hold a JSON object.");
+            throw Fail(source, null, "must hold a JSON object.");
         }
         return document;
+    }
+
+    /// <summary>The error for a bad <paramref name="field"/> of the config <paramref name="source"/> (a path or a name).</summary>
+    public static ConfigException Fail(string source, string? field, string problem, Exception? innerException = null)
+        => new(source, field, problem, File.Exists(source) ? source : null, innerException);
+
+    /// <summary>The error for a value a reader refused with <paramref name="error"/>, whose message names the field already.</summary>
+    internal static ConfigException Invalid(string source, string field, ArgumentException error)
+    {
+        var problem = error.Message.Contains($"'{field}'", StringComparison.Ordinal) ? error.Message : $"'{field}': {error.Message}";
+        return new(source, field, problem, File.Exists(source) ? source : null, error, problemNamesField: true);
+    }
+
+    /// <summary>An integer field: a JSON number that fits, from 1 to <paramref name="max"/>.</summary>
+    public static int PositiveInt(JsonElement value, string source, string field, int max)
+    {
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number) || number < 1 || number > max)
+        {
+            throw Fail(source, field, $"must be an integer from 1 to {max}, got {TextForMessages.Printable(value.GetRawText())}.");
+        }
+        return number;
     }
 }

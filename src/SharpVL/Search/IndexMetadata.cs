@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 
 namespace SharpVL.Search;
@@ -30,4 +31,12 @@ internal static class IndexMetadata
         }
         return new IndexModel(id, revision, kind, d);
     }
+
+    /// <summary>The columns <see cref="ReadVideo"/> reads, in order.</summary>
+    public const string VideoColumns = "path, size, mtime_ticks, content_hash, duration_s, segment_s, stride_s";
+
+    /// <summary>A row of <see cref="VideoColumns"/>.</summary>
+    public static IndexedVideo ReadVideo(DbDataReader reader) =>
+        new(reader.GetString(0), reader.GetInt64(1), new DateTime(reader.GetInt64(2), DateTimeKind.Utc), reader.GetString(3), reader.GetDouble(4),
+            new SegmentingOptions { SegmentSeconds = reader.GetDouble(5), StrideSeconds = reader.GetDouble(6) });
 }

@@ -52,7 +52,7 @@ public sealed class PgvectorVideoIndexStore : IVideoIndexStore
     public string Name { get; }
 
     /// <inheritdoc />
-    public IndexModel? Model => _model;
+    public IndexModel? Model => Refresh();
 
     /// <summary>HNSW candidate list size for queries (<c>hnsw.ef_search</c>); at least the number of results asked for. Default 100.</summary>
     public int EfSearch { get; set; } = 100;
@@ -102,17 +102,16 @@ public sealed class PgvectorVideoIndexStore : IVideoIndexStore
     public IReadOnlyDictionary<string, IndexedVideo> Videos()
     {
         var result = new Dictionary<string, IndexedVideo>(StringComparer.Ordinal);
-        if (_model is null)
+        if (Refresh() is null)
         {
             return result;
         }
         using var connection = _dataSource.OpenConnection();
-        using var command = Command(connection, null, $"SELECT path, size, mtime_ticks, content_hash, duration_s, segment_s, stride_s FROM {_schema}.videos");
+        using var command = Command(connection, null, $"SELECT {IndexMetadata.VideoColumns} FROM {_schema}.videos");
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            var video = new IndexedVideo(reader.GetString(0), reader.GetInt64(1), new DateTime(reader.GetInt64(2), DateTimeKind.Utc),
-                reader.GetString(3), reader.GetDouble(4), new SegmentingOptions { SegmentSeconds = reader.GetDouble(5), StrideSeconds = reader.GetDouble(6) });
+            var video = IndexMetadata.ReadVideo(reader);
             result[video.Path] = video;
         }
         return result;
@@ -172,7 +171,7 @@ public sealed class PgvectorVideoIndexStore : IVideoIndexStore
     /// <inheritdoc />
     public bool RemoveVideo(string path)
     {
-        if (_model is null)
+        if (Refresh() is null)
         {
             return false;
         }
@@ -186,13 +185,13 @@ public sealed class PgvectorVideoIndexStore : IVideoIndexStore
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topK);
-        if (_model is null)
+        if (Refresh() is not { } model)
         {
             return [];
         }
-        if (query.Length != _model.Dimension)
+        if (query.Length != model.Dimension)
         {
-            throw new SearchIndexException($"Index '{Name}' holds {_model.Dimension}-d embeddings; got a {query.Length}-d query.", Name);
+            throw new SearchIndexException($"Index '{Name}' holds {model.Dimension}-d embeddings; got a {query.Length}-d query.", Name);
         }
         using var connection = _dataSource.OpenConnection();
         using var transaction = connection.BeginTransaction();
@@ -221,7 +220,7 @@ public sealed class PgvectorVideoIndexStore : IVideoIndexStore
     /// <inheritdoc />
     public StoredSegment? GetSegment(long segmentId)
     {
-        if (_model is null)
+        if (Refresh() is null)
         {
             return null;
         }
@@ -239,7 +238,7 @@ public sealed class PgvectorVideoIndexStore : IVideoIndexStore
     /// <inheritdoc />
     public string? GetVideoPath(long videoId)
     {
-        if (_model is null)
+        if (Refresh() is null)
         {
             return null;
         }
@@ -251,7 +250,7 @@ public sealed class PgvectorVideoIndexStore : IVideoIndexStore
     /// <inheritdoc />
     public IndexStats Stats()
     {
-        if (_model is null)
+        if (Refresh() is null)
         {
             return new IndexStats(0, 0);
         }
@@ -259,6 +258,17 @@ public sealed class PgvectorVideoIndexStore : IVideoIndexStore
         using var videos = Command(connection, null, $"SELECT count(*) FROM {_schema}.videos");
         using var segments = Command(connection, null, $"SELECT count(*) FROM {_schema}.segments");
         return new IndexStats((long)videos.ExecuteScalar()!, (long)segments.ExecuteScalar()!);
+    }
+
+    /// <summary>The recorded model, read again while there is none (another worker may have created the index since).</summary>
+    private IndexModel? Refresh()
+    {
+        if (_model is null)
+        {
+            using var connection = _dataSource.OpenConnection();
+            _model = ReadModel(connection, null);
+        }
+        return _model;
     }
 
     /// <inheritdoc />

@@ -11,8 +11,12 @@ namespace SharpVL.Search;
 /// </summary>
 public sealed class SqliteVideoIndexStore : IVideoIndexStore
 {
+    private const int StreamBlockRows = 4096;
     private readonly string _connectionString;
+    private readonly Lock _cacheLock = new();
     private IndexModel? _model;
+    private EmbeddingBlock? _cache;
+    private long _cacheGeneration;
 
     /// <summary>Opens (creating when missing) the index file at <paramref name="path"/>.</summary>
     /// <exception cref="SearchIndexException">The file is not a SharpVL index or not a SQLite database.</exception>
@@ -45,7 +49,7 @@ public sealed class SqliteVideoIndexStore : IVideoIndexStore
     public string Name { get; }
 
     /// <inheritdoc />
-    public IndexModel? Model => _model;
+    public IndexModel? Model => Refresh();
 
     /// <inheritdoc />
     public void Initialize(IndexModel model)
@@ -85,17 +89,16 @@ public sealed class SqliteVideoIndexStore : IVideoIndexStore
     public IReadOnlyDictionary<string, IndexedVideo> Videos()
     {
         var result = new Dictionary<string, IndexedVideo>(StringComparer.Ordinal);
-        if (_model is null)
+        if (Refresh() is null)
         {
             return result;
         }
         using var connection = Open();
-        using var command = Command(connection, "SELECT path, size, mtime_ticks, content_hash, duration_s, segment_s, stride_s FROM videos");
+        using var command = Command(connection, $"SELECT {IndexMetadata.VideoColumns} FROM videos");
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            var video = new IndexedVideo(reader.GetString(0), reader.GetInt64(1), new DateTime(reader.GetInt64(2), DateTimeKind.Utc),
-                reader.GetString(3), reader.GetDouble(4), new SegmentingOptions { SegmentSeconds = reader.GetDouble(5), StrideSeconds = reader.GetDouble(6) });
+            var video = IndexMetadata.ReadVideo(reader);
             result[video.Path] = video;
         }
         return result;
@@ -130,6 +133,7 @@ public sealed class SqliteVideoIndexStore : IVideoIndexStore
             AddParameters(insertEmbedding, ("$id", segmentId), ("$e", MemoryMarshal.AsBytes(record.Embedding.AsSpan()).ToArray()));
             insertEmbedding.ExecuteNonQuery();
         }
+        BumpGeneration(connection, transaction);
         transaction.Commit();
     }
 
@@ -143,13 +147,14 @@ public sealed class SqliteVideoIndexStore : IVideoIndexStore
     /// <inheritdoc />
     public bool RemoveVideo(string path)
     {
-        if (_model is null)
+        if (Refresh() is null)
         {
             return false;
         }
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
         bool removed = DeleteVideo(connection, transaction, path);
+        BumpGeneration(connection, transaction);
         transaction.Commit();
         return removed;
     }
@@ -159,25 +164,22 @@ public sealed class SqliteVideoIndexStore : IVideoIndexStore
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topK);
-        if (_model is null)
+        if (Refresh() is not { } model)
         {
             return [];
         }
-        RequireDimension(query, _model);
+        RequireDimension(query, model);
         var best = new TopKCollector(topK);
         using var connection = Open();
-        using (var scan = Command(connection, "SELECT segment_id, vector FROM embeddings"))
-        using (var reader = scan.ExecuteReader())
+        if (Cached(connection, model) is { } cache)
         {
-            var bytes = new byte[query.Length * sizeof(float)];
-            while (reader.Read())
-            {
-                if (reader.GetBytes(1, 0, bytes, 0, bytes.Length) != bytes.Length)
-                {
-                    throw new SearchIndexException($"Index '{Name}': segment {reader.GetInt64(0)} has a malformed embedding.", Name);
-                }
-                best.Add(reader.GetInt64(0), EmbeddingMath.Dot(MemoryMarshal.Cast<byte, float>(bytes), query));
-            }
+            cache.ScoreInto(query, best, topK);
+        }
+        else
+        {
+            var block = new EmbeddingBlock(StreamBlockRows, query.Length);
+            ReadEmbeddings(connection, block, full => { full.ScoreInto(query, best, topK); full.Clear(); });
+            block.ScoreInto(query, best, topK);
         }
         var hits = new List<SearchHit>();
         using var details = Command(connection, """
@@ -196,10 +198,66 @@ public sealed class SqliteVideoIndexStore : IVideoIndexStore
         return hits;
     }
 
+    /// <summary>
+    /// Embeddings up to this many bytes are kept in memory between queries (default 1 GiB: 500,000 segments at 512-d),
+    /// so a server answers from RAM; larger indexes are streamed from the file a block at a time on every query.
+    /// </summary>
+    public long CacheBudgetBytes { get; init; } = 1L << 30;
+
+    /// <summary>The in-memory embeddings when they fit the budget, reloaded when any writer changed the index.</summary>
+    private EmbeddingBlock? Cached(SqliteConnection connection, IndexModel model)
+    {
+        var generation = Convert.ToInt64(Scalar(connection, "SELECT value FROM index_meta WHERE key = 'generation'") ?? "0", CultureInfo.InvariantCulture);
+        lock (_cacheLock)
+        {
+            if (_cache is not null && _cacheGeneration == generation)
+            {
+                return _cache;
+            }
+            var count = Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM embeddings"), CultureInfo.InvariantCulture);
+            if (count * model.Dimension * sizeof(float) > CacheBudgetBytes)
+            {
+                _cache = null;
+                return null;
+            }
+            var block = new EmbeddingBlock((int)count, model.Dimension);
+            ReadEmbeddings(connection, block, null);
+            (_cache, _cacheGeneration) = (block, generation);
+            return block;
+        }
+    }
+
+    /// <summary>Reads every stored embedding into <paramref name="block"/>, handing full blocks to <paramref name="onFull"/> (or growing it when null).</summary>
+    private void ReadEmbeddings(SqliteConnection connection, EmbeddingBlock block, Action<EmbeddingBlock>? onFull)
+    {
+        using var scan = Command(connection, "SELECT segment_id, vector FROM embeddings");
+        using var reader = scan.ExecuteReader();
+        var bytes = new byte[block.Dimension * sizeof(float)];
+        while (reader.Read())
+        {
+            if (reader.GetBytes(1, 0, bytes, 0, bytes.Length) != bytes.Length)
+            {
+                throw new SearchIndexException($"Index '{Name}': segment {reader.GetInt64(0)} has a malformed embedding.", Name);
+            }
+            if (block.IsFull && onFull is not null)
+            {
+                onFull(block);
+            }
+            MemoryMarshal.Cast<byte, float>(bytes).CopyTo(block.Append(reader.GetInt64(0)));
+        }
+    }
+
+    /// <summary>Counts every write, so cached embeddings of any process see other processes' changes.</summary>
+    private static void BumpGeneration(SqliteConnection connection, SqliteTransaction transaction) =>
+        Execute(connection, """
+            INSERT INTO index_meta (key, value) VALUES ('generation', '1')
+            ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)
+            """, transaction);
+
     /// <inheritdoc />
     public StoredSegment? GetSegment(long segmentId)
     {
-        if (_model is null)
+        if (Refresh() is null)
         {
             return null;
         }
@@ -218,7 +276,7 @@ public sealed class SqliteVideoIndexStore : IVideoIndexStore
     /// <inheritdoc />
     public string? GetVideoPath(long videoId)
     {
-        if (_model is null)
+        if (Refresh() is null)
         {
             return null;
         }
@@ -229,7 +287,7 @@ public sealed class SqliteVideoIndexStore : IVideoIndexStore
     /// <inheritdoc />
     public IndexStats Stats()
     {
-        if (_model is null)
+        if (Refresh() is null)
         {
             return new IndexStats(0, 0);
         }
@@ -237,6 +295,20 @@ public sealed class SqliteVideoIndexStore : IVideoIndexStore
         return new IndexStats(
             Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM videos"), CultureInfo.InvariantCulture),
             Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM segments"), CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The recorded model, read again while there is none (another process may have created the index since).</summary>
+    private IndexModel? Refresh()
+    {
+        if (_model is null)
+        {
+            using var connection = Open();
+            if (TableExists(connection, "index_meta"))
+            {
+                _model = ReadModel(connection);
+            }
+        }
+        return _model;
     }
 
     /// <inheritdoc />

@@ -90,7 +90,7 @@ public sealed class AltCLIPCliTests : IDisposable
 
         var wrong = RunCli("similarity", "--images", _images[0], "--texts", "cat", "--model", TestPaths.Fixture("models/videomae-tiny"), "--json");
         Assert.Equal(1, wrong.ExitCode);
-        Assert.Contains("model_type 'videomae'", wrong.Stderr, StringComparison.Ordinal);
+        Assert.Contains("'model_type' is 'videomae'", wrong.Stderr, StringComparison.Ordinal);
         Assert.Equal("", wrong.Stdout.Trim());
     }
 }

@@ -94,13 +94,14 @@ public class AltCLIPConfigTests
     {
         var json = FixtureJson();
         json["text_config"]!["num_attention_heads"] = 5;
-        var heads = Assert.Throws<InvalidDataException>(() => ConfigJson.Parse<AltCLIPConfig>(json.ToJsonString()));
-        Assert.Contains("num_attention_heads = 5", heads.Message, StringComparison.Ordinal);
+        var heads = Assert.Throws<ConfigException>(() => ConfigJson.Parse<AltCLIPConfig>(json.ToJsonString()));
+        Assert.Contains("'text_config.num_attention_heads' (5) must divide", heads.Message, StringComparison.Ordinal);
+        Assert.Equal("text_config.num_attention_heads", heads.Field);
 
-        var wrongType = Assert.Throws<InvalidDataException>(() => ConfigJson.Parse<AltCLIPConfig>("""{"model_type": "clip"}"""));
+        var wrongType = Assert.Throws<ConfigException>(() => ConfigJson.Parse<AltCLIPConfig>("""{"model_type": "clip"}"""));
         Assert.Contains("'clip'", wrongType.Message, StringComparison.Ordinal);
 
-        var relative = Assert.Throws<NotSupportedException>(
+        var relative = Assert.Throws<ConfigException>(
             () => ConfigJson.Parse<AltCLIPTextConfig>("""{"position_embedding_type": "relative_key"}"""));
         Assert.Contains("relative_key", relative.Message, StringComparison.Ordinal);
     }

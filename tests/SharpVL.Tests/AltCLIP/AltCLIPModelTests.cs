@@ -183,7 +183,7 @@ public class AltCLIPModelTests
         var pixels = Assert.Throws<ArgumentException>(() => model.GetImageFeatures(flat));
         Assert.Contains("pixel_values", pixels.Message, StringComparison.Ordinal);
 
-        var wrongModel = Assert.Throws<InvalidDataException>(() => AltCLIPModel.FromPretrained(TestPaths.Fixture("models/videomae-tiny"), Quiet));
+        var wrongModel = Assert.Throws<SharpVL.Configuration.ConfigException>(() => AltCLIPModel.FromPretrained(TestPaths.Fixture("models/videomae-tiny"), Quiet));
         Assert.Contains("videomae", wrongModel.Message, StringComparison.Ordinal);
     }
 

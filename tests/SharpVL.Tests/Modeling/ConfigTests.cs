@@ -54,14 +54,14 @@ public class ConfigTests
     [Fact]
     public void WrongModelTypeIsAClearError()
     {
-        var error = Assert.Throws<InvalidDataException>(() => ConfigJson.Parse<VideoMAEConfig>("""{"model_type": "xclip"}"""));
+        var error = Assert.Throws<ConfigException>(() => ConfigJson.Parse<VideoMAEConfig>("""{"model_type": "xclip"}"""));
         Assert.Contains("xclip", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void WrongValueTypeNamesTheKey()
     {
-        var error = Assert.Throws<InvalidDataException>(() => ConfigJson.Parse<VideoMAEConfig>("""{"model_type": "videomae", "hidden_size": "big"}"""));
+        var error = Assert.Throws<ConfigException>(() => ConfigJson.Parse<VideoMAEConfig>("""{"model_type": "videomae", "hidden_size": "big"}"""));
         Assert.Contains("hidden_size", error.Message, StringComparison.Ordinal);
     }
 }

@@ -85,13 +85,13 @@ public class ImageProcessingOptionsTests
         var e1 = Assert.Throws<ArgumentException>(() => ImageProcessingOptions.VideoMAEDefaults.WithCallArguments(Parse("""{"do_centre_crop": false}""")));
         Assert.Contains("do_centre_crop", e1.Message);
 
-        var e2 = Assert.Throws<InvalidDataException>(() => VideoMAEImageProcessor.FromJson("""{"size": {"width": 3}}"""));
+        var e2 = Assert.Throws<SharpVL.Configuration.ConfigException>(() => VideoMAEImageProcessor.FromJson("""{"size": {"width": 3}}"""));
         Assert.Contains("'size'", e2.Message);
 
-        var e3 = Assert.Throws<InvalidDataException>(() => VideoMAEImageProcessor.FromJson("""{"resample": 9}"""));
+        var e3 = Assert.Throws<SharpVL.Configuration.ConfigException>(() => VideoMAEImageProcessor.FromJson("""{"resample": 9}"""));
         Assert.Contains("resample", e3.Message);
 
-        Assert.Throws<InvalidDataException>(() => VideoMAEImageProcessor.FromJson("{not json"));
+        Assert.Throws<SharpVL.Configuration.ConfigException>(() => VideoMAEImageProcessor.FromJson("{not json"));
         var e4 = Assert.Throws<FileNotFoundException>(() => VideoMAEImageProcessor.FromPretrained("/no/such/model"));
         Assert.Contains("preprocessor_config.json", e4.Message);
     }

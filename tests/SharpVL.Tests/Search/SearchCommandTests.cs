@@ -64,3 +64,23 @@ public class SearchCommandTests
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 }
+
+public class SearchByExampleTests
+{
+    [Fact]
+    public void AnIndexedClipIsItsOwnBestMatch()
+    {
+        var folder = Directory.CreateTempSubdirectory("sharpvl-cli-like-").FullName;
+        var db = Path.Combine(folder, "idx.db");
+        var (exit, _, stderr) = CliRunner.Run("index", "tests/fixtures/search", "--model", "tests/fixtures/models/xclip-tiny", "--db", db);
+        Assert.True(exit == 0, stderr);
+        (exit, var stdout, stderr) = CliRunner.Run("search", "--like", "tests/fixtures/search/pattern.mp4", "--db", db, "--top-k", "3", "--json");
+        Assert.True(exit == 0, stderr);
+        using var document = JsonDocument.Parse(stdout);
+        var best = document.RootElement[0];
+        // pattern.mp4 is 3 s: one segment with the frames the whole-clip example uses, so the cosine is 1.
+        Assert.Equal(TestPaths.Fixture("search/pattern.mp4"), best.GetProperty("path").GetString());
+        Assert.Equal(1.0, best.GetProperty("score").GetDouble(), 4);
+        Assert.True(document.RootElement[1].GetProperty("score").GetDouble() < 0.9999);
+    }
+}

@@ -268,10 +268,30 @@ public abstract class VideoIndexContractTests(SearchFixture fixture)
 public sealed class SqliteVideoIndexTests(SearchFixture fixture) : VideoIndexContractTests(fixture), IClassFixture<SearchFixture>
 {
     protected override string NewDb() => Path.Combine(Directory.CreateTempSubdirectory("sharpvl-index-").FullName, "index.db");
+
+    [Fact]
+    public void StreamedAndCachedExactSearchAgreeAndTheCacheSeesOtherWriters()
+    {
+        var media = SearchFixture.CopyMedia();
+        var db = NewDb();
+        using var cached = new SqliteVideoIndexStore(db);
+        using var streamed = new SqliteVideoIndexStore(db) { CacheBudgetBytes = 0 };
+        Index(cached, media);
+        var query = Fixture.Embedder.EmbedTexts([Query])[0];
+        var fromCache = Summaries(cached.Search(query, 9));
+        Assert.Equal(9, fromCache.Count);
+        Assert.Equal(fromCache, Summaries(streamed.Search(query, 9)));
+
+        // Another store (another process, in effect) removes a video: the cached store must not answer from stale memory.
+        Assert.True(streamed.RemoveVideo(Path.Combine(media, "bars.mp4")));
+        var after = Summaries(cached.Search(query, 9));
+        Assert.Equal(7, after.Count);
+        Assert.DoesNotContain(after, h => h.Path.EndsWith("bars.mp4", StringComparison.Ordinal));
+    }
 }
 
 [Collection("pgvector")]
-public sealed class PgvectorVideoIndexTests(SearchFixture fixture, PgliteServer server) : VideoIndexContractTests(fixture), IClassFixture<SearchFixture>
+public sealed class PgvectorVideoIndexTests(SearchFixture fixture, PgvectorServerFixture server) : VideoIndexContractTests(fixture), IClassFixture<SearchFixture>
 {
     protected override string NewDb() => server.NewDatabaseUrl();
 

@@ -105,7 +105,7 @@ public class TvltMaskingTests
     [Fact]
     public void ConfigRejectsUnknownAudioMaskType()
     {
-        var error = Assert.Throws<InvalidDataException>(() =>
+        var error = Assert.Throws<SharpVL.Configuration.ConfigException>(() =>
             SharpVL.Configuration.ConfigJson.Parse<TvltConfig>("""{"model_type": "tvlt", "audio_mask_type": "patch-level"}"""));
         Assert.Contains("audio_mask_type", error.Message);
     }

@@ -107,7 +107,7 @@ public class XCLIPConfigTests
     [Fact]
     public void InconsistentSizesNameTheKeys()
     {
-        var error = Assert.Throws<InvalidDataException>(() => ConfigJson.Parse<XCLIPConfig>(
+        var error = Assert.Throws<ConfigException>(() => ConfigJson.Parse<XCLIPConfig>(
             """{"model_type": "xclip", "projection_dim": 30, "prompt_num_attention_heads": 4}"""));
         Assert.Contains("prompt_num_attention_heads", error.Message, StringComparison.Ordinal);
         // Transformers ignores a sub-config's own model_type (the composite decides the class), and so do we.

@@ -62,6 +62,21 @@ public sealed class AltCLIPConfig : PretrainedConfig
             VisionConfigDict = null;
         }
         InitializerFactor = 1.0;
-        AltCLIPTextConfig.Require(ProjectionDim > 0, "projection_dim", ProjectionDim);
     }
+
+    /// <inheritdoc />
+    protected internal override void ValidateFields(ConfigRules rules)
+    {
+        base.ValidateFields(rules);
+        rules.Nested("text_config", TextConfig);
+        rules.Nested("vision_config", VisionConfig);
+        rules.Dimension("projection_dim", ProjectionDim, ConfigLimits.MaxWidth);
+        rules.Finite("logit_scale_init_value", LogitScaleInitValue);
+    }
+
+    /// <inheritdoc />
+    public override long EstimateParameterCount() => ParameterCounts.Sum(
+        TextConfig.EstimateParameterCount(),
+        VisionConfig.EstimateParameterCount(),
+        ParameterCounts.Table((long)TextConfig.ProjectDim + VisionConfig.HiddenSize, ProjectionDim));
 }

@@ -74,32 +74,31 @@ public sealed class AltCLIPTextConfig : PretrainedConfig
             : ConfigJson.Load<AltCLIPTextConfig>(directory);
 
     /// <inheritdoc />
-    protected internal override void OnLoaded()
+    protected internal override void ValidateFields(ConfigRules rules)
     {
-        base.OnLoaded();
-        Require(VocabSize > 0, "vocab_size", VocabSize);
-        Require(HiddenSize > 0, "hidden_size", HiddenSize);
-        Require(NumHiddenLayers >= 0, "num_hidden_layers", NumHiddenLayers);
-        Require(NumAttentionHeads > 0 && HiddenSize % NumAttentionHeads == 0, "num_attention_heads", NumAttentionHeads,
-            $"it must divide hidden_size {HiddenSize}");
-        Require(IntermediateSize > 0, "intermediate_size", IntermediateSize);
-        Require(MaxPositionEmbeddings > 0, "max_position_embeddings", MaxPositionEmbeddings);
-        Require(TypeVocabSize > 0, "type_vocab_size", TypeVocabSize);
-        Require(ProjectDim > 0, "project_dim", ProjectDim);
-        Require(PadTokenId is >= 0 && PadTokenId < MaxPositionEmbeddings && PadTokenId < VocabSize, "pad_token_id", PadTokenId,
-            "RoBERTa needs a pad id inside the vocabulary and the position table");
-        if (PositionEmbeddingType != "absolute")
-        {
-            throw new NotSupportedException(
-                $"config.json: position_embedding_type '{PositionEmbeddingType}' is not supported by SharpVL's AltCLIP (only 'absolute').");
-        }
+        base.ValidateFields(rules);
+        rules.Dimension("vocab_size", VocabSize, ConfigLimits.MaxTableRows);
+        rules.Dimension("hidden_size", HiddenSize, ConfigLimits.MaxWidth);
+        rules.Count("num_hidden_layers", NumHiddenLayers, ConfigLimits.MaxLayers);
+        rules.Divides("num_attention_heads", NumAttentionHeads, "hidden_size", HiddenSize, ConfigLimits.MaxWidth);
+        rules.Dimension("intermediate_size", IntermediateSize, ConfigLimits.MaxWidth);
+        rules.Dimension("max_position_embeddings", MaxPositionEmbeddings, ConfigLimits.MaxTableRows);
+        rules.Dimension("type_vocab_size", TypeVocabSize, ConfigLimits.MaxTableRows);
+        rules.Dimension("project_dim", ProjectDim, ConfigLimits.MaxWidth);
+        rules.Require(PadTokenId is >= 0 && PadTokenId < MaxPositionEmbeddings && PadTokenId < VocabSize, "pad_token_id",
+            $"({PadTokenId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}) must lie inside the vocabulary and the position table (RoBERTa positions start after it)");
+        rules.OneOf("hidden_act", HiddenAct, Modeling.Activations.Names);
+        rules.Probability("hidden_dropout_prob", HiddenDropoutProb);
+        rules.Probability("attention_probs_dropout_prob", AttentionProbsDropoutProb);
+        rules.Finite("initializer_range", InitializerRange);
+        rules.Finite("initializer_factor", InitializerFactor);
+        rules.PositiveFinite("layer_norm_eps", LayerNormEps);
+        rules.OneOf("position_embedding_type", PositionEmbeddingType, ["absolute"]);
     }
 
-    internal static void Require(bool condition, string key, object? value, string? why = null)
-    {
-        if (!condition)
-        {
-            throw new InvalidDataException($"config.json: invalid {key} = {value ?? "null"}{(why is null ? "" : $" ({why})")}.");
-        }
-    }
+    /// <inheritdoc />
+    public override long EstimateParameterCount() => ParameterCounts.Sum(
+        ParameterCounts.TransformerStack(NumHiddenLayers, HiddenSize, IntermediateSize),
+        ParameterCounts.Table((long)VocabSize + MaxPositionEmbeddings + TypeVocabSize, HiddenSize),
+        ParameterCounts.Table(HiddenSize, ProjectDim));
 }

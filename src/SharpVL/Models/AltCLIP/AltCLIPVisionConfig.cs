@@ -60,15 +60,30 @@ public sealed class AltCLIPVisionConfig : PretrainedConfig
             : ConfigJson.Load<AltCLIPVisionConfig>(directory);
 
     /// <inheritdoc />
-    protected internal override void OnLoaded()
+    protected internal override void ValidateFields(ConfigRules rules)
     {
-        base.OnLoaded();
-        AltCLIPTextConfig.Require(HiddenSize > 0, "hidden_size", HiddenSize);
-        AltCLIPTextConfig.Require(NumAttentionHeads > 0 && HiddenSize % NumAttentionHeads == 0, "num_attention_heads",
-            NumAttentionHeads, $"it must divide hidden_size {HiddenSize}");
-        AltCLIPTextConfig.Require(NumHiddenLayers >= 0, "num_hidden_layers", NumHiddenLayers);
-        AltCLIPTextConfig.Require(IntermediateSize > 0, "intermediate_size", IntermediateSize);
-        AltCLIPTextConfig.Require(NumChannels > 0, "num_channels", NumChannels);
-        AltCLIPTextConfig.Require(PatchSize > 0 && ImageSize >= PatchSize, "patch_size", PatchSize, $"image_size is {ImageSize}");
+        base.ValidateFields(rules);
+        rules.Dimension("hidden_size", HiddenSize, ConfigLimits.MaxWidth);
+        rules.Divides("num_attention_heads", NumAttentionHeads, "hidden_size", HiddenSize, ConfigLimits.MaxWidth);
+        rules.Count("num_hidden_layers", NumHiddenLayers, ConfigLimits.MaxLayers);
+        rules.Dimension("intermediate_size", IntermediateSize, ConfigLimits.MaxWidth);
+        rules.Dimension("projection_dim", ProjectionDim, ConfigLimits.MaxWidth);
+        rules.Dimension("num_channels", NumChannels, ConfigLimits.MaxChannels);
+        rules.Dimension("image_size", ImageSize, ConfigLimits.MaxImageSide);
+        rules.Dimension("patch_size", PatchSize, ImageSize);
+        var patches = (long)(ImageSize / PatchSize) * (ImageSize / PatchSize);
+        rules.Require(patches <= ConfigLimits.MaxSequence, "patch_size",
+            $"({PatchSize}) cuts image_size {ImageSize} into {patches} patches, above the limit of {ConfigLimits.MaxSequence}");
+        rules.OneOf("hidden_act", HiddenAct, Modeling.Activations.Names);
+        rules.PositiveFinite("layer_norm_eps", LayerNormEps);
+        rules.Probability("attention_dropout", AttentionDropout);
+        rules.Finite("initializer_range", InitializerRange);
+        rules.Finite("initializer_factor", InitializerFactor);
     }
+
+    /// <inheritdoc />
+    public override long EstimateParameterCount() => ParameterCounts.Sum(
+        ParameterCounts.TransformerStack(NumHiddenLayers, HiddenSize, IntermediateSize),
+        ParameterCounts.Table((long)NumChannels * PatchSize * PatchSize, HiddenSize),
+        ParameterCounts.Table(((long)(ImageSize / PatchSize) * (ImageSize / PatchSize)) + 1, HiddenSize));
 }

@@ -108,22 +108,49 @@ public sealed class TvltConfig : PretrainedConfig
     public static TvltConfig FromPretrained(string directory) => ConfigJson.Load<TvltConfig>(directory);
 
     /// <inheritdoc />
-    protected internal override void OnLoaded()
+    protected internal override void ValidateFields(ConfigRules rules)
     {
-        base.OnLoaded();
-        if (AudioMaskType is not ("frame-level" or "patch_level"))
-        {
-            throw new InvalidDataException(
-                $"audio_mask_type must be one of two acceptable strategies - {{'frame_level', 'patch-level'}} got {AudioMaskType}");
-        }
-        if (ImagePatchSize is not { Count: 2 } || AudioPatchSize is not { Count: 2 } || ImagePatchSize.Concat(AudioPatchSize).Any(p => p <= 0))
-        {
-            throw new InvalidDataException("image_patch_size and audio_patch_size must each be two positive integers.");
-        }
-        if (HiddenSize % NumAttentionHeads != 0 || DecoderHiddenSize % DecoderNumAttentionHeads != 0)
-        {
-            throw new InvalidDataException(
-                $"hidden_size {HiddenSize} / decoder_hidden_size {DecoderHiddenSize} must be multiples of their attention heads.");
-        }
+        base.ValidateFields(rules);
+        rules.Dimension("image_size", ImageSize, ConfigLimits.MaxImageSide);
+        rules.Dimension("spectrogram_length", SpectrogramLength, ConfigLimits.MaxAudioSize);
+        rules.Dimension("frequency_length", FrequencyLength, ConfigLimits.MaxAudioSize);
+        rules.Require(ImagePatchSize is { Count: 2 }, "image_patch_size", "must be two integers [height, width]");
+        rules.Dimension("image_patch_size", ImagePatchSize.Min(), ImageSize);
+        rules.Dimension("image_patch_size", ImagePatchSize.Max(), ImageSize);
+        rules.Require(AudioPatchSize is { Count: 2 }, "audio_patch_size", "must be two integers [time, frequency]");
+        rules.Dimension("audio_patch_size", AudioPatchSize[0], SpectrogramLength);
+        rules.Dimension("audio_patch_size", AudioPatchSize[1], FrequencyLength);
+        rules.Dimension("num_image_channels", NumImageChannels, ConfigLimits.MaxChannels);
+        rules.Dimension("num_audio_channels", NumAudioChannels, ConfigLimits.MaxChannels);
+        rules.Dimension("num_frames", NumFrames, ConfigLimits.MaxFrames);
+        var audioPatches = (long)(SpectrogramLength / AudioPatchSize[0]) * (FrequencyLength / AudioPatchSize[1]);
+        var tokens = ((long)NumFrames * PatchesPerFrame) + audioPatches;
+        rules.Require(tokens <= ConfigLimits.MaxSequence, "num_frames",
+            $"with image_size, spectrogram_length and their patch sizes gives {tokens} tokens, above the limit of {ConfigLimits.MaxSequence}");
+        rules.Dimension("hidden_size", HiddenSize, ConfigLimits.MaxWidth);
+        rules.Divides("num_attention_heads", NumAttentionHeads, "hidden_size", HiddenSize, ConfigLimits.MaxWidth);
+        rules.Count("num_hidden_layers", NumHiddenLayers, ConfigLimits.MaxLayers);
+        rules.Dimension("intermediate_size", IntermediateSize, ConfigLimits.MaxWidth);
+        rules.OneOf("hidden_act", HiddenAct, Modeling.Activations.Names);
+        rules.Probability("hidden_dropout_prob", HiddenDropoutProb);
+        rules.Probability("attention_probs_dropout_prob", AttentionProbsDropoutProb);
+        rules.Finite("initializer_range", InitializerRange);
+        rules.PositiveFinite("layer_norm_eps", LayerNormEps);
+        rules.Dimension("decoder_hidden_size", DecoderHiddenSize, ConfigLimits.MaxWidth);
+        rules.Divides("decoder_num_attention_heads", DecoderNumAttentionHeads, "decoder_hidden_size", DecoderHiddenSize, ConfigLimits.MaxWidth);
+        rules.Count("decoder_num_hidden_layers", DecoderNumHiddenLayers, ConfigLimits.MaxLayers);
+        rules.Dimension("decoder_intermediate_size", DecoderIntermediateSize, ConfigLimits.MaxWidth);
+        rules.Probability("pixel_mask_ratio", PixelMaskRatio);
+        rules.Probability("audio_mask_ratio", AudioMaskRatio);
+        // 4.27.1's own check accepts these two spellings (its message names the other two).
+        rules.OneOf("audio_mask_type", AudioMaskType, ["frame-level", "patch_level"]);
+        rules.OneOf("loss_type", LossType, ["classification", "regression"]);
     }
+
+    /// <inheritdoc />
+    public override long EstimateParameterCount() => ParameterCounts.Sum(
+        ParameterCounts.TransformerStack(NumHiddenLayers, HiddenSize, IntermediateSize),
+        ParameterCounts.Table((long)NumImageChannels * ImagePatchSize[0] * ImagePatchSize[1], HiddenSize),
+        ParameterCounts.Table((long)NumAudioChannels * AudioPatchSize[0] * AudioPatchSize[1], HiddenSize),
+        ParameterCounts.Table((long)NumFrames + PatchesPerFrame + (SpectrogramLength / AudioPatchSize[0]) + FrequencyPatches, HiddenSize));
 }

@@ -78,17 +78,35 @@ public sealed class VideoMAEConfig : PretrainedConfig
     public static VideoMAEConfig FromPretrained(string directory) => ConfigJson.Load<VideoMAEConfig>(directory);
 
     /// <inheritdoc />
-    protected internal override void OnLoaded()
+    protected internal override void ValidateFields(ConfigRules rules)
     {
-        base.OnLoaded();
-        if (HiddenSize % NumAttentionHeads != 0)
-        {
-            throw new InvalidDataException($"hidden_size {HiddenSize} is not a multiple of num_attention_heads {NumAttentionHeads}.");
-        }
-        if (ImageSize % PatchSize != 0 || NumFrames % TubeletSize != 0)
-        {
-            throw new InvalidDataException(
-                $"image_size {ImageSize} must be a multiple of patch_size {PatchSize} and num_frames {NumFrames} of tubelet_size {TubeletSize}.");
-        }
+        base.ValidateFields(rules);
+        rules.Dimension("image_size", ImageSize, ConfigLimits.MaxImageSide);
+        rules.Divides("patch_size", PatchSize, "image_size", ImageSize, ConfigLimits.MaxImageSide);
+        rules.Dimension("num_channels", NumChannels, ConfigLimits.MaxChannels);
+        rules.Dimension("num_frames", NumFrames, ConfigLimits.MaxFrames);
+        rules.Divides("tubelet_size", TubeletSize, "num_frames", NumFrames, ConfigLimits.MaxFrames);
+        var tokens = (long)(NumFrames / TubeletSize) * (ImageSize / PatchSize) * (ImageSize / PatchSize);
+        rules.Require(tokens <= ConfigLimits.MaxSequence, "image_size",
+            $"gives {tokens} tokens per clip with patch_size {PatchSize}, num_frames {NumFrames} and tubelet_size {TubeletSize}, above the limit of {ConfigLimits.MaxSequence}");
+        rules.Dimension("hidden_size", HiddenSize, ConfigLimits.MaxWidth);
+        rules.Divides("num_attention_heads", NumAttentionHeads, "hidden_size", HiddenSize, ConfigLimits.MaxWidth);
+        rules.Count("num_hidden_layers", NumHiddenLayers, ConfigLimits.MaxLayers);
+        rules.Dimension("intermediate_size", IntermediateSize, ConfigLimits.MaxWidth);
+        rules.OneOf("hidden_act", HiddenAct, Modeling.Activations.Names);
+        rules.Probability("hidden_dropout_prob", HiddenDropoutProb);
+        rules.Probability("attention_probs_dropout_prob", AttentionProbsDropoutProb);
+        rules.Finite("initializer_range", InitializerRange);
+        rules.PositiveFinite("layer_norm_eps", LayerNormEps);
+        rules.Dimension("decoder_hidden_size", DecoderHiddenSize, ConfigLimits.MaxWidth);
+        rules.Divides("decoder_num_attention_heads", DecoderNumAttentionHeads, "decoder_hidden_size", DecoderHiddenSize, ConfigLimits.MaxWidth);
+        rules.Count("decoder_num_hidden_layers", DecoderNumHiddenLayers, ConfigLimits.MaxLayers);
+        rules.Dimension("decoder_intermediate_size", DecoderIntermediateSize, ConfigLimits.MaxWidth);
     }
+
+    /// <inheritdoc />
+    public override long EstimateParameterCount() => ParameterCounts.Sum(
+        ParameterCounts.TransformerStack(NumHiddenLayers, HiddenSize, IntermediateSize),
+        ParameterCounts.Table((long)NumChannels * TubeletSize * PatchSize * PatchSize, HiddenSize),
+        ParameterCounts.Table(NumPatches, HiddenSize));
 }

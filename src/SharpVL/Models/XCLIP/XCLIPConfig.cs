@@ -85,12 +85,32 @@ public sealed class XCLIPConfig : PretrainedConfig
         TextConfig = ApplyLegacyDict(TextConfig, LegacyTextKey);
         VisionConfig = ApplyLegacyDict(VisionConfig, LegacyVisionKey);
         InitializerFactor = 1.0;
-        RequireDivisible(ProjectionDim, PromptNumAttentionHeads, "projection_dim", "prompt_num_attention_heads");
-        if (PromptLayers < 0)
-        {
-            throw new InvalidDataException($"prompt_layers must not be negative, got {PromptLayers}.");
-        }
     }
+
+    /// <inheritdoc />
+    protected internal override void ValidateFields(ConfigRules rules)
+    {
+        base.ValidateFields(rules);
+        rules.Nested("text_config", TextConfig);
+        rules.Nested("vision_config", VisionConfig);
+        rules.Dimension("projection_dim", ProjectionDim, ConfigLimits.MaxWidth);
+        rules.Divides("prompt_num_attention_heads", PromptNumAttentionHeads, "projection_dim", ProjectionDim, ConfigLimits.MaxWidth);
+        rules.Count("prompt_layers", PromptLayers, ConfigLimits.MaxLayers);
+        rules.Finite("prompt_alpha", PromptAlpha);
+        rules.OneOf("prompt_hidden_act", PromptHiddenAct, Modeling.Activations.Names);
+        rules.Probability("prompt_attention_dropout", PromptAttentionDropout);
+        rules.Probability("prompt_projection_dropout", PromptProjectionDropout);
+        rules.Finite("logit_scale_init_value", LogitScaleInitValue);
+        // The video embeddings are projected to projection_dim and then run through the MIT.
+        rules.Require(VisionConfig.MitHiddenSize == ProjectionDim, "vision_config.mit_hidden_size",
+            $"({VisionConfig.MitHiddenSize}) must equal 'projection_dim' ({ProjectionDim})");
+    }
+
+    /// <inheritdoc />
+    public override long EstimateParameterCount() => ParameterCounts.Sum(
+        TextConfig.EstimateParameterCount(),
+        VisionConfig.EstimateParameterCount(),
+        ParameterCounts.TransformerStack(PromptLayers, ProjectionDim, 4L * ProjectionDim));
 
     private TConfig ApplyLegacyDict<TConfig>(TConfig current, string legacyKey)
         where TConfig : PretrainedConfig, new()
@@ -101,17 +121,9 @@ public sealed class XCLIPConfig : PretrainedConfig
         }
         if (legacy.ValueKind != JsonValueKind.Object)
         {
-            throw new InvalidDataException($"config.json: '{legacyKey}' must be an object, got {legacy.ValueKind}.");
+            throw Rules.Fail(legacyKey, $"must be an object, got {legacy.ValueKind}");
         }
         return SubConfigs.MergeLegacy(current, JsonNode.Parse(legacy.GetRawText())!.AsObject(), legacyKey);
-    }
-
-    internal static void RequireDivisible(int size, int heads, string sizeName, string headsName)
-    {
-        if (size <= 0 || heads <= 0 || size % heads != 0)
-        {
-            throw new InvalidDataException($"{sizeName} ({size}) must be a positive multiple of {headsName} ({heads}).");
-        }
     }
 
     private static TConfig NewDefault<TConfig>()

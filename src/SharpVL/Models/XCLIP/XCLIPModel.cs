@@ -29,17 +29,11 @@ public sealed class XCLIPModel : PreTrainedModel<XCLIPConfig>
     private readonly XCLIPPromptGenerator prompts_generator;
 
     /// <summary>Creates a randomly initialized model for <paramref name="config"/>.</summary>
-    /// <exception cref="ArgumentException">vision_config.mit_hidden_size differs from projection_dim (the MIT reads projected features).</exception>
+    /// <exception cref="Configuration.ConfigException">A field of the config no model can be built with (see <see cref="Configuration.PretrainedConfig.Validate"/>).</exception>
     public XCLIPModel(XCLIPConfig config) : base(nameof(XCLIPModel), config)
     {
         ArgumentNullException.ThrowIfNull(config);
         var (text, vision, projection) = (config.TextConfig, config.VisionConfig, config.ProjectionDim);
-        if (vision.MitHiddenSize != projection)
-        {
-            throw new ArgumentException(
-                $"vision_config.mit_hidden_size ({vision.MitHiddenSize}) must equal projection_dim ({projection}): the MIT integrates the projected frame features.",
-                nameof(config));
-        }
         text_model = new XCLIPTextTransformer(text);
         vision_model = new XCLIPVisionTransformer(vision);
         visual_projection = nn.Linear(vision.HiddenSize, projection, hasBias: false);

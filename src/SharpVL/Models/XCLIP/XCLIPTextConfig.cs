@@ -62,14 +62,24 @@ public sealed class XCLIPTextConfig : PretrainedConfig
             : ConfigJson.Load<XCLIPTextConfig>(directoryOrFile);
 
     /// <inheritdoc />
-    protected internal override void OnLoaded()
+    protected internal override void ValidateFields(ConfigRules rules)
     {
-        base.OnLoaded();
-        XCLIPConfig.RequireDivisible(HiddenSize, NumAttentionHeads, "text_config.hidden_size", "text_config.num_attention_heads");
-        if (MaxPositionEmbeddings <= 0 || VocabSize <= 0)
-        {
-            throw new InvalidDataException(
-                $"text_config: vocab_size ({VocabSize}) and max_position_embeddings ({MaxPositionEmbeddings}) must be positive.");
-        }
+        base.ValidateFields(rules);
+        rules.Dimension("vocab_size", VocabSize, ConfigLimits.MaxTableRows);
+        rules.Dimension("hidden_size", HiddenSize, ConfigLimits.MaxWidth);
+        rules.Divides("num_attention_heads", NumAttentionHeads, "hidden_size", HiddenSize, ConfigLimits.MaxWidth);
+        rules.Count("num_hidden_layers", NumHiddenLayers, ConfigLimits.MaxLayers);
+        rules.Dimension("intermediate_size", IntermediateSize, ConfigLimits.MaxWidth);
+        rules.Dimension("max_position_embeddings", MaxPositionEmbeddings, ConfigLimits.MaxTableRows);
+        rules.OneOf("hidden_act", HiddenAct, Modeling.Activations.Names);
+        rules.PositiveFinite("layer_norm_eps", LayerNormEps);
+        rules.Probability("attention_dropout", AttentionDropout);
+        rules.Finite("initializer_range", InitializerRange);
+        rules.Finite("initializer_factor", InitializerFactor);
     }
+
+    /// <inheritdoc />
+    public override long EstimateParameterCount() => ParameterCounts.Sum(
+        ParameterCounts.TransformerStack(NumHiddenLayers, HiddenSize, IntermediateSize),
+        ParameterCounts.Table((long)VocabSize + MaxPositionEmbeddings, HiddenSize));
 }

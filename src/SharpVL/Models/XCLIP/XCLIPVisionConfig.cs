@@ -78,15 +78,35 @@ public sealed class XCLIPVisionConfig : PretrainedConfig
             : ConfigJson.Load<XCLIPVisionConfig>(directoryOrFile);
 
     /// <inheritdoc />
-    protected internal override void OnLoaded()
+    protected internal override void ValidateFields(ConfigRules rules)
     {
-        base.OnLoaded();
-        XCLIPConfig.RequireDivisible(HiddenSize, NumAttentionHeads, "vision_config.hidden_size", "vision_config.num_attention_heads");
-        XCLIPConfig.RequireDivisible(MitHiddenSize, MitNumAttentionHeads, "vision_config.mit_hidden_size", "vision_config.mit_num_attention_heads");
-        if (PatchSize <= 0 || ImageSize < PatchSize || NumFrames <= 0)
-        {
-            throw new InvalidDataException(
-                $"vision_config: image_size ({ImageSize}) must be at least patch_size ({PatchSize}) > 0 and num_frames ({NumFrames}) positive.");
-        }
+        base.ValidateFields(rules);
+        rules.Dimension("hidden_size", HiddenSize, ConfigLimits.MaxWidth);
+        rules.Divides("num_attention_heads", NumAttentionHeads, "hidden_size", HiddenSize, ConfigLimits.MaxWidth);
+        rules.Count("num_hidden_layers", NumHiddenLayers, ConfigLimits.MaxLayers);
+        rules.Dimension("intermediate_size", IntermediateSize, ConfigLimits.MaxWidth);
+        rules.Dimension("mit_hidden_size", MitHiddenSize, ConfigLimits.MaxWidth);
+        rules.Divides("mit_num_attention_heads", MitNumAttentionHeads, "mit_hidden_size", MitHiddenSize, ConfigLimits.MaxWidth);
+        rules.Count("mit_num_hidden_layers", MitNumHiddenLayers, ConfigLimits.MaxLayers);
+        rules.Dimension("mit_intermediate_size", MitIntermediateSize, ConfigLimits.MaxWidth);
+        rules.Dimension("num_channels", NumChannels, ConfigLimits.MaxChannels);
+        rules.Dimension("image_size", ImageSize, ConfigLimits.MaxImageSide);
+        rules.Dimension("patch_size", PatchSize, ImageSize);
+        rules.Dimension("num_frames", NumFrames, ConfigLimits.MaxFrames);
+        rules.Require((long)NumFrames * NumPatches <= ConfigLimits.MaxSequence, "num_frames",
+            $"({NumFrames}) times {NumPatches} patches per frame is above the limit of {ConfigLimits.MaxSequence} tokens");
+        rules.OneOf("hidden_act", HiddenAct, Modeling.Activations.Names);
+        rules.PositiveFinite("layer_norm_eps", LayerNormEps);
+        rules.Probability("attention_dropout", AttentionDropout);
+        rules.Probability("drop_path_rate", DropPathRate);
+        rules.Finite("initializer_range", InitializerRange);
+        rules.Finite("initializer_factor", InitializerFactor);
     }
+
+    /// <inheritdoc />
+    public override long EstimateParameterCount() => ParameterCounts.Sum(
+        ParameterCounts.TransformerStack(NumHiddenLayers, HiddenSize, IntermediateSize),
+        ParameterCounts.TransformerStack(MitNumHiddenLayers, MitHiddenSize, MitIntermediateSize),
+        ParameterCounts.Table((long)NumChannels * PatchSize * PatchSize, HiddenSize),
+        ParameterCounts.Table(NumPatches + 1L, HiddenSize));
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SharpVL.Configuration;
 
 namespace SharpVL.Processing.Audio;
 
@@ -39,7 +40,7 @@ public sealed record TvltFeatureExtractorOptions
     public int FrequencyPatches => FeatureSize / PatchSize[1];
 
     /// <summary>Reads the feature-extractor keys of a <c>preprocessor_config.json</c> text; other keys are ignored.</summary>
-    /// <exception cref="InvalidDataException">Invalid JSON or a badly typed / out-of-range value.</exception>
+    /// <exception cref="ConfigException">Invalid JSON or a badly typed / out-of-range value; the message names the file and the key.</exception>
     public static TvltFeatureExtractorOptions FromJson(string json, string source = "preprocessor_config.json")
     {
         using (var doc = PreprocessorJson.ParseObject(json, source))
@@ -51,13 +52,14 @@ public sealed record TvltFeatureExtractorOptions
                 SpectrogramLength = Int(root, "spectrogram_length", d.SpectrogramLength, source),
                 NumChannels = Int(root, "num_channels", d.NumChannels, source),
                 PatchSize = root.TryGetProperty("patch_size", out var p) && p.ValueKind == JsonValueKind.Array
-                    ? p.EnumerateArray().Select(e => e.TryGetInt32(out int v) ? v : throw Bad(source, "patch_size", p)).ToArray()
+                    ? p.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int v) ? v : throw Bad(source, "patch_size", p)).ToArray()
                     : d.PatchSize,
                 FeatureSize = Int(root, "feature_size", d.FeatureSize, source),
                 SamplingRate = Int(root, "sampling_rate", d.SamplingRate, source),
                 HopLengthToSamplingRate = Int(root, "hop_length_to_sampling_rate", d.HopLengthToSamplingRate, source),
                 NFft = Int(root, "n_fft", d.NFft, source),
-                PaddingValue = root.TryGetProperty("padding_value", out var pv) && pv.ValueKind == JsonValueKind.Number ? pv.GetDouble() : d.PaddingValue,
+                PaddingValue = root.TryGetProperty("padding_value", out var pv) && pv.ValueKind == JsonValueKind.Number
+                    && pv.TryGetDouble(out var padding) && double.IsFinite(padding) ? padding : d.PaddingValue,
             };
             options.Validate(source);
             return options;
@@ -65,25 +67,22 @@ public sealed record TvltFeatureExtractorOptions
     }
 
     /// <summary>Checks the values can describe a working extractor.</summary>
-    /// <exception cref="InvalidDataException">A value is out of range.</exception>
+    /// <exception cref="ConfigException">A value is out of range; the message names <paramref name="source"/> and the key.</exception>
     public void Validate(string source = "TvltFeatureExtractor options")
     {
-        if (PatchSize.Count != 2 || PatchSize[0] <= 0 || PatchSize[1] <= 0)
-        {
-            throw new InvalidDataException($"{source}: patch_size must be two positive integers, got [{string.Join(", ", PatchSize)}].");
-        }
-        if (SpectrogramLength <= 0 || FeatureSize <= 0 || SamplingRate <= 0 || NumChannels <= 0
-            || HopLengthToSamplingRate <= 0 || HopLength <= 0 || FrequencyPatches <= 0)
-        {
-            throw new InvalidDataException(
-                $"{source}: spectrogram_length, feature_size (>= patch_size[1]), sampling_rate, num_channels and hop_length_to_sampling_rate " +
-                "(<= sampling_rate) must be positive.");
-        }
-        if (NFft < 2 || NFft % 2 != 0)
-        {
-            // fram_wave makes frames of 2 * ((n_fft - 1) // 2 + 1) samples, which only equals n_fft for even sizes.
-            throw new InvalidDataException($"{source}: n_fft must be an even number >= 2, got {NFft}.");
-        }
+        var rules = new ConfigRules(source, File.Exists(source) ? source : null);
+        rules.Require(PatchSize.Count == 2, "patch_size", $"must be two positive integers, got [{string.Join(", ", PatchSize)}]");
+        rules.Dimension("spectrogram_length", SpectrogramLength, ConfigLimits.MaxAudioSize);
+        rules.Dimension("feature_size", FeatureSize, ConfigLimits.MaxAudioSize);
+        rules.Dimension("patch_size", PatchSize[0], SpectrogramLength);
+        rules.Dimension("patch_size", PatchSize[1], FeatureSize);
+        rules.Dimension("num_channels", NumChannels, ConfigLimits.MaxChannels);
+        rules.Dimension("sampling_rate", SamplingRate, ConfigLimits.MaxAudioSize);
+        rules.Dimension("hop_length_to_sampling_rate", HopLengthToSamplingRate, SamplingRate);
+        // fram_wave makes frames of 2 * ((n_fft - 1) // 2 + 1) samples, which only equals n_fft for even sizes.
+        rules.Dimension("n_fft", NFft, ConfigLimits.MaxAudioSize);
+        rules.Require(NFft >= 2 && NFft % 2 == 0, "n_fft", $"must be an even number >= 2, got {NFft}");
+        rules.Finite("padding_value", PaddingValue);
     }
 
     private static int Int(JsonElement root, string key, int fallback, string source)
@@ -95,6 +94,6 @@ public sealed record TvltFeatureExtractorOptions
         return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int v) ? v : throw Bad(source, key, value);
     }
 
-    private static InvalidDataException Bad(string source, string key, JsonElement value) =>
-        new($"{source}: '{key}' has an invalid value {value.GetRawText()}.");
+    private static ConfigException Bad(string source, string key, JsonElement value) =>
+        PreprocessorJson.Fail(source, key, $"has an invalid value {TextForMessages.Printable(value.GetRawText())}.");
 }

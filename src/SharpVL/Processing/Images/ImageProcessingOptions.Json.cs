@@ -30,10 +30,19 @@ public sealed partial record ImageProcessingOptions
                 }
                 catch (ArgumentException e)
                 {
-                    throw new InvalidDataException($"{source}: {e.Message}", e);
+                    throw PreprocessorJson.Invalid(source, property.Name, e);
                 }
             }
-            return options with { ExtraKeys = extras };
+            options = options with { ExtraKeys = extras };
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw PreprocessorJson.Fail(source, e.ParamName, e.Message.Split(" (Parameter", 2)[0], e);
+            }
+            return options;
         }
     }
 

@@ -114,6 +114,27 @@ public sealed partial record ImageProcessingOptions
         return options;
     }
 
+    /// <summary>
+    /// Checks the values can describe a working processor: one or three finite means and non-zero standard deviations,
+    /// a finite rescale factor (sizes are checked when they are made, see <see cref="ImageSizeSpec"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">A value out of range; <see cref="ArgumentException.ParamName"/> is its config key.</exception>
+    public void Validate()
+    {
+        if (!double.IsFinite(RescaleFactor))
+        {
+            throw new ArgumentException($"must be a finite number, got {RescaleFactor}.", "rescale_factor");
+        }
+        if (ImageMean.Count is not (1 or 3) || ImageMean.Any(m => !double.IsFinite(m)))
+        {
+            throw new ArgumentException($"must hold 1 or 3 finite numbers (one per channel), got [{string.Join(", ", ImageMean)}].", "image_mean");
+        }
+        if (ImageStd.Count is not (1 or 3) || ImageStd.Any(v => !double.IsFinite(v) || v == 0))
+        {
+            throw new ArgumentException($"must hold 1 or 3 finite non-zero numbers (one per channel), got [{string.Join(", ", ImageStd)}].", "image_std");
+        }
+    }
+
     /// <summary>Sets the option named <paramref name="name"/>; false when the name is not an option.</summary>
     private static bool TryApply(ref ImageProcessingOptions options, string name, JsonElement value)
     {

@@ -34,7 +34,7 @@ public static class ImageProcessorLoader
                 return value.GetString()!;
             }
         }
-        throw new InvalidDataException(
-            $"The preprocessor config in '{directory}' names no image_processor_type or feature_extractor_type; pass the class name.");
+        throw PreprocessorJson.Fail(Path.Combine(directory, "preprocessor_config.json"), "image_processor_type",
+            "is missing (and so is feature_extractor_type); pass the processor class name.");
     }
 }

@@ -123,9 +123,10 @@ public sealed record ImageSizeSpec
 
     private static void RequirePositive(int v, string name)
     {
-        if (v <= 0)
+        if (v <= 0 || v > Configuration.ConfigLimits.MaxImageSide)
         {
-            throw new ArgumentException($"Size '{name}' must be positive, got {v}.");
+            throw new ArgumentException(
+                $"Size '{name}' must be from 1 to {Configuration.ConfigLimits.MaxImageSide} pixels, got {v}.");
         }
     }
 }

@@ -46,7 +46,10 @@ public sealed class TvltImageProcessor
     public static TvltImageProcessor FromPretrained(string directoryOrFile)
     {
         var options = ImageProcessingOptions.FromPretrained(directoryOrFile, TvltDefaults);
-        return FromOptions(options, directoryOrFile);
+        var path = File.Exists(directoryOrFile) && !Directory.Exists(directoryOrFile)
+            ? directoryOrFile
+            : Path.Combine(directoryOrFile, "preprocessor_config.json");
+        return FromOptions(options, path);
     }
 
     /// <summary>Builds the processor from the text of a <c>preprocessor_config.json</c>.</summary>
@@ -63,7 +66,7 @@ public sealed class TvltImageProcessor
         }
         if (options.ExtraKeys.TryGetValue("num_frames", out var f) && f.ValueKind != JsonValueKind.Null)
         {
-            frames = f.TryGetInt32(out int v) && v > 0 ? v : throw new InvalidDataException($"{source}: 'num_frames' must be a positive integer, got {f}.");
+            frames = PreprocessorJson.PositiveInt(f, source, "num_frames", Configuration.ConfigLimits.MaxFrames);
         }
         return new TvltImageProcessor(options, patch, frames);
     }
@@ -164,11 +167,10 @@ public sealed class TvltImageProcessor
 
     private static int[] ReadPatch(JsonElement value, string source)
     {
-        if (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() == 2
-            && value.EnumerateArray().All(e => e.TryGetInt32(out int x) && x > 0))
+        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() != 2)
         {
-            return value.EnumerateArray().Select(e => e.GetInt32()).ToArray();
+            throw PreprocessorJson.Fail(source, "patch_size", $"must be two positive integers, got {TextForMessages.Printable(value.GetRawText())}.");
         }
-        throw new InvalidDataException($"{source}: 'patch_size' must be two positive integers, got {value}.");
+        return value.EnumerateArray().Select(e => PreprocessorJson.PositiveInt(e, source, "patch_size", Configuration.ConfigLimits.MaxImageSide)).ToArray();
     }
 }

@@ -1,20 +1,21 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace SharpVL.Tests.Search;
+namespace SharpVL.Cli.Search;
 
 /// <summary>
 /// A real PostgreSQL wire-protocol server with the real pgvector extension: PGlite (PostgreSQL compiled to WASM) served
 /// by npm's <c>pglite-server</c> from <c>tools/pglite</c> (installed by <c>scripts/setup.sh</c>), on 127.0.0.1 and a
-/// free port, stopped when the tests end. A missing installation fails the tests: it is not a reason to skip them.
+/// free port, stopped on dispose. Used by the pgvector tests and <c>sharpvl bench --only search</c>.
 /// </summary>
-public sealed partial class PgliteServer : IDisposable
+internal sealed partial class PgliteServer : IDisposable
 {
     private readonly Process _process;
 
-    public PgliteServer()
+    /// <summary>Starts the server installed in <paramref name="tool"/> (the <c>tools/pglite</c> folder).</summary>
+    /// <exception cref="InvalidOperationException">It is not installed there.</exception>
+    public PgliteServer(string tool)
     {
-        var tool = Path.Combine(TestPaths.RepoRoot, "tools", "pglite");
         var script = Path.Combine(tool, "node_modules", "@electric-sql", "pglite-socket", "dist", "scripts", "server.js");
         if (!File.Exists(script) || !Directory.Exists(Path.Combine(tool, "node_modules", "@electric-sql", "pglite-pgvector")))
         {
@@ -71,10 +72,7 @@ public sealed partial class PgliteServer : IDisposable
 
     private int _schemas;
 
-    /// <summary>
-    /// A fresh, empty index address (its own schema) on this server. PGlite serves one connection at a time, so the
-    /// tests' stores do not keep idle pooled connections that would lock out the next store or process.
-    /// </summary>
+    /// <summary>A fresh, empty index address (its own schema) on this server.</summary>
     public string NewDatabaseUrl() =>
         $"postgresql://postgres:postgres@127.0.0.1:{Port}/postgres?schema=t{Interlocked.Increment(ref _schemas)}_{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -96,9 +94,4 @@ public sealed partial class PgliteServer : IDisposable
 
     [GeneratedRegex("listening on .*\"port\":(\\d+)")]
     private static partial Regex ListeningPort();
-}
-
-[CollectionDefinition("pgvector")]
-public sealed class PgvectorCollection : ICollectionFixture<PgliteServer>
-{
 }
