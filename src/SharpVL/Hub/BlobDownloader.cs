@@ -4,30 +4,40 @@ namespace SharpVL.Hub;
 
 /// <summary>
 /// Downloads one blob into <c>{blob}.incomplete</c>, resuming with <c>Range: bytes=N-</c> from whatever an earlier
-/// attempt (this call or a previous process) left there, and checks the final size. The caller renames the
-/// finished file into place, so a partial download never sits under the blob's final name.
+/// attempt (this call or a previous process) left there. The caller verifies the result (<see cref="BlobVerification"/>)
+/// and only then renames it into place, so a partial or altered download never sits under the blob's final name.
 /// </summary>
 internal sealed class BlobDownloader(HubHttp http, HubSettings settings)
 {
     private const int BufferSize = 1 << 20;
 
-    public async Task DownloadAsync(
+    /// <summary>
+    /// Downloads into <paramref name="incompletePath"/>, resuming after transient failures, within the overall stall
+    /// deadline (<see cref="HubSettings.StallTimeout"/>). Returns what the last response said about the body's size and
+    /// framing, for <see cref="BlobVerification"/>.
+    /// </summary>
+    public async Task<BodyFraming> DownloadAsync(
         Uri url, string incompletePath, long? expectedSize, HubFileRequest request, ProgressThrottle progress, CancellationToken cancellationToken)
     {
+        var watchdog = new StallWatchdog(settings);
+        watchdog.Report(CurrentSize(incompletePath));
         for (var attempt = 0; ; attempt++)
         {
             var sizeBefore = CurrentSize(incompletePath);
             try
             {
-                await DownloadOnceAsync(url, incompletePath, expectedSize, request, progress, cancellationToken).ConfigureAwait(false);
-                break;
+                return await DownloadOnceAsync(url, incompletePath, expectedSize, request, progress, watchdog, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
             {
+                if (watchdog.Expired)
+                {
+                    throw watchdog.Stalled(request, url, incompletePath);
+                }
                 if (CurrentSize(incompletePath) > sizeBefore)
                 {
                     // Like huggingface_hub: an attempt that made progress does not count against the budget,
-                    // so a long download over a flaky link keeps going.
+                    // so a long download over a flaky link keeps going (the stall deadline still bounds it).
                     attempt = -1;
                 }
                 else if (attempt >= settings.MaxResumeAttempts)
@@ -41,19 +51,11 @@ internal sealed class BlobDownloader(HubHttp http, HubSettings settings)
                 await Task.Delay(settings.ResumeDelay, cancellationToken).ConfigureAwait(false);
             }
         }
-
-        var actualSize = new FileInfo(incompletePath).Length;
-        if (expectedSize is { } size && actualSize != size)
-        {
-            File.Delete(incompletePath);
-            throw new HubHttpException(
-                $"Consistency check failed: '{request.Filename}' should be {size} bytes but {actualSize} were received; the partial file was discarded, please retry",
-                request);
-        }
     }
 
-    private async Task DownloadOnceAsync(
-        Uri url, string incompletePath, long? expectedSize, HubFileRequest request, ProgressThrottle progress, CancellationToken cancellationToken)
+    private async Task<BodyFraming> DownloadOnceAsync(
+        Uri url, string incompletePath, long? expectedSize, HubFileRequest request, ProgressThrottle progress, StallWatchdog watchdog,
+        CancellationToken cancellationToken)
     {
         var resumeFrom = CurrentSize(incompletePath);
         if (expectedSize is { } size && resumeFrom > size)
@@ -64,7 +66,7 @@ internal sealed class BlobDownloader(HubHttp http, HubSettings settings)
 
         if (expectedSize is { } complete && resumeFrom == complete && resumeFrom > 0)
         {
-            return;
+            return new BodyFraming(null, Framed: false);
         }
 
         using var response = await http.GetFollowingRedirectsAsync(url, resumeFrom, cancellationToken).ConfigureAwait(false);
@@ -84,6 +86,9 @@ internal sealed class BlobDownloader(HubHttp http, HubSettings settings)
         var append = resumeFrom > 0 && response.StatusCode == HttpStatusCode.PartialContent
             && (response.Content.Headers.ContentRange?.From ?? resumeFrom) == resumeFrom;
         var written = append ? resumeFrom : 0;
+        var framing = new BodyFraming(
+            append ? response.Content.Headers.ContentRange?.Length : response.Content.Headers.ContentLength,
+            Framed: response.Content.Headers.ContentLength is not null || response.Headers.TransferEncodingChunked == true);
         progress.Report(written);
 
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -92,7 +97,7 @@ internal sealed class BlobDownloader(HubHttp http, HubSettings settings)
         var buffer = new byte[BufferSize];
         while (true)
         {
-            var read = await ReadWithTimeoutAsync(body, buffer, cancellationToken).ConfigureAwait(false);
+            var read = await ReadWithTimeoutAsync(body, buffer, watchdog, request, url, incompletePath, cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
                 break;
@@ -101,19 +106,32 @@ internal sealed class BlobDownloader(HubHttp http, HubSettings settings)
             await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             written += read;
             progress.Report(written);
+            watchdog.Report(written);
+            if (watchdog.Expired)
+            {
+                throw watchdog.Stalled(request, url, incompletePath);
+            }
         }
+
+        return framing;
     }
 
-    private async Task<int> ReadWithTimeoutAsync(Stream body, byte[] buffer, CancellationToken cancellationToken)
+    private async Task<int> ReadWithTimeoutAsync(
+        Stream body, byte[] buffer, StallWatchdog watchdog, HubFileRequest request, Uri url, string incompletePath, CancellationToken cancellationToken)
     {
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeoutSource.CancelAfter(settings.DownloadTimeout);
+        var remaining = watchdog.Remaining;
+        timeoutSource.CancelAfter(remaining < settings.DownloadTimeout ? (remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero) : settings.DownloadTimeout);
         try
         {
             return await body.ReadAsync(buffer, timeoutSource.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
+            if (watchdog.Expired)
+            {
+                throw watchdog.Stalled(request, url, incompletePath);
+            }
             throw new TimeoutException($"No data received for {settings.DownloadTimeout.TotalSeconds:0.#} s.", e);
         }
     }

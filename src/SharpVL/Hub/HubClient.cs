@@ -142,7 +142,9 @@ public sealed class HubClient : IDisposable
 
             var incomplete = blob + ".incomplete";
             var throttle = new ProgressThrottle(progress, filename, metadata.Size);
-            await _downloader.DownloadAsync(metadata.Location, incomplete, metadata.Size, request, throttle, cancellationToken).ConfigureAwait(false);
+            var framing = await _downloader.DownloadAsync(metadata.Location, incomplete, metadata.Size, request, throttle, cancellationToken)
+                .ConfigureAwait(false);
+            BlobVerification.Verify(incomplete, metadata.Etag, metadata.Size, framing, request);
             File.Move(incomplete, blob, overwrite: true);
             Cache.LinkSnapshotFile(repoId, metadata.CommitHash, filename, blob, newBlob: true);
             throttle.Complete(new FileInfo(blob).Length);

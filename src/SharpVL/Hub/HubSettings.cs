@@ -31,6 +31,16 @@ public sealed record HubSettings
     /// <summary>Longest wait for the next bytes of a download before the connection counts as broken (<c>HF_HUB_DOWNLOAD_TIMEOUT</c>).</summary>
     public TimeSpan DownloadTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Overall stall deadline of a download: it fails when fewer than <see cref="StallMinimumBytes"/> arrive within this
+    /// time (across resumed attempts), so a server that trickles bytes slowly enough to dodge <see cref="DownloadTimeout"/>
+    /// cannot hold a download forever.
+    /// </summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Bytes that must arrive within each <see cref="StallTimeout"/> for a download to count as progressing.</summary>
+    public long StallMinimumBytes { get; init; } = 64 << 10;
+
     /// <summary>How many times a download that breaks mid-body is resumed (with an HTTP range request) before giving up.</summary>
     public int MaxResumeAttempts { get; init; } = 5;
 

@@ -74,6 +74,9 @@ public sealed class FakeHub : IDisposable
     /// <summary>When set, LFS replies announce this size instead of the real one.</summary>
     public long? AnnouncedLfsSize { get; set; }
 
+    /// <summary>When true the CDN serves LFS bodies with one byte altered (same size): what a broken proxy does.</summary>
+    public bool AlterLfsBodies { get; set; }
+
     public FakeRepo AddRepo(string id, string commit, string? gatedToken = null, string? privateToken = null)
     {
         var repo = new FakeRepo(id, commit) { GatedToken = gatedToken, PrivateToken = privateToken };
@@ -176,7 +179,13 @@ public sealed class FakeHub : IDisposable
         }
 
         await Task.Delay(CdnDelay);
-        await ServeBodyAsync(context, file.Content, honourRange: !IgnoreRange);
+        var content = file.Content;
+        if (AlterLfsBodies)
+        {
+            content = (byte[])content.Clone();
+            content[content.Length / 2] ^= 0x5A;
+        }
+        await ServeBodyAsync(context, content, honourRange: !IgnoreRange);
     }
 
     private async Task ServeBodyAsync(HttpListenerContext context, byte[] content, bool honourRange)
