@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what SharpVL needs from the system on Debian/Ubuntu: ffmpeg/ffprobe (video and audio decoding) and, for the
 # tests, chromium (headless rendering of the CLI's HTML report and the search page's browser test; never a downloaded
-# browser), Node.js/npm and the npm packages of tools/pglite (a PostgreSQL wire server with pgvector for the pgvector
-# tests). Everything else (TorchSharp, libtorch) comes from NuGet.
+# browser), unzip (the package check), Node.js/npm and the npm packages of tools/pglite (a PostgreSQL wire server with
+# pgvector for the pgvector tests). Everything else (TorchSharp, libtorch) comes from NuGet.
 # Idempotent: installs only what is missing. `scripts/setup.sh --runtime` installs only what the CLI needs to run (ffmpeg).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,7 @@ missing=()
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 if [ "${1:-}" != "--runtime" ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v unzip >/dev/null 2>&1 || missing+=(unzip)   # scripts/check-packages.sh looks inside the .nupkg files
   command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 fi
 if [ ${#missing[@]} -gt 0 ]; then

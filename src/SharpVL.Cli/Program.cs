@@ -32,6 +32,8 @@ root.Subcommands.Add(AvClassifyCommand.Create());
 root.Subcommands.Add(IndexCommand.Create());
 root.Subcommands.Add(SearchCommand.Create());
 root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(ModelsCommand.Create());
+root.Subcommands.Add(DownloadCommand.Create());
 root.Subcommands.Add(ParityCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(SharpVL.Cli.Benchmarking.LoadProbe.Create());

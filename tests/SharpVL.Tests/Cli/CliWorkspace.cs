@@ -98,6 +98,26 @@ internal sealed class CliWorkspace : IDisposable
         return Path.GetDirectoryName(target)!;
     }
 
+    /// <summary>
+    /// Copies a fixture model and overwrites every float32 value of one tensor in its model.safetensors with
+    /// <paramref name="value"/> (e.g. NaN); returns the folder.
+    /// </summary>
+    public string ModelWithTensorFilled(string fixtureModel, string relative, string tensorName, float value)
+    {
+        var folder = ModelWithConfig(fixtureModel, relative, _ => { });
+        var path = Path.Combine(folder, "model.safetensors");
+        var bytes = File.ReadAllBytes(path);
+        var headerLength = (int)BitConverter.ToUInt64(bytes, 0);
+        using var header = JsonDocument.Parse(bytes.AsMemory(8, headerLength));
+        var offsets = header.RootElement.GetProperty(tensorName).GetProperty("data_offsets");
+        for (var at = 8 + headerLength + offsets[0].GetInt32(); at < 8 + headerLength + offsets[1].GetInt32(); at += 4)
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(at, 4), value);
+        }
+        File.WriteAllBytes(path, bytes);
+        return folder;
+    }
+
     public void Dispose()
     {
         try
