@@ -19,32 +19,32 @@ public class TokenizerBenchmarks
         "world!", "3.14", "e-mail", "(video)", "#tag", "😀", "café", "naïve", "Straße", "猫", "twenty-two",
     ];
 
-    private ClipTokenizer clip = null!;
-    private XlmRobertaTokenizer xlmr = null!;
-    private string[] captions = [];
-    private string longWord = "";
-    private readonly TokenizeOptions options = new() { Padding = PaddingStrategy.Longest, Truncation = true };
+    private ClipTokenizer _clip = null!;
+    private XlmRobertaTokenizer _xlmr = null!;
+    private string[] _captions = [];
+    private string _longWord = "";
+    private readonly TokenizeOptions _options = new() { Padding = PaddingStrategy.Longest, Truncation = true };
 
     [GlobalSetup]
     public void Setup()
     {
         var models = Path.Combine(FindFixtures(), "models");
-        clip = ClipTokenizer.FromPretrained(Path.Combine(models, "xclip-tiny"));
-        xlmr = XlmRobertaTokenizer.FromPretrained(Path.Combine(models, "altclip-tiny"));
+        _clip = ClipTokenizer.FromPretrained(Path.Combine(models, "xclip-tiny"));
+        _xlmr = XlmRobertaTokenizer.FromPretrained(Path.Combine(models, "altclip-tiny"));
         var random = new Random(42);
-        captions = [.. Enumerable.Range(0, 10_000).Select(_ =>
+        _captions = [.. Enumerable.Range(0, 10_000).Select(_ =>
             string.Join(' ', Enumerable.Range(0, random.Next(5, 21)).Select(_ => Words[random.Next(Words.Length)])))];
-        longWord = string.Concat(Enumerable.Repeat("abcdefghij", 10_000));
+        _longWord = string.Concat(Enumerable.Repeat("abcdefghij", 10_000));
     }
 
     [Benchmark(Description = "CLIP: 10,000 captions (padding=longest, truncation=77)")]
-    public BatchEncoding Clip10kCaptions() => clip.Encode(captions, options);
+    public BatchEncoding Clip10kCaptions() => _clip.Encode(_captions, _options);
 
     [Benchmark(Description = "XLM-R: 10,000 captions (padding=longest, truncation=62)")]
-    public BatchEncoding XlmRoberta10kCaptions() => xlmr.Encode(captions, options);
+    public BatchEncoding XlmRoberta10kCaptions() => _xlmr.Encode(_captions, _options);
 
     [Benchmark(Description = "CLIP: one 100k-character word")]
-    public BatchEncoding ClipLongWord() => clip.Encode([longWord], TokenizeOptions.Default);
+    public BatchEncoding ClipLongWord() => _clip.Encode([_longWord], TokenizeOptions.Default);
 
     private static string FindFixtures()
     {

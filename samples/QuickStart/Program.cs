@@ -1,7 +1,7 @@
 // The README's library example, compiled with the solution so it cannot drift from the API.
 // Usage: dotnet run --project samples/QuickStart -- <video> <model directory or Hub id>
-using SharpVL.Models.VideoMAE;
 using SharpVL.Modeling;
+using SharpVL.Models.VideoMAE;
 using SharpVL.Pipelines;
 using SharpVL.Processing.Images;
 using SharpVL.Processing.Video;
@@ -29,5 +29,5 @@ var frames = VideoReader.Default.ReadFrames(video, FrameSampling.Uniform(info.Fr
 using var pixels = processor.Preprocess([frames]).ToTensor();
 using var inference = torch.inference_mode(); // as torch.no_grad() in Python: models track gradients unless told not to
 using var output = model.Forward(pixels, outputHiddenStates: true);
-Console.WriteLine($"logits {string.Join(", ", output.Logits.data<float>().ToArray().Select(v => v.ToString("0.000")))}; " +
+Console.WriteLine($"logits {string.Join(", ", output.Logits.data<float>().ToArray().Select(v => v.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))}; " +
     $"{output.HiddenStates!.Count} hidden states");

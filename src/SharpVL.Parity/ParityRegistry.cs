@@ -58,17 +58,34 @@ public sealed class ParityRegistry
             : null;
     }
 
-    /// <summary>What a case exercises: its class, pipeline name or file.</summary>
+    /// <summary>
+    /// What a case exercises: its class, its pipeline name, or for decoding cases the kind of file — <c>wav</c> for a
+    /// RIFF/WAVE file, <c>container</c> for any other media file (MP4, MKV, WebM, ... decoded by ffmpeg) — so any file of
+    /// a supported type finds its handler, not only the fixtures' own file names.
+    /// </summary>
     public static string TargetOf(FixtureCase fixtureCase)
     {
         ArgumentNullException.ThrowIfNull(fixtureCase);
         return fixtureCase.Kind switch
         {
             "pipeline" => fixtureCase.GetString("pipeline") ?? fixtureCase.Name,
-            "video_decode" or "audio_decode" => fixtureCase.GetString("file") ?? "*",
+            "video_decode" or "audio_decode" => MediaFileType(fixtureCase.GetString("file")),
             _ => fixtureCase.ClassName ?? "*",
         };
     }
+
+    /// <summary>The media file types decoding cases are dispatched by.</summary>
+    public static class MediaTypes
+    {
+        /// <summary>A RIFF/WAVE file (<c>.wav</c>, <c>.wave</c>), read by SharpVL's own WAV reader.</summary>
+        public const string Wav = "wav";
+
+        /// <summary>Any other media file, demuxed and decoded through ffmpeg.</summary>
+        public const string Container = "container";
+    }
+
+    private static string MediaFileType(string? file) =>
+        Path.GetExtension(file ?? "").ToLowerInvariant() is ".wav" or ".wave" ? MediaTypes.Wav : MediaTypes.Container;
 
     /// <summary>Every family SharpVL implements.</summary>
     public static ParityRegistry CreateDefault()

@@ -8,15 +8,15 @@ namespace SharpVL.Parity;
 /// <summary>Runs manifest cases through SharpVL and compares every output with the reference.</summary>
 public sealed class ParityRunner
 {
-    private readonly FixtureManifest manifest;
-    private readonly ParityRegistry registry;
+    private readonly FixtureManifest _manifest;
+    private readonly ParityRegistry _registry;
 
     /// <summary>Creates a runner over <paramref name="manifest"/> with the handlers of <paramref name="registry"/>.</summary>
     public ParityRunner(FixtureManifest manifest, ParityRegistry registry)
     {
         Runtime.TorchRuntime.EnsureInitialized();
-        this.manifest = manifest;
-        this.registry = registry;
+        _manifest = manifest;
+        _registry = registry;
     }
 
     private static readonly HashSet<string> ModelArguments =
@@ -29,22 +29,22 @@ public sealed class ParityRunner
     {
         if (string.IsNullOrEmpty(glob))
         {
-            return manifest.Cases;
+            return _manifest.Cases;
         }
         var pattern = "^" + Regex.Escape(glob).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$";
         var regex = new Regex(pattern, RegexOptions.CultureInvariant);
-        return manifest.Cases.Where(c => regex.IsMatch(c.Name));
+        return _manifest.Cases.Where(c => regex.IsMatch(c.Name));
     }
 
     /// <summary>Whether SharpVL implements what <paramref name="fixtureCase"/> exercises.</summary>
-    public bool IsImplemented(FixtureCase fixtureCase) => registry.Find(fixtureCase) is not null;
+    public bool IsImplemented(FixtureCase fixtureCase) => _registry.Find(fixtureCase) is not null;
 
     /// <summary>Runs one case. Never throws for a failing case: errors become <see cref="CaseStatus.Error"/>.</summary>
     public CaseResult Run(FixtureCase fixtureCase)
     {
         ArgumentNullException.ThrowIfNull(fixtureCase);
         var target = ParityRegistry.TargetOf(fixtureCase);
-        var handler = registry.Find(fixtureCase);
+        var handler = _registry.Find(fixtureCase);
         if (handler is null)
         {
             return new CaseResult(fixtureCase.Name, fixtureCase.Kind, target, CaseStatus.NotImplemented, [],
@@ -63,7 +63,7 @@ public sealed class ParityRunner
             // Models keep PyTorch's autograd semantics; forward-only cases ask for no gradient tracking explicitly
             // (no_grad rather than inference_mode: the handlers also build and load the models).
             using var gradient = fixtureCase.Kind == Families.TrainingParity.Kind ? null : no_grad();
-            using var result = handler(fixtureCase, manifest, inputs);
+            using var result = handler(fixtureCase, _manifest, inputs);
             var comparisons = new List<TensorComparison>(result.Comparisons);
             var expectedFile = fixtureCase.GetString("expected");
             if (expectedFile is not null && expectedFile.EndsWith(".safetensors", StringComparison.Ordinal))
@@ -86,7 +86,7 @@ public sealed class ParityRunner
         {
             return tensors;
         }
-        using var file = SafeTensorsFile.Open(manifest.Resolve(relative));
+        using var file = SafeTensorsFile.Open(_manifest.Resolve(relative));
         foreach (var key in file.Keys)
         {
             tensors[key] = file.ReadTensor(key);
@@ -95,7 +95,7 @@ public sealed class ParityRunner
     }
 
     private static IEnumerable<TensorComparison> CompareWithExpected(
-        FixtureCase fixtureCase, IReadOnlyDictionary<string, Tensor> expected, IReadOnlyDictionary<string, Tensor> outputs)
+        FixtureCase fixtureCase, Dictionary<string, Tensor> expected, IReadOnlyDictionary<string, Tensor> outputs)
     {
         var exactKeys = fixtureCase.Get("exact_keys") is { ValueKind: JsonValueKind.Array } exact
             ? exact.EnumerateArray().Select(e => e.GetString()).ToHashSet()

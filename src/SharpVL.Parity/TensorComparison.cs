@@ -14,11 +14,19 @@ public sealed record TensorComparison(string Key, bool Passed, double MaxAbsErro
 /// <summary>Elementwise comparison with the fixtures' rule <c>|got − exp| ≤ atol + rtol·|exp|</c>.</summary>
 public static class TensorCompare
 {
-    /// <summary>Compares <paramref name="got"/> with <paramref name="expected"/>; integer and bool tensors must be equal.</summary>
+    /// <summary>
+    /// Compares <paramref name="got"/> with <paramref name="expected"/>: dtypes must be the same (an int64 where
+    /// Transformers gives int32, or float64 where it gives float32, is a difference even with equal values); integer and
+    /// bool tensors must be equal.
+    /// </summary>
     public static TensorComparison Compare(string key, Tensor got, Tensor expected, double atol, double rtol, bool exact = false)
     {
         ArgumentNullException.ThrowIfNull(got);
         ArgumentNullException.ThrowIfNull(expected);
+        if (got.dtype != expected.dtype)
+        {
+            return new TensorComparison(key, false, double.NaN, double.NaN, $"dtype {got.dtype} != expected {expected.dtype}");
+        }
         if (!got.shape.SequenceEqual(expected.shape))
         {
             return new TensorComparison(key, false, double.NaN, double.NaN,

@@ -1,5 +1,4 @@
 using SharpVL.Pipelines;
-using SharpVL.Processing.Video;
 using SharpVL.Search;
 
 namespace SharpVL.Server;

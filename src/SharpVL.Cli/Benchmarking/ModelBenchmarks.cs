@@ -1,8 +1,8 @@
+using SharpVL.Modeling;
 using SharpVL.Models.AltCLIP;
 using SharpVL.Models.Tvlt;
 using SharpVL.Models.VideoMAE;
 using SharpVL.Models.XCLIP;
-using SharpVL.Modeling;
 using static TorchSharp.torch;
 
 namespace SharpVL.Cli.Benchmarking;

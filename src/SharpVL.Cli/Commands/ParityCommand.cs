@@ -8,6 +8,8 @@ namespace SharpVL.Cli.Commands;
 /// <summary><c>sharpvl parity manifest.json [--filter glob] [--json]</c>: compares SharpVL with the reference fixtures.</summary>
 internal static class ParityCommand
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     public static Command Create()
     {
         var manifestArgument = new Argument<FileInfo>("manifest") { Description = "Path to a fixtures manifest.json." };
@@ -71,7 +73,7 @@ internal static class ParityCommand
                         group = c.Group,
                     }),
                 }),
-            }, new JsonSerializerOptions { WriteIndented = true }));
+            }, Indented));
         }
         Console.WriteLine($"{passed} passed, {failed} failed");
         return failed == 0 ? 0 : 1;

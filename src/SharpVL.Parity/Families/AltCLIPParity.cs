@@ -1,5 +1,5 @@
-using SharpVL.Models.AltCLIP;
 using SharpVL.Modeling;
+using SharpVL.Models.AltCLIP;
 using static TorchSharp.torch;
 
 namespace SharpVL.Parity.Families;

@@ -23,7 +23,7 @@ public static class ProcessingParity
                 return new HandlerResult().With([new("pixel_values", pixels.ToTensor())]);
             });
         }
-        registry.Register("video_decode", "*", (c, m, _) =>
+        registry.Register("video_decode", ParityRegistry.MediaTypes.Container, (c, m, _) =>
         {
             var frames = VideoReader.Default.ReadAllFrames(m.Resolve(c.GetString("file")!));
             return new HandlerResult().With([new("frames", StackFrames(frames))]);

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using SharpVL.Models.Tvlt;
 using SharpVL.Modeling;
-using SharpVL.Processing.Audio;
+using SharpVL.Models.Tvlt;
 using SharpVL.Pipelines;
+using SharpVL.Processing.Audio;
 using SharpVL.Processing.Images;
 using SharpVL.Processing.Video;
 using static TorchSharp.torch;
@@ -19,9 +19,9 @@ public static class TvltParity
     {
         ArgumentNullException.ThrowIfNull(registry);
         RegisterProcessors(registry);
-        registry.Register("audio_decode", "media/tone.wav", (c, m, _) =>
+        registry.Register("audio_decode", ParityRegistry.MediaTypes.Wav, (c, m, _) =>
             new HandlerResult().With([new("waveform", Waveform(WavReader.Read(m.Resolve(c.GetString("file")!))))]));
-        registry.Register("audio_decode", "media/clip_with_audio.mp4", (c, m, _) =>
+        registry.Register("audio_decode", ParityRegistry.MediaTypes.Container, (c, m, _) =>
             new HandlerResult().With([new("waveform", Waveform(AudioTrackReader.Default.Read(m.Resolve(c.GetString("file")!))))]));
         RegisterModels(registry);
         RegisterPipeline(registry);

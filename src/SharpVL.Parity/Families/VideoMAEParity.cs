@@ -1,5 +1,5 @@
-using SharpVL.Models.VideoMAE;
 using SharpVL.Modeling;
+using SharpVL.Models.VideoMAE;
 using SharpVL.Processing.Images;
 using SharpVL.Processing.Video;
 using static TorchSharp.torch;

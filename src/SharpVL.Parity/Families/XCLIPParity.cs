@@ -1,6 +1,6 @@
 using SharpVL.Checkpoints;
-using SharpVL.Models.XCLIP;
 using SharpVL.Modeling;
+using SharpVL.Models.XCLIP;
 using SharpVL.Processing.Images;
 using SharpVL.Processing.Text;
 using SharpVL.Processing.Video;

@@ -450,8 +450,8 @@ internal sealed class RestrictedUnpickler
     private string ReadLine(int at)
     {
         // GLOBAL names are short: look for the newline only that far, so a missing one costs no scan of the whole pickle.
-        const int MaxLine = 1000;
-        var window = _data.AsSpan(_position, Math.Min(MaxLine + 1, _data.Length - _position));
+        const int maxLine = 1000;
+        var window = _data.AsSpan(_position, Math.Min(maxLine + 1, _data.Length - _position));
         var end = window.IndexOf((byte)'\n');
         if (end < 0)
         {

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using TorchSharp;
 
 namespace SharpVL.Checkpoints;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 
@@ -119,7 +120,7 @@ internal static class TorchZipLayout
         if (TensorExtent.DenseBytes(tensor.Size, elementSize) is not long bytes || bytes > fileLength)
         {
             throw new CheckpointException(
-                $"{where}: {view} would materialize {(TensorExtent.DenseBytes(tensor.Size, elementSize)?.ToString() ?? "more than 2^63")} bytes, " +
+                $"{where}: {view} would materialize {(TensorExtent.DenseBytes(tensor.Size, elementSize)?.ToString(CultureInfo.InvariantCulture) ?? "more than 2^63")} bytes, " +
                 $"more than the {fileLength}-byte file holds.", path);
         }
     }

@@ -89,8 +89,8 @@ public sealed record HubSettings
     // Records print every property; a token must never reach logs or exception messages.
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append($"Endpoint = {Endpoint}, HomeDirectory = {HomeDirectory}, CacheDirectory = {CacheDirectory}, ");
-        builder.Append($"Token = {(Token is null ? "(none)" : "(set)")}, Offline = {Offline}");
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Endpoint = {Endpoint}, HomeDirectory = {HomeDirectory}, CacheDirectory = {CacheDirectory}, ");
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Token = {(Token is null ? "(none)" : "(set)")}, Offline = {Offline}");
         return true;
     }
 

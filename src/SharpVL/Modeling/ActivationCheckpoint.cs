@@ -56,7 +56,7 @@ public static class ActivationCheckpoint
         // backward() returns, so the handle cannot be disposed inside the call; it is released on the next call instead
         // (one tensor outstanding per thread rather than one per layer).
         [ThreadStatic]
-        private static Tensor? s_previousGradient;
+        private static Tensor? _previousGradient;
 
         [ThreadStatic]
         internal static int Recomputations;
@@ -81,8 +81,8 @@ public static class ActivationCheckpoint
 
         public override List<Tensor> backward(AutogradContext ctx, Tensor gradOutput)
         {
-            s_previousGradient?.Dispose();
-            s_previousGradient = null;
+            _previousGradient?.Dispose();
+            _previousGradient = null;
             var layer = (Func<Tensor, IReadOnlyList<Tensor?>, Tensor>)ctx.get_data("layer");
             var extraCount = (int)ctx.get_data("extras");
             Tensor inputGradient;
@@ -106,7 +106,7 @@ public static class ActivationCheckpoint
                 inputGradient.DetachFromDisposeScope();
             }
             gradOutput.Dispose();
-            s_previousGradient = inputGradient;
+            _previousGradient = inputGradient;
             Recomputations++;
             return [null!, inputGradient, .. Enumerable.Repeat<Tensor>(null!, extraCount)];
         }

@@ -182,7 +182,7 @@ public abstract class PreTrainedModel : nn.Module
         return checkpointKey;
     }
 
-    private void InitializeMissing(IReadOnlyCollection<string> missing)
+    private void InitializeMissing(List<string> missing)
     {
         if (missing.Count == 0)
         {
@@ -280,7 +280,7 @@ public abstract class PreTrainedModel : nn.Module
         ArgumentNullException.ThrowIfNull(options);
         if (options.DType is ScalarType dtype)
         {
-            if (!is_floating_point(dtype))
+            if (!IsFloatingPoint(dtype))
             {
                 throw new ArgumentException($"Model dtype must be floating point, got {dtype}.", nameof(options));
             }
@@ -300,7 +300,7 @@ public abstract class PreTrainedModel : nn.Module
         }
     }
 
-    private static bool is_floating_point(ScalarType dtype)
+    private static bool IsFloatingPoint(ScalarType dtype)
         => dtype is ScalarType.Float32 or ScalarType.Float64 or ScalarType.Float16 or ScalarType.BFloat16;
 
     /// <summary>

@@ -9,6 +9,8 @@ namespace SharpVL.Pipelines;
 /// </summary>
 public static class EmbeddingWriter
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     /// <summary>Writes the rows of <paramref name="embeddings"/> [items, dim], labelled by <paramref name="ids"/>, into <paramref name="directory"/>.</summary>
     /// <returns>The paths written (.npy, .json).</returns>
     /// <exception cref="ArgumentException">The tensor is not 2-D, or the ids do not match its rows, or the name is not a plain file name.</exception>
@@ -40,7 +42,7 @@ public static class EmbeddingWriter
             shape = new[] { ids.Count, dim },
             items = ids.Select((id, row) => new { id, embedding = data.AsSpan(row * dim, dim).ToArray() }),
         };
-        AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(document, Indented) + "\n");
         return (npyPath, jsonPath);
     }
 }

@@ -1,5 +1,5 @@
-using SharpVL.Models.VideoMAE;
 using SharpVL.Modeling;
+using SharpVL.Models.VideoMAE;
 using SharpVL.Processing.Images;
 using SharpVL.Processing.Video;
 using static TorchSharp.torch;
@@ -97,14 +97,14 @@ public sealed class VideoClassificationPipeline : IDisposable
             Reader, videoPaths, frames, NumFrames, batchSize, clips => Processor.Preprocess(clips.Select(c => c.Frames).ToList()));
         foreach (var (clips, pixels) in batches)
         {
-            results.AddRange(Classify(pixels, topK, clips.Select(c => c.FrameIndices).ToList(), clips.Select(c => c.Path).ToList()));
+            results.AddRange(Classify(pixels, topK, [.. clips.Select(c => c.FrameIndices)], [.. clips.Select(c => (string?)c.Path)]));
             progress?.Report(results.Count);
         }
         return results;
     }
 
     private List<VideoClassificationResult> Classify(
-        PixelValues pixelValues, int topK, IReadOnlyList<IReadOnlyList<int>> indices, IReadOnlyList<string?> sources)
+        PixelValues pixelValues, int topK, List<IReadOnlyList<int>> indices, List<string?> sources)
     {
         using var scope = NewDisposeScope();
         using var inference = inference_mode();

@@ -1,5 +1,5 @@
-using SharpVL.Models.AltCLIP;
 using SharpVL.Modeling;
+using SharpVL.Models.AltCLIP;
 using SharpVL.Processing.Images;
 using SharpVL.Processing.Text;
 using static TorchSharp.torch;

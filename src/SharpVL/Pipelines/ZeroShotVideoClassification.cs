@@ -1,5 +1,5 @@
-using SharpVL.Models.XCLIP;
 using SharpVL.Modeling;
+using SharpVL.Models.XCLIP;
 using SharpVL.Processing.Images;
 using SharpVL.Processing.Text;
 using SharpVL.Processing.Video;
@@ -100,7 +100,7 @@ public sealed class ZeroShotVideoClassifier : IDisposable
         var results = new List<ZeroShotVideoResult>(videoPaths.Count);
         foreach (var batch in VideoClips.DecodeAhead(Reader, videoPaths, frames, NumFrames, batchSize))
         {
-            results.AddRange(Classify(batch.Select(c => c.Frames).ToList(), labels, batch.Select(c => c.FrameIndices).ToList(), batch.Select(c => c.Path).ToList()));
+            results.AddRange(Classify([.. batch.Select(c => c.Frames)], labels, [.. batch.Select(c => c.FrameIndices)], [.. batch.Select(c => (string?)c.Path)]));
             progress?.Report(results.Count);
         }
         return results;
@@ -114,7 +114,7 @@ public sealed class ZeroShotVideoClassifier : IDisposable
         var results = new List<ZeroShotVideoResult>(videos.Count);
         foreach (var batch in videos.Chunk(batchSize))
         {
-            results.AddRange(Classify(batch, labels, [.. batch.Select(v => (IReadOnlyList<int>)Enumerable.Range(0, v.Count).ToList())], new string?[batch.Length]));
+            results.AddRange(Classify([.. batch], labels, [.. batch.Select(v => (IReadOnlyList<int>)Enumerable.Range(0, v.Count).ToList())], [.. new string?[batch.Length]]));
         }
         return results;
     }
@@ -178,7 +178,7 @@ public sealed class ZeroShotVideoClassifier : IDisposable
     }
 
     private List<ZeroShotVideoResult> Classify(
-        IReadOnlyList<IReadOnlyList<RgbImage>> videos, ZeroShotLabelSet labels, IReadOnlyList<IReadOnlyList<int>> indices, IReadOnlyList<string?> sources)
+        List<IReadOnlyList<RgbImage>> videos, ZeroShotLabelSet labels, List<IReadOnlyList<int>> indices, List<string?> sources)
     {
         ArgumentNullException.ThrowIfNull(labels);
         for (var i = 0; i < videos.Count; i++)

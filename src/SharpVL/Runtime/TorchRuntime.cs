@@ -14,10 +14,10 @@ public static class TorchRuntime
     /// </summary>
     public static void EnsureInitialized() => _ = Initialized.Value;
 
-#pragma warning disable CA2255 // Must run before TorchSharp's static constructor loads the native bridge.
+    // A module initializer in a library (CA2255, allowed in .editorconfig): it must run before TorchSharp's static
+    // constructor loads the native bridge, whichever SharpVL type the application touches first.
     [ModuleInitializer]
     internal static void InitializeOnLoad() => EnsureInitialized();
-#pragma warning restore CA2255
 
     private static bool Initialize()
     {

@@ -44,15 +44,15 @@ public static class SegmentPlanner
     {
         var starts = new List<double> { 0 };
         // A small tolerance keeps rounding (e.g. 6.0000001 s) from adding a sliver window.
-        const double Epsilon = 1e-6;
-        if (duration <= options.SegmentSeconds + Epsilon)
+        const double epsilon = 1e-6;
+        if (duration <= options.SegmentSeconds + epsilon)
         {
             return starts;
         }
         for (int k = 1; ; k++)
         {
             double start = k * options.StrideSeconds;
-            if (start + options.SegmentSeconds >= duration - Epsilon)
+            if (start + options.SegmentSeconds >= duration - epsilon)
             {
                 starts.Add(Math.Max(duration - options.SegmentSeconds, starts[^1]));
                 break;

@@ -149,7 +149,7 @@ public sealed class VideoIndexer
                         queue.Add(unchanged, token);
                         continue;
                     }
-                    var info = _options.Reader.Probe(path);
+                    var info = _options.Reader.Probe(path, token);
                     job.Segments = SegmentPlanner.Plan(info, _options.Segmenting, _embedder.FramesPerSegment);
                     job.Record = job.Record! with { DurationSeconds = job.Segments[^1].EndSeconds };
                     queue.Add(new VideoStarted(job), token);

@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch.optim;
 using static TorchSharp.torch.optim.lr_scheduler;
 

@@ -1,7 +1,7 @@
 using SharpVL.Checkpoints;
-using SharpVL.Models.AltCLIP;
 using SharpVL.Modeling;
 using SharpVL.Modeling.Roberta;
+using SharpVL.Models.AltCLIP;
 using static TorchSharp.torch;
 
 namespace SharpVL.Tests.AltCLIP;

@@ -1,5 +1,5 @@
-using SharpVL.Models.AltCLIP;
 using SharpVL.Modeling;
+using SharpVL.Models.AltCLIP;
 using SharpVL.Pipelines;
 using SharpVL.Processing.Images;
 using static TorchSharp.torch;

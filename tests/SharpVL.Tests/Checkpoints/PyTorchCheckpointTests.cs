@@ -161,8 +161,8 @@ public class PyTorchCheckpointTests
         { "string runs past end", new PickleBytes().Proto().Op((byte)'X', 0xff, 0xff, 0, 0, (byte)'a').ToArray(), "runs past the end" },
         { "unknown opcode", new PickleBytes().Proto().Op((byte)'i').ToArray(), "opcode 0x69" },
         { "memo miss", new PickleBytes().Proto().Op((byte)'h', 9).Stop().ToArray(), "memo entry 9" },
-        { "not a dict", new PickleBytes().Proto().Int(3).Stop().ToArray(), "not a state dict" },
-        { "non-tensor value", new PickleBytes().Proto().EmptyOrderedDict().Str("w").Int(1).Op((byte)'s').Stop().ToArray(), "entry 'w' is not a tensor" },
+        { "not a dict", new PickleBytes().Proto().Number(3).Stop().ToArray(), "not a state dict" },
+        { "non-tensor value", new PickleBytes().Proto().EmptyOrderedDict().Str("w").Number(1).Op((byte)'s').Stop().ToArray(), "entry 'w' is not a tensor" },
         { "bad persistent id", new PickleBytes().Proto().Str("x").Op((byte)'Q').Stop().ToArray(), "persistent id" },
         { "stack underflow", new PickleBytes().Proto().Op((byte)'s').ToArray(), "stack underflow" },
     };

@@ -31,7 +31,7 @@ public sealed class PickleBytes
         return Op((byte)'X').Op(length).Op(utf8);
     }
 
-    public PickleBytes Int(long value)
+    public PickleBytes Number(long value)
     {
         if (value is >= 0 and < 256)
         {
@@ -57,7 +57,7 @@ public sealed class PickleBytes
         Mark();
         foreach (var v in values)
         {
-            Int(v);
+            Number(v);
         }
         return Op((byte)'t');
     }
@@ -68,8 +68,8 @@ public sealed class PickleBytes
     public PickleBytes Tensor(string storageType, string storageKey, long numel, long offset, long[] size, long[] stride)
     {
         Global("torch._utils", "_rebuild_tensor_v2").Mark();
-        Mark().Str("storage").Global("torch", storageType).Str(storageKey).Str("cpu").Int(numel).Op((byte)'t', (byte)'Q');
-        Int(offset).Tuple(size).Tuple(stride).Op(0x89);
+        Mark().Str("storage").Global("torch", storageType).Str(storageKey).Str("cpu").Number(numel).Op((byte)'t', (byte)'Q');
+        Number(offset).Tuple(size).Tuple(stride).Op(0x89);
         EmptyOrderedDict();
         return Op((byte)'t', (byte)'R');
     }

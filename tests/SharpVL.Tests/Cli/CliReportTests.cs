@@ -30,7 +30,7 @@ public sealed partial class CliReportTests : IDisposable
         var labels = LabelItem().Matches(dom).Select(m => (m.Groups[1].Value, double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))).ToList();
         Assert.Equal(["eating spaghetti", "riding a bike", "walking the dog"], labels.Select(l => l.Item1));
         Assert.Equal(0.5638, labels[0].Item2, 4);
-        Assert.Equal(4, Regex.Matches(dom, "<img src=\"data:image/jpeg;base64,").Count);
+        Assert.Equal(4, Regex.Count(dom, "<img src=\"data:image/jpeg;base64,"));
         Assert.Equal(["frame 4", "frame 16", "frame 28", "frame 40"], Regex.Matches(dom, "<figcaption>([^<]*)</figcaption>").Select(m => m.Groups[1].Value));
         Assert.Contains("width:56.38%", dom, StringComparison.Ordinal);
         Assert.Contains($"{missing}: no such file or folder", dom, StringComparison.Ordinal);
@@ -54,8 +54,8 @@ public sealed partial class CliReportTests : IDisposable
         Assert.True(exit == 0, stderr);
         var dom = Chromium.DumpDom(report);
         Assert.Equal(images, Regex.Matches(dom, "<section class=\"input\" data-input=\"([^\"]*)\">").Select(m => m.Groups[1].Value));
-        Assert.Equal(2, Regex.Matches(dom, "<img src=\"data:image/jpeg;base64,").Count);
-        Assert.Equal(2, Regex.Matches(dom, "data-label=\"salt, pepper and vinegar\"").Count);
+        Assert.Equal(2, Regex.Count(dom, "<img src=\"data:image/jpeg;base64,"));
+        Assert.Equal(2, Regex.Count(dom, "data-label=\"salt, pepper and vinegar\""));
     }
 
     private static int CountPixels(RgbImage image, (int R, int G, int B) colour, int tolerance = 8)

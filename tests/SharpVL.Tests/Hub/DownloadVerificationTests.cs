@@ -25,7 +25,7 @@ public sealed class DownloadVerificationTests : IDisposable
     };
 
     /// <summary>A Hub that announces no size and ends the GET body by closing the connection after <paramref name="bytes"/>.</summary>
-    private static RawHttpServer UnframedHub(string etagKind, int bytes) => new(async (request, stream, _) =>
+    private static RawHttpServer UnframedHub(string etagKind, int bytes) => new(async (request, stream, cancellation) =>
     {
         var etag = EtagHeader(etagKind);
         if (request.Method == "HEAD")
@@ -34,7 +34,7 @@ public sealed class DownloadVerificationTests : IDisposable
             return;
         }
         await RawHttpServer.WriteHeadAsync(stream, "200 OK", ("X-Repo-Commit", HubTestContext.Commit), etag, ("Connection", "close"));
-        await stream.WriteAsync(Content.AsMemory(0, bytes));
+        await stream.WriteAsync(Content.AsMemory(0, bytes), cancellation);
     });
 
     private HubClient Client(string endpoint, Func<HubSettings, HubSettings>? edit = null)

@@ -1,5 +1,5 @@
-using SharpVL.Models.VideoMAE;
 using SharpVL.Modeling;
+using SharpVL.Models.VideoMAE;
 using SharpVL.Pipelines;
 
 namespace SharpVL.Tests.Hub;

@@ -1,8 +1,6 @@
 using SharpVL.Checkpoints;
-using SharpVL.Configuration;
-using SharpVL.Models.VideoMAE;
 using SharpVL.Modeling;
-using TorchSharp;
+using SharpVL.Models.VideoMAE;
 using static TorchSharp.torch;
 
 namespace SharpVL.Tests.Modeling;

@@ -1,6 +1,5 @@
 using SharpVL.Checkpoints;
 using SharpVL.Parity;
-using static TorchSharp.torch;
 
 namespace SharpVL.Tests.Parity;
 

@@ -1,5 +1,4 @@
 using SharpVL.Modeling;
-using SharpVL.Models.AltCLIP;
 using SharpVL.Pipelines;
 using SharpVL.Processing.Images;
 using TorchSharp.Modules;

@@ -1,10 +1,9 @@
 using SharpVL.Checkpoints;
+using SharpVL.Modeling;
 using SharpVL.Models.AltCLIP;
 using SharpVL.Models.Tvlt;
 using SharpVL.Models.VideoMAE;
 using SharpVL.Models.XCLIP;
-using SharpVL.Modeling;
-using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SharpVL.Processing.Images;
 
 namespace SharpVL.Tests.Processing;

@@ -6,10 +6,12 @@ using SharpVL.Search;
 
 namespace SharpVL.Tests.Search;
 
-public sealed class SearchServerTests(SearchServerFixture server) : IClassFixture<SearchServerFixture>
+public sealed class SearchServerTests(SearchServerFixture server) : IClassFixture<SearchServerFixture>, IDisposable
 {
     private const string Query = "a colorful test pattern";
     private readonly HttpClient _http = new() { BaseAddress = server.BaseAddress };
+
+    public void Dispose() => _http.Dispose();
 
     [Fact]
     public async Task SearchReturnsTheSearchersRankingWithThumbnailAndPlaybackLinks()

@@ -1,5 +1,4 @@
 using SharpVL.Training;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -72,12 +71,10 @@ public class OptimizationTests
 
     private sealed class Block : nn.Module
     {
-#pragma warning disable IDE1006 // Names as a Transformers module would have them.
         private readonly Linear dense;
         private readonly LayerNorm LayerNorm;
         private readonly Parameter scale;
         private readonly Parameter relative_position_bias_table;
-#pragma warning restore IDE1006
 
         public Block() : base(nameof(Block))
         {
@@ -91,11 +88,9 @@ public class OptimizationTests
 
     private sealed class Net : nn.Module
     {
-#pragma warning disable IDE1006 // Names as a Transformers module would have them.
         private readonly Block block;
         private readonly Sequential head;
         private readonly Parameter logit_scale;
-#pragma warning restore IDE1006
 
         public Net() : base(nameof(Net))
         {

@@ -5,7 +5,7 @@ namespace SharpVL.Tests.Tvlt;
 
 public class TvltImageProcessorTests
 {
-    private static IReadOnlyList<RgbImage> Frames(int count, int width = 50, int height = 40) =>
+    private static List<RgbImage> Frames(int count, int width = 50, int height = 40) =>
         Enumerable.Range(0, count).Select(i => new RgbImage(width, height, Enumerable.Repeat((byte)(i * 40), width * height * 3).ToArray())).ToList();
 
     [Fact]

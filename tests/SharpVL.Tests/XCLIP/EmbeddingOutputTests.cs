@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
-using SharpVL.Models.XCLIP;
 using SharpVL.Modeling;
+using SharpVL.Models.XCLIP;
 using SharpVL.Pipelines;
 using SharpVL.Tests.Cli;
 using static TorchSharp.torch;

@@ -1,6 +1,6 @@
 using SharpVL.Checkpoints;
-using SharpVL.Models.XCLIP;
 using SharpVL.Modeling;
+using SharpVL.Models.XCLIP;
 using static TorchSharp.torch;
 
 namespace SharpVL.Tests.XCLIP;

@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,12 +9,10 @@ namespace SharpVL.Modeling.Clip;
 /// </summary>
 public sealed class ClipAttention : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly Linear q_proj;
     private readonly Linear k_proj;
     private readonly Linear v_proj;
     private readonly Linear out_proj;
-#pragma warning restore IDE1006
     private readonly int _heads;
     private readonly int _headDim;
     private readonly double _dropout;

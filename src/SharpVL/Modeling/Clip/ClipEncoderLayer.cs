@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -17,12 +16,10 @@ public sealed record ClipLayerSettings(
 /// <summary>A pre-LayerNorm CLIP encoder layer: <c>x + self_attn(layer_norm1(x))</c>, then <c>h + mlp(layer_norm2(h))</c>.</summary>
 public sealed class ClipEncoderLayer : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly ClipAttention self_attn;
     private readonly LayerNorm layer_norm1;
     private readonly ClipMlp mlp;
     private readonly LayerNorm layer_norm2;
-#pragma warning restore IDE1006
 
     /// <summary>Creates the layer.</summary>
     public ClipEncoderLayer(ClipLayerSettings settings) : base(nameof(ClipEncoderLayer))
@@ -51,9 +48,7 @@ public sealed class ClipEncoderLayer : nn.Module
 /// <summary>A stack of <see cref="ClipEncoderLayer"/>s stored as <c>layers.{i}</c>.</summary>
 public sealed class ClipEncoder : nn.Module, IGradientCheckpointable
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly ModuleList<ClipEncoderLayer> layers;
-#pragma warning restore IDE1006
 
     /// <summary>Creates <paramref name="numLayers"/> layers.</summary>
     public ClipEncoder(ClipLayerSettings settings, int numLayers) : base(nameof(ClipEncoder))

@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -7,10 +6,8 @@ namespace SharpVL.Modeling.Clip;
 /// <summary>CLIP's feed-forward block: <c>fc2(act(fc1(x)))</c>.</summary>
 public sealed class ClipMlp : nn.Module<Tensor, Tensor>
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly Linear fc1;
     private readonly Linear fc2;
-#pragma warning restore IDE1006
     private readonly Func<Tensor, Tensor> _activation;
 
     /// <summary>Creates the block.</summary>

@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,11 +10,9 @@ namespace SharpVL.Modeling.Clip;
 /// </summary>
 public sealed class ClipVisionEmbeddings : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly Parameter class_embedding;
     private readonly Conv2d patch_embedding;
     private readonly Embedding position_embedding;
-#pragma warning restore IDE1006
     private readonly int _imageSize;
     private readonly int _patchSize;
     private readonly int _numPositions;

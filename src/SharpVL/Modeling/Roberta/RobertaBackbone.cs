@@ -1,5 +1,4 @@
 using SharpVL.Modeling.Clip;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SharpVL.Modeling.Roberta;
@@ -11,10 +10,8 @@ namespace SharpVL.Modeling.Roberta;
 /// </summary>
 public sealed class RobertaBackbone : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly RobertaEmbeddings embeddings;
     private readonly RobertaEncoder encoder;
-#pragma warning restore IDE1006
 
     /// <summary>Creates the backbone.</summary>
     public RobertaBackbone(RobertaSettings settings) : base(nameof(RobertaBackbone))

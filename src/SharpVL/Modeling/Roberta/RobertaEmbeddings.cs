@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,13 +9,11 @@ namespace SharpVL.Modeling.Roberta;
 /// </summary>
 public sealed class RobertaEmbeddings : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly Embedding word_embeddings;
     private readonly Embedding position_embeddings;
     private readonly Embedding token_type_embeddings;
     private readonly LayerNorm LayerNorm;
     private readonly Dropout dropout;
-#pragma warning restore IDE1006
     private readonly RobertaSettings _settings;
 
     /// <summary>Creates the tables for <paramref name="settings"/>.</summary>

@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SharpVL.Modeling.Roberta;
@@ -6,9 +5,7 @@ namespace SharpVL.Modeling.Roberta;
 /// <summary>A stack of <see cref="RobertaLayer"/>s stored as <c>layer.{i}</c>.</summary>
 public sealed class RobertaEncoder : nn.Module, IGradientCheckpointable
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly TorchSharp.Modules.ModuleList<RobertaLayer> layer;
-#pragma warning restore IDE1006
 
     /// <summary>Creates <see cref="RobertaSettings.NumHiddenLayers"/> layers.</summary>
     public RobertaEncoder(RobertaSettings settings) : base(nameof(RobertaEncoder))

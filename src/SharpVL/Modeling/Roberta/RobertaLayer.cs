@@ -1,5 +1,4 @@
 using SharpVL.Modeling.ViT;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -8,11 +7,9 @@ namespace SharpVL.Modeling.Roberta;
 /// <summary>BERT's post-LayerNorm residual block: <c>LayerNorm(dense(x) + residual)</c> (<c>dense</c>, <c>LayerNorm</c>).</summary>
 public sealed class RobertaResidualOutput : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly Linear dense;
     private readonly LayerNorm LayerNorm;
     private readonly Dropout dropout;
-#pragma warning restore IDE1006
 
     /// <summary>
     /// Creates the block projecting <paramref name="inputSize"/> back to <paramref name="hiddenSize"/>, with
@@ -39,10 +36,8 @@ public sealed class RobertaResidualOutput : nn.Module
 /// <summary>RoBERTa's attention block: <c>self</c> (query/key/value with biases) and <c>output</c> (dense + post-LN).</summary>
 public sealed class RobertaAttention : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly ViTSelfAttention self;
     private readonly RobertaResidualOutput output;
-#pragma warning restore IDE1006
 
     /// <summary>Creates the block.</summary>
     public RobertaAttention(RobertaSettings settings) : base(nameof(RobertaAttention))
@@ -71,9 +66,7 @@ public sealed class RobertaAttention : nn.Module
 /// <summary>RoBERTa's feed-forward expansion (<c>dense</c> + activation).</summary>
 public sealed class RobertaIntermediate : nn.Module<Tensor, Tensor>
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly Linear dense;
-#pragma warning restore IDE1006
     private readonly Func<Tensor, Tensor> _activation;
 
     /// <summary>Creates the block.</summary>
@@ -95,11 +88,9 @@ public sealed class RobertaIntermediate : nn.Module<Tensor, Tensor>
 /// <summary>A post-LayerNorm RoBERTa/BERT layer: <c>attention</c>, <c>intermediate</c>, <c>output</c>.</summary>
 public sealed class RobertaLayer : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly RobertaAttention attention;
     private readonly RobertaIntermediate intermediate;
     private readonly RobertaResidualOutput output;
-#pragma warning restore IDE1006
 
     /// <summary>Creates the layer.</summary>
     public RobertaLayer(RobertaSettings settings) : base(nameof(RobertaLayer))

@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -7,9 +6,7 @@ namespace SharpVL.Modeling.ViT;
 /// <summary>A stack of <see cref="ViTLayer"/>s stored as <c>layer.{i}</c> (or another list name, e.g. VideoMAE's <c>decoder_layers</c>).</summary>
 public sealed class ViTEncoder : nn.Module, IGradientCheckpointable
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly ModuleList<ViTLayer> layer;
-#pragma warning restore IDE1006
 
     /// <summary>Creates <paramref name="numLayers"/> layers.</summary>
     public ViTEncoder(ViTLayerSettings settings, int numLayers) : base(nameof(ViTEncoder))

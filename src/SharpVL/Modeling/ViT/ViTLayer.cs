@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -7,10 +6,8 @@ namespace SharpVL.Modeling.ViT;
 /// <summary>Output projection after self-attention (<c>attention.output.dense</c>); the residual is added by the layer.</summary>
 public sealed class ViTSelfOutput : nn.Module<Tensor, Tensor>
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly Linear dense;
     private readonly Dropout dropout;
-#pragma warning restore IDE1006
 
     /// <summary>Creates the projection.</summary>
     public ViTSelfOutput(int hiddenSize, double hiddenDropout = 0) : base(nameof(ViTSelfOutput))
@@ -31,10 +28,8 @@ public sealed class ViTSelfOutput : nn.Module<Tensor, Tensor>
 /// <summary>Self-attention plus its output projection (<c>attention.attention</c>, <c>attention.output</c>).</summary>
 public sealed class ViTAttention : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly ViTSelfAttention attention;
     private readonly ViTSelfOutput output;
-#pragma warning restore IDE1006
 
     /// <summary>Creates the block.</summary>
     public ViTAttention(ViTLayerSettings settings) : base(nameof(ViTAttention))
@@ -59,9 +54,7 @@ public sealed class ViTAttention : nn.Module
 /// <summary>First feed-forward projection with its activation (<c>intermediate.dense</c>).</summary>
 public sealed class ViTIntermediate : nn.Module<Tensor, Tensor>
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly Linear dense;
-#pragma warning restore IDE1006
     private readonly Func<Tensor, Tensor> _activation;
 
     /// <summary>Creates the projection.</summary>
@@ -83,10 +76,8 @@ public sealed class ViTIntermediate : nn.Module<Tensor, Tensor>
 /// <summary>Second feed-forward projection plus the residual (<c>output.dense</c>).</summary>
 public sealed class ViTOutput : nn.Module<Tensor, Tensor, Tensor>
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly Linear dense;
     private readonly Dropout dropout;
-#pragma warning restore IDE1006
 
     /// <summary>Creates the projection.</summary>
     public ViTOutput(int intermediateSize, int hiddenSize, double hiddenDropout = 0) : base(nameof(ViTOutput))
@@ -111,13 +102,11 @@ public sealed class ViTOutput : nn.Module<Tensor, Tensor, Tensor>
 /// </summary>
 public sealed class ViTLayer : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly ViTAttention attention;
     private readonly ViTIntermediate intermediate;
     private readonly ViTOutput output;
     private readonly LayerNorm layernorm_before;
     private readonly LayerNorm layernorm_after;
-#pragma warning restore IDE1006
 
     /// <summary>Creates the layer.</summary>
     public ViTLayer(ViTLayerSettings settings) : base(nameof(ViTLayer))

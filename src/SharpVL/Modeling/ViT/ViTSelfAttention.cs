@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -7,13 +6,11 @@ namespace SharpVL.Modeling.ViT;
 /// <summary>Multi-head self-attention with <c>query</c>/<c>key</c>/<c>value</c> projections (state-dict names of ViT-style models).</summary>
 public sealed class ViTSelfAttention : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly Linear query;
     private readonly Linear key;
     private readonly Linear value;
     private readonly Parameter? q_bias;
     private readonly Parameter? v_bias;
-#pragma warning restore IDE1006
     private readonly int _heads;
     private readonly int _headSize;
     private readonly double _attentionDropout;

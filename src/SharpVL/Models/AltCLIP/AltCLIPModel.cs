@@ -1,5 +1,4 @@
 using SharpVL.Modeling;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,13 +10,11 @@ namespace SharpVL.Models.AltCLIP;
 /// </summary>
 public sealed class AltCLIPModel : PreTrainedModel<AltCLIPConfig>
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly AltCLIPTextModel text_model;
     private readonly AltCLIPVisionTransformer vision_model;
     private readonly Linear visual_projection;
     private readonly Linear text_projection;
     private readonly Parameter logit_scale;
-#pragma warning restore IDE1006
 
     /// <summary>Creates a randomly initialized model for <paramref name="config"/>.</summary>
     public AltCLIPModel(AltCLIPConfig config) : base(nameof(AltCLIPModel), config)

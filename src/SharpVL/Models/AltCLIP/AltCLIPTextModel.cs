@@ -1,6 +1,5 @@
 using SharpVL.Modeling;
 using SharpVL.Modeling.Roberta;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -13,11 +12,9 @@ namespace SharpVL.Models.AltCLIP;
 /// </summary>
 public sealed class AltCLIPTextModel : PreTrainedModel<AltCLIPTextConfig>
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly RobertaBackbone roberta;
     private readonly Linear transformation;
     private readonly LayerNorm pre_LN;
-#pragma warning restore IDE1006
 
     /// <summary>Creates a randomly initialized tower for <paramref name="config"/>.</summary>
     public AltCLIPTextModel(AltCLIPTextConfig config) : base(nameof(AltCLIPTextModel), config)

@@ -6,9 +6,7 @@ namespace SharpVL.Models.AltCLIP;
 /// <summary>AltCLIP's vision tower as a standalone model (<c>AltCLIPVisionModel</c>, weights under <c>vision_model.*</c>).</summary>
 public sealed class AltCLIPVisionModel : PreTrainedModel<AltCLIPVisionConfig>
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly AltCLIPVisionTransformer vision_model;
-#pragma warning restore IDE1006
 
     /// <summary>Creates a randomly initialized tower for <paramref name="config"/>.</summary>
     public AltCLIPVisionModel(AltCLIPVisionConfig config) : base(nameof(AltCLIPVisionModel), config)

@@ -1,5 +1,4 @@
 using SharpVL.Modeling.Clip;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,12 +10,10 @@ namespace SharpVL.Models.AltCLIP;
 /// </summary>
 public sealed class AltCLIPVisionTransformer : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly ClipVisionEmbeddings embeddings;
     private readonly LayerNorm pre_layrnorm;
     private readonly ClipEncoder encoder;
     private readonly LayerNorm post_layernorm;
-#pragma warning restore IDE1006
 
     /// <summary>Creates the tower for <paramref name="config"/>.</summary>
     public AltCLIPVisionTransformer(AltCLIPVisionConfig config) : base(nameof(AltCLIPVisionTransformer))

@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -7,9 +6,7 @@ namespace SharpVL.Models.Tvlt;
 /// <summary>A strided Conv2d turning patches into tokens (<c>patch_embeddings.projection</c>).</summary>
 internal sealed class TvltPatchEmbeddings : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly Conv2d projection;
-#pragma warning restore IDE1006
 
     internal TvltPatchEmbeddings(int channels, int hiddenSize, IReadOnlyList<int> patch) : base(nameof(TvltPatchEmbeddings))
     {
@@ -29,12 +26,10 @@ internal sealed class TvltPatchEmbeddings : nn.Module
 /// <summary>Video tokens (<c>TvltPixelEmbeddings</c>): per-frame patches + per-patch position + per-frame temporal + type embedding.</summary>
 internal sealed class TvltPixelEmbeddings : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly TvltPatchEmbeddings patch_embeddings;
     private readonly Parameter type_embed_v;
     private readonly Parameter temporal_embed;
     private readonly Parameter pos_embed_v;
-#pragma warning restore IDE1006
     private readonly TvltConfig _config;
 
     internal TvltPixelEmbeddings(TvltConfig config) : base(nameof(TvltPixelEmbeddings))
@@ -79,12 +74,10 @@ internal sealed class TvltPixelEmbeddings : nn.Module
 /// <summary>Audio tokens (<c>TvltAudioEmbeddings</c>): spectrogram patches (time-major) + frequency + time position + type embedding.</summary>
 internal sealed class TvltAudioEmbeddings : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly TvltPatchEmbeddings patch_embeddings;
     private readonly Parameter type_embed_a;
     private readonly Parameter pos_embed_a;
     private readonly Parameter freq_embed;
-#pragma warning restore IDE1006
     private readonly TvltConfig _config;
 
     internal TvltAudioEmbeddings(TvltConfig config) : base(nameof(TvltAudioEmbeddings))

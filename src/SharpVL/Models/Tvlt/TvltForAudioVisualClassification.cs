@@ -1,6 +1,5 @@
 using SharpVL.Configuration;
 using SharpVL.Modeling;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,10 +11,8 @@ namespace SharpVL.Models.Tvlt;
 /// </summary>
 public sealed class TvltForAudioVisualClassification : TvltPreTrainedModel
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly TvltModel tvlt;
     private readonly Sequential classifier;
-#pragma warning restore IDE1006
 
     /// <summary>Creates a randomly initialized model for <paramref name="config"/>.</summary>
     public TvltForAudioVisualClassification(TvltConfig config) : base(nameof(TvltForAudioVisualClassification), config)

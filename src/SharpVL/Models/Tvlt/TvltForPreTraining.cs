@@ -1,6 +1,5 @@
 using SharpVL.Configuration;
 using SharpVL.Modeling;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,7 +11,6 @@ namespace SharpVL.Models.Tvlt;
 /// </summary>
 public sealed class TvltForPreTraining : TvltPreTrainedModel
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly TvltModel tvlt;
     private readonly TvltMatchingHead? matching_head;
     private readonly Linear? encoder_to_decoder;
@@ -27,7 +25,6 @@ public sealed class TvltForPreTraining : TvltPreTrainedModel
     private readonly Parameter? decoder_audio_type_embed;
     private readonly TvltMaeHead? pixel_mae_head;
     private readonly TvltMaeHead? audio_mae_head;
-#pragma warning restore IDE1006
 
     /// <summary>Creates a randomly initialized model for <paramref name="config"/>.</summary>
     /// <exception cref="ArgumentException">Neither task_matching nor task_mae is set.</exception>

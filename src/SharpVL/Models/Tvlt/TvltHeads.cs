@@ -1,6 +1,5 @@
 using SharpVL.Modeling;
 using SharpVL.Modeling.ViT;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -9,10 +8,8 @@ namespace SharpVL.Models.Tvlt;
 /// <summary>The MAE decoder (<c>TvltDecoder</c>): pre-LN layers stored as <c>decoder_layers.{i}</c>, then <c>layernorm</c>.</summary>
 internal sealed class TvltDecoder : nn.Module, IGradientCheckpointable
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly ModuleList<ViTLayer> decoder_layers;
     private readonly LayerNorm layernorm;
-#pragma warning restore IDE1006
 
     internal TvltDecoder(TvltConfig config) : base(nameof(TvltDecoder))
     {
@@ -38,10 +35,8 @@ internal sealed class TvltDecoder : nn.Module, IGradientCheckpointable
 /// <summary>Matching head (<c>TvltMatchingHead</c>): <c>fc(tanh(pooler.dense(h[:, 0])))</c>.</summary>
 internal sealed class TvltMatchingHead : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly TvltPooler pooler;
     private readonly Linear fc;
-#pragma warning restore IDE1006
 
     internal TvltMatchingHead(TvltConfig config) : base(nameof(TvltMatchingHead))
     {
@@ -60,9 +55,7 @@ internal sealed class TvltMatchingHead : nn.Module
 /// <summary><c>TvltPooler</c>: tanh(dense(first token)).</summary>
 internal sealed class TvltPooler : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly Linear dense;
-#pragma warning restore IDE1006
 
     internal TvltPooler(int hiddenSize) : base(nameof(TvltPooler))
     {
@@ -81,9 +74,7 @@ internal sealed class TvltPooler : nn.Module
 /// <summary><c>TvltMAEHead</c>: one Linear named <c>decoder</c> from decoder width to patch values.</summary>
 internal sealed class TvltMaeHead : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly Linear decoder;
-#pragma warning restore IDE1006
 
     internal TvltMaeHead(int decoderHiddenSize, int outputDim) : base(nameof(TvltMaeHead))
     {

@@ -1,7 +1,6 @@
 using SharpVL.Configuration;
 using SharpVL.Modeling;
 using SharpVL.Modeling.ViT;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -13,13 +12,11 @@ namespace SharpVL.Models.Tvlt;
 /// </summary>
 public sealed class TvltModel : TvltPreTrainedModel
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly TvltPixelEmbeddings pixel_embeddings;
     private readonly TvltAudioEmbeddings audio_embeddings;
     private readonly ViTEncoder encoder;
     private readonly Parameter cls_embedding;
     private readonly LayerNorm? layernorm;
-#pragma warning restore IDE1006
 
     /// <summary>Creates a randomly initialized model for <paramref name="config"/>.</summary>
     public TvltModel(TvltConfig config) : base(nameof(TvltModel), config)

@@ -1,6 +1,5 @@
 using SharpVL.Modeling;
 using SharpVL.Modeling.ViT;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -9,11 +8,9 @@ namespace SharpVL.Models.VideoMAE;
 /// <summary>The pre-training decoder: ViT layers (<c>decoder_layers</c>), a LayerNorm and a pixel head.</summary>
 public sealed class VideoMAEDecoder : nn.Module, IGradientCheckpointable
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly ModuleList<ViTLayer> decoder_layers;
     private readonly LayerNorm norm;
     private readonly Linear? head;
-#pragma warning restore IDE1006
 
     /// <summary>Creates the decoder for <paramref name="config"/>.</summary>
     public VideoMAEDecoder(VideoMAEConfig config) : base(nameof(VideoMAEDecoder))

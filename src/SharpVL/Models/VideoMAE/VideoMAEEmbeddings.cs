@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -7,9 +6,7 @@ namespace SharpVL.Models.VideoMAE;
 /// <summary>Tubelet embedding: a Conv3d over (channels, time, height, width) flattened to tokens in (t, h, w) order.</summary>
 public sealed class VideoMAEPatchEmbeddings : nn.Module<Tensor, Tensor>
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly Conv3d projection;
-#pragma warning restore IDE1006
     private readonly VideoMAEConfig _config;
 
     /// <summary>Creates the projection.</summary>
@@ -56,9 +53,7 @@ public sealed class VideoMAEPatchEmbeddings : nn.Module<Tensor, Tensor>
 /// <summary>Patch embeddings plus the fixed sinusoidal positions; drops masked tokens when a mask is given.</summary>
 public sealed class VideoMAEEmbeddings : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly VideoMAEPatchEmbeddings patch_embeddings;
-#pragma warning restore IDE1006
 
     /// <summary>Creates the embeddings.</summary>
     public VideoMAEEmbeddings(VideoMAEConfig config) : base(nameof(VideoMAEEmbeddings))

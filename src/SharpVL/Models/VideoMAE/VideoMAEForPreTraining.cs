@@ -1,6 +1,5 @@
 using SharpVL.Configuration;
 using SharpVL.Modeling;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -13,12 +12,10 @@ public sealed class VideoMAEForPreTraining : VideoMAEPreTrainedModel
     private static readonly float[] ImageNetDefaultMean = [0.485f, 0.456f, 0.406f];
     private static readonly float[] ImageNetDefaultStd = [0.229f, 0.224f, 0.225f];
 
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly VideoMAEModel videomae;
     private readonly Linear encoder_to_decoder;
     private readonly Parameter mask_token;
     private readonly VideoMAEDecoder decoder;
-#pragma warning restore IDE1006
 
     /// <summary>Creates a randomly initialized model for <paramref name="config"/>.</summary>
     public VideoMAEForPreTraining(VideoMAEConfig config) : base(nameof(VideoMAEForPreTraining), config)

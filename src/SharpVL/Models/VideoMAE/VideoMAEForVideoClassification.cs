@@ -1,6 +1,5 @@
 using SharpVL.Configuration;
 using SharpVL.Modeling;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -9,11 +8,9 @@ namespace SharpVL.Models.VideoMAE;
 /// <summary>VideoMAE with a linear classifier on the mean-pooled (or first) token (<c>VideoMAEForVideoClassification</c>).</summary>
 public sealed class VideoMAEForVideoClassification : VideoMAEPreTrainedModel
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly VideoMAEModel videomae;
     private readonly LayerNorm? fc_norm;
     private readonly Linear? classifier;
-#pragma warning restore IDE1006
 
     /// <summary>Creates a randomly initialized model for <paramref name="config"/>.</summary>
     public VideoMAEForVideoClassification(VideoMAEConfig config) : base(nameof(VideoMAEForVideoClassification), config)

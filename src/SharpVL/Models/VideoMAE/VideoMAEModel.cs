@@ -1,7 +1,6 @@
 using SharpVL.Configuration;
 using SharpVL.Modeling;
 using SharpVL.Modeling.ViT;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,11 +9,9 @@ namespace SharpVL.Models.VideoMAE;
 /// <summary>The bare VideoMAE encoder (<c>VideoMAEModel</c>): tubelet embeddings, fixed positions, pre-LN transformer.</summary>
 public sealed class VideoMAEModel : VideoMAEPreTrainedModel
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly VideoMAEEmbeddings embeddings;
     private readonly ViTEncoder encoder;
     private readonly LayerNorm? layernorm;
-#pragma warning restore IDE1006
 
     /// <summary>Creates a randomly initialized model for <paramref name="config"/>.</summary>
     public VideoMAEModel(VideoMAEConfig config) : base(nameof(VideoMAEModel), config)

@@ -1,6 +1,5 @@
 using SharpVL.Modeling;
 using SharpVL.Modeling.Clip;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -14,7 +13,6 @@ namespace SharpVL.Models.XCLIP;
 /// </summary>
 internal sealed class XCLIPCrossFrameLayer : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly Linear message_fc;
     private readonly LayerNorm message_ln;
     private readonly ClipAttention message_attn;
@@ -22,7 +20,6 @@ internal sealed class XCLIPCrossFrameLayer : nn.Module
     private readonly LayerNorm layer_norm1;
     private readonly ClipMlp mlp;
     private readonly LayerNorm layer_norm2;
-#pragma warning restore IDE1006
     private readonly int _numFrames;
     private readonly double _dropPathRate;
 
@@ -75,9 +72,7 @@ internal sealed class XCLIPCrossFrameLayer : nn.Module
 /// <summary>The stack of cross-frame layers stored as <c>layers.{i}</c> (Transformers' <c>XCLIPVisionEncoder</c>).</summary>
 internal sealed class XCLIPVisionEncoder : nn.Module, IGradientCheckpointable
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly ModuleList<XCLIPCrossFrameLayer> layers;
-#pragma warning restore IDE1006
 
     public XCLIPVisionEncoder(XCLIPVisionConfig config) : base(nameof(XCLIPVisionEncoder))
     {

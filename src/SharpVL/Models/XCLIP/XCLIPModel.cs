@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using SharpVL.Modeling;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -19,7 +18,6 @@ public sealed class XCLIPModel : PreTrainedModel<XCLIPConfig>
         "prompts_visual_projection", "mit", "prompts_generator",
     ];
 
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly XCLIPTextTransformer text_model;
     private readonly XCLIPVisionTransformer vision_model;
     private readonly Linear visual_projection;
@@ -29,7 +27,6 @@ public sealed class XCLIPModel : PreTrainedModel<XCLIPConfig>
     private readonly Parameter prompts_visual_projection;
     private readonly XCLIPMultiframeIntegrationTransformer mit;
     private readonly XCLIPPromptGenerator prompts_generator;
-#pragma warning restore IDE1006
 
     /// <summary>Creates a randomly initialized model for <paramref name="config"/>.</summary>
     /// <exception cref="Configuration.ConfigException">A field of the config no model can be built with (see <see cref="Configuration.PretrainedConfig.Validate"/>).</exception>

@@ -1,5 +1,4 @@
 using SharpVL.Modeling.Clip;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,10 +11,8 @@ namespace SharpVL.Models.XCLIP;
 /// </summary>
 internal sealed class XCLIPMultiframeIntegrationTransformer : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly Parameter position_embedding;
     private readonly ClipEncoder encoder;
-#pragma warning restore IDE1006
     private readonly int _numFrames;
     private readonly int _width;
 

@@ -1,5 +1,4 @@
 using SharpVL.Modeling;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,13 +10,11 @@ namespace SharpVL.Models.XCLIP;
 /// </summary>
 internal sealed class XCLIPCrossAttention : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly Linear q_proj;
     private readonly Linear k_proj;
     private readonly Linear v_proj;
     private readonly Linear proj;
     private readonly Dropout proj_drop;
-#pragma warning restore IDE1006
     private readonly int _heads;
     private readonly double _attentionDropout;
 
@@ -66,12 +63,10 @@ internal sealed class ActivationModule : nn.Module<Tensor, Tensor>
 /// </summary>
 internal sealed class XCLIPPromptGeneratorLayer : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly XCLIPCrossAttention cross_attn;
     private readonly LayerNorm norm1;
     private readonly LayerNorm norm3;
     private readonly Sequential mlp;
-#pragma warning restore IDE1006
 
     public XCLIPPromptGeneratorLayer(XCLIPConfig config) : base(nameof(XCLIPPromptGeneratorLayer))
     {
@@ -102,11 +97,9 @@ internal sealed class XCLIPPromptGeneratorLayer : nn.Module
 /// </summary>
 internal sealed class XCLIPPromptGenerator : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly LayerNorm layernorm;
     private readonly ModuleList<XCLIPPromptGeneratorLayer> decoder;
     private readonly Parameter alpha;
-#pragma warning restore IDE1006
 
     public XCLIPPromptGenerator(XCLIPConfig config) : base(nameof(XCLIPPromptGenerator))
     {

@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -7,10 +6,8 @@ namespace SharpVL.Models.XCLIP;
 /// <summary>Token plus learned position embeddings of the text tower (<c>token_embedding</c>, <c>position_embedding</c>).</summary>
 internal sealed class XCLIPTextEmbeddings : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly Embedding token_embedding;
     private readonly Embedding position_embedding;
-#pragma warning restore IDE1006
     private readonly int _vocabSize;
     private readonly int _maxPositions;
 

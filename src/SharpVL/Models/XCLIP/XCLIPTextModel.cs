@@ -7,9 +7,7 @@ namespace SharpVL.Models.XCLIP;
 /// <summary>X-CLIP's text tower on its own (<c>XCLIPTextModel</c>; weights under <c>text_model.*</c>).</summary>
 public sealed class XCLIPTextModel : PreTrainedModel<XCLIPTextConfig>
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly XCLIPTextTransformer text_model;
-#pragma warning restore IDE1006
 
     /// <summary>Creates a randomly initialized model for <paramref name="config"/>.</summary>
     public XCLIPTextModel(XCLIPTextConfig config) : base(nameof(XCLIPTextModel), config)

@@ -1,5 +1,4 @@
 using SharpVL.Modeling.Clip;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,11 +11,9 @@ namespace SharpVL.Models.XCLIP;
 /// </summary>
 internal sealed class XCLIPTextTransformer : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly XCLIPTextEmbeddings embeddings;
     private readonly ClipEncoder encoder;
     private readonly LayerNorm final_layer_norm;
-#pragma warning restore IDE1006
 
     public XCLIPTextTransformer(XCLIPTextConfig config) : base(nameof(XCLIPTextTransformer))
     {

@@ -7,9 +7,7 @@ namespace SharpVL.Models.XCLIP;
 /// <summary>X-CLIP's cross-frame vision tower on its own (<c>XCLIPVisionModel</c>; weights under <c>vision_model.*</c>).</summary>
 public sealed class XCLIPVisionModel : PreTrainedModel<XCLIPVisionConfig>
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly XCLIPVisionTransformer vision_model;
-#pragma warning restore IDE1006
 
     /// <summary>Creates a randomly initialized model for <paramref name="config"/>.</summary>
     public XCLIPVisionModel(XCLIPVisionConfig config) : base(nameof(XCLIPVisionModel), config)

@@ -1,5 +1,4 @@
 using SharpVL.Modeling.Clip;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,12 +11,10 @@ namespace SharpVL.Models.XCLIP;
 /// </summary>
 internal sealed class XCLIPVisionTransformer : nn.Module
 {
-#pragma warning disable IDE1006 // Field names are the Transformers state-dict names.
     private readonly ClipVisionEmbeddings embeddings;
     private readonly LayerNorm pre_layernorm;
     private readonly XCLIPVisionEncoder encoder;
     private readonly LayerNorm post_layernorm;
-#pragma warning restore IDE1006
     private readonly int _numFrames;
     private readonly int _channels;
 

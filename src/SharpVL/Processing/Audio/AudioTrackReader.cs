@@ -53,7 +53,7 @@ public sealed class AudioTrackReader
         var log = new FfmpegLog(MediaInput.Url(path));
         var (code, stdout) = FfmpegProcess.Run(FfprobePath,
             ["-loglevel", "repeat+level+error", "-select_streams", "a:0", "-show_entries", "stream=sample_rate,channels", "-of", "json", MediaInput.Url(path)],
-            log, StallTimeout, path, cancellationToken);
+            log, StallTimeout, path, cancellationToken: cancellationToken);
         if (code != 0)
         {
             throw new MediaException(path, "could not be read: " + (log.Excerpt() is { Length: > 0 } e ? e : "ffprobe failed"));

@@ -19,10 +19,10 @@ internal sealed class BytePairModel
     private const int MaxCachedWordLength = 128;
     private const int MaxCacheEntries = 20_000;
 
-    private readonly Dictionary<long, (int Rank, int MergedId)> merges;
-    private readonly int[] symbolIds = new int[256];
-    private readonly int[] lastSymbolIds = new int[256];
-    private readonly ConcurrentDictionary<string, int[]> cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, (int Rank, int MergedId)> _merges;
+    private readonly int[] _symbolIds = new int[256];
+    private readonly int[] _lastSymbolIds = new int[256];
+    private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
 
     /// <param name="vocab">Token string → id.</param>
     /// <param name="mergePairs">Merges in rank order (first = applied first).</param>
@@ -39,11 +39,11 @@ internal sealed class BytePairModel
         for (var b = 0; b < 256; b++)
         {
             var symbol = ByteLevelAlphabet.ByteToChar[b].ToString();
-            symbolIds[b] = vocab.TryGetValue(symbol, out var id) ? id : unknownId;
-            lastSymbolIds[b] = vocab.TryGetValue(symbol + endOfWordSuffix, out var lastId) ? lastId : unknownId;
+            _symbolIds[b] = vocab.TryGetValue(symbol, out var id) ? id : unknownId;
+            _lastSymbolIds[b] = vocab.TryGetValue(symbol + endOfWordSuffix, out var lastId) ? lastId : unknownId;
         }
 
-        merges = new Dictionary<long, (int, int)>(mergePairs.Count);
+        _merges = new Dictionary<long, (int, int)>(mergePairs.Count);
         for (var rank = 0; rank < mergePairs.Count; rank++)
         {
             var (left, right) = mergePairs[rank];
@@ -55,14 +55,14 @@ internal sealed class BytePairModel
             }
 
             // A later duplicate of a merge never applies (the first rank wins), as in Python's dict(zip(merges, ...)).
-            merges.TryAdd(PairKey(leftId, rightId), (rank, mergedId));
+            _merges.TryAdd(PairKey(leftId, rightId), (rank, mergedId));
         }
     }
 
     /// <summary>Appends the BPE token ids of one pre-tokenized word.</summary>
     public void EncodeWord(string word, List<long> output)
     {
-        if (cache.TryGetValue(word, out var cached))
+        if (_cache.TryGetValue(word, out var cached))
         {
             foreach (var id in cached)
             {
@@ -73,9 +73,9 @@ internal sealed class BytePairModel
         }
 
         var ids = Merge(Encoding.UTF8.GetBytes(word));
-        if (word.Length <= MaxCachedWordLength && cache.Count < MaxCacheEntries)
+        if (word.Length <= MaxCachedWordLength && _cache.Count < MaxCacheEntries)
         {
-            cache.TryAdd(word, ids);
+            _cache.TryAdd(word, ids);
         }
 
         foreach (var id in ids)
@@ -97,7 +97,7 @@ internal sealed class BytePairModel
         var previous = new int[count];
         for (var i = 0; i < count; i++)
         {
-            ids[i] = i == count - 1 ? lastSymbolIds[bytes[i]] : symbolIds[bytes[i]];
+            ids[i] = i == count - 1 ? _lastSymbolIds[bytes[i]] : _symbolIds[bytes[i]];
             next[i] = i + 1 < count ? i + 1 : -1;
             previous[i] = i - 1;
         }
@@ -118,7 +118,7 @@ internal sealed class BytePairModel
                 continue;
             }
 
-            ids[left] = merges[PairKey(entry.LeftId, entry.RightId)].MergedId;
+            ids[left] = _merges[PairKey(entry.LeftId, entry.RightId)].MergedId;
             ids[right] = -1;
             next[left] = next[right];
             if (next[right] >= 0)
@@ -144,7 +144,7 @@ internal sealed class BytePairModel
 
     private void Enqueue(PriorityQueue<(int, int, int), (int, int)> queue, int left, int leftId, int rightId)
     {
-        if (merges.TryGetValue(PairKey(leftId, rightId), out var merge))
+        if (_merges.TryGetValue(PairKey(leftId, rightId), out var merge))
         {
             queue.Enqueue((left, leftId, rightId), (merge.Rank, left));
         }

@@ -22,11 +22,11 @@ public sealed class ClipTokenizer : ITextTokenizer
     private const string EndOfWordSuffix = "</w>";
     private const int MaxVocabularyId = 16_000_000;
 
-    private readonly Dictionary<string, int> vocab;
-    private readonly string?[] idToToken;
-    private readonly BytePairModel bpe;
-    private readonly SpecialTokenSplitter splitter;
-    private readonly HashSet<long> allSpecialIds;
+    private readonly Dictionary<string, int> _vocab;
+    private readonly string?[] _idToToken;
+    private readonly BytePairModel _bpe;
+    private readonly SpecialTokenSplitter _splitter;
+    private readonly HashSet<long> _allSpecialIds;
 
     private ClipTokenizer(
         Dictionary<string, int> vocab,
@@ -35,13 +35,13 @@ public sealed class ClipTokenizer : ITextTokenizer
         IEnumerable<string> extraSpecialTokens,
         string source)
     {
-        this.vocab = vocab;
+        _vocab = vocab;
         if (vocab.Count > 0 && vocab.Values.Max() >= MaxVocabularyId)
         {
             throw new InvalidDataException($"{source}: token id {vocab.Values.Max()} is implausibly large for a BPE vocabulary.");
         }
 
-        idToToken = new string?[vocab.Count == 0 ? 0 : vocab.Values.Max() + 1];
+        _idToToken = new string?[vocab.Count == 0 ? 0 : vocab.Values.Max() + 1];
         foreach (var (token, id) in vocab)
         {
             if (id < 0)
@@ -49,7 +49,7 @@ public sealed class ClipTokenizer : ITextTokenizer
                 throw new InvalidDataException($"{source}: token '{token}' has a negative id {id}.");
             }
 
-            idToToken[id] = token;
+            _idToToken[id] = token;
         }
 
         BosToken = config.SpecialToken("bos_token")?.Content ?? "<|startoftext|>";
@@ -63,10 +63,10 @@ public sealed class ClipTokenizer : ITextTokenizer
         ModelMaxLength = config.ModelMaxLength ?? DefaultModelMaxLength;
 
         var specialTokens = new[] { BosToken, EosToken, UnkToken, PadToken }.Concat(extraSpecialTokens).Distinct().ToArray();
-        allSpecialIds = [.. specialTokens.Where(vocab.ContainsKey).Select(token => (long)vocab[token])];
+        _allSpecialIds = [.. specialTokens.Where(vocab.ContainsKey).Select(token => (long)vocab[token])];
         // CLIP's special tokens are plain AddedTokens (no lstrip/rstrip); whitespace around them is dropped anyway.
-        splitter = new SpecialTokenSplitter(specialTokens.Select(token => new SpecialTokenRule(token, false, false)));
-        bpe = new BytePairModel(vocab, merges, EndOfWordSuffix, (int)UnkTokenId, source);
+        _splitter = new SpecialTokenSplitter(specialTokens.Select(token => new SpecialTokenRule(token, false, false)));
+        _bpe = new BytePairModel(vocab, merges, EndOfWordSuffix, (int)UnkTokenId, source);
     }
 
     /// <summary>Text of the start token (<c>&lt;|startoftext|&gt;</c>).</summary>
@@ -82,7 +82,7 @@ public sealed class ClipTokenizer : ITextTokenizer
     public string PadToken { get; }
 
     /// <inheritdoc />
-    public int VocabSize => vocab.Count;
+    public int VocabSize => _vocab.Count;
 
     /// <inheritdoc />
     public int ModelMaxLength { get; }
@@ -100,7 +100,7 @@ public sealed class ClipTokenizer : ITextTokenizer
     public long UnkTokenId { get; }
 
     /// <inheritdoc />
-    public IReadOnlySet<long> AllSpecialIds => allSpecialIds;
+    public IReadOnlySet<long> AllSpecialIds => _allSpecialIds;
 
     /// <summary>
     /// Loads a tokenizer directory: <c>tokenizer.json</c> when present (what the real <c>microsoft/xclip-*</c>
@@ -278,12 +278,12 @@ public sealed class ClipTokenizer : ITextTokenizer
         var tokens = new List<string>(ids.Count);
         foreach (var id in ids)
         {
-            if (skipSpecialTokens && allSpecialIds.Contains(id))
+            if (skipSpecialTokens && _allSpecialIds.Contains(id))
             {
                 continue;
             }
 
-            var token = id >= 0 && id < idToToken.Length ? idToToken[id] : null;
+            var token = id >= 0 && id < _idToToken.Length ? _idToToken[id] : null;
             tokens.Add(token ?? throw new ArgumentOutOfRangeException(nameof(ids), id, $"Token id {id} is not in the CLIP vocabulary."));
         }
 
@@ -291,18 +291,18 @@ public sealed class ClipTokenizer : ITextTokenizer
     }
 
     /// <summary>Id of a token string, or null when it is not in the vocabulary.</summary>
-    public long? TokenToId(string token) => vocab.TryGetValue(token, out var id) ? id : null;
+    public long? TokenToId(string token) => _vocab.TryGetValue(token, out var id) ? id : null;
 
     private List<long> EncodeText(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var ids = new List<long>();
         var words = new List<string>();
-        foreach (var segment in splitter.Split(ClipPreTokenizer.Normalize(text)))
+        foreach (var segment in _splitter.Split(ClipPreTokenizer.Normalize(text)))
         {
             if (segment.IsSpecial)
             {
-                ids.Add(vocab[segment.Text]);
+                ids.Add(_vocab[segment.Text]);
                 continue;
             }
 
@@ -310,14 +310,14 @@ public sealed class ClipTokenizer : ITextTokenizer
             ClipPreTokenizer.Split(segment.Text, words);
             foreach (var word in words)
             {
-                bpe.EncodeWord(word, ids);
+                _bpe.EncodeWord(word, ids);
             }
         }
 
         return ids;
     }
 
-    private long RequireId(string token, string role, string source) => vocab.TryGetValue(token, out var id)
+    private long RequireId(string token, string role, string source) => _vocab.TryGetValue(token, out var id)
         ? id
         : throw new InvalidDataException($"{source}: the {role} '{token}' is not in the vocabulary.");
 

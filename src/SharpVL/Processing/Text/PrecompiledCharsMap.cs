@@ -9,8 +9,8 @@ namespace SharpVL.Processing.Text;
 /// </summary>
 internal sealed class PrecompiledCharsMap
 {
-    private readonly uint[] units;
-    private readonly byte[] pool;
+    private readonly uint[] _units;
+    private readonly byte[] _pool;
 
     public PrecompiledCharsMap(byte[] blob, string source)
     {
@@ -25,13 +25,13 @@ internal sealed class PrecompiledCharsMap
             throw new InvalidDataException($"{source}: precompiled_charsmap trie size {trieSize} does not fit the blob.");
         }
 
-        units = new uint[trieSize / 4];
-        for (var i = 0; i < units.Length; i++)
+        _units = new uint[trieSize / 4];
+        for (var i = 0; i < _units.Length; i++)
         {
-            units[i] = BinaryPrimitives.ReadUInt32LittleEndian(blob.AsSpan(4 + (i * 4)));
+            _units[i] = BinaryPrimitives.ReadUInt32LittleEndian(blob.AsSpan(4 + (i * 4)));
         }
 
-        pool = blob[(4 + (int)trieSize)..];
+        _pool = blob[(4 + (int)trieSize)..];
     }
 
     /// <summary>
@@ -43,23 +43,23 @@ internal sealed class PrecompiledCharsMap
         var longest = 0;
         var value = 0u;
         uint node = 0;
-        node ^= Offset(units[0]);
+        node ^= Offset(_units[0]);
         for (var i = 0; i < input.Length; i++)
         {
             node ^= input[i];
-            if (node >= units.Length)
+            if (node >= _units.Length)
             {
                 break;
             }
 
-            var unit = units[node];
+            var unit = _units[node];
             if (Label(unit) != input[i])
             {
                 break;
             }
 
             node ^= Offset(unit);
-            if (node >= units.Length)
+            if (node >= _units.Length)
             {
                 break;
             }
@@ -67,7 +67,7 @@ internal sealed class PrecompiledCharsMap
             if (HasLeaf(unit))
             {
                 longest = i + 1;
-                value = units[node] & 0x7FFFFFFFu;
+                value = _units[node] & 0x7FFFFFFFu;
             }
         }
 
@@ -76,13 +76,13 @@ internal sealed class PrecompiledCharsMap
             return (ReadOnlyMemory<byte>.Empty, 0);
         }
 
-        if (value >= pool.Length)
+        if (value >= _pool.Length)
         {
             throw new InvalidDataException($"precompiled_charsmap: replacement offset {value} is outside the pool.");
         }
 
-        var end = Array.IndexOf(pool, (byte)0, (int)value);
-        return (pool.AsMemory((int)value, (end < 0 ? pool.Length : end) - (int)value), longest);
+        var end = Array.IndexOf(_pool, (byte)0, (int)value);
+        return (_pool.AsMemory((int)value, (end < 0 ? _pool.Length : end) - (int)value), longest);
     }
 
     // darts-clone unit encoding.

@@ -14,7 +14,7 @@ internal sealed record DeclaredSpecialToken(string Content, bool? StripLeft, boo
 /// </summary>
 internal sealed class PretrainedTokenizerConfig
 {
-    private readonly Dictionary<string, JsonElement> values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonElement> _values = new(StringComparer.Ordinal);
 
     private PretrainedTokenizerConfig()
     {
@@ -29,18 +29,18 @@ internal sealed class PretrainedTokenizerConfig
     }
 
     /// <summary><c>model_max_length</c> clamped to int (Transformers writes 1e30 for "no limit").</summary>
-    public int? ModelMaxLength => values.TryGetValue("model_max_length", out var value) && value.ValueKind == JsonValueKind.Number
+    public int? ModelMaxLength => _values.TryGetValue("model_max_length", out var value) && value.ValueKind == JsonValueKind.Number
         ? (int)Math.Min(int.MaxValue, Math.Max(0, value.GetDouble()))
         : null;
 
     /// <summary><c>tokenizer_class</c>, e.g. "CLIPTokenizer".</summary>
-    public string? TokenizerClass => values.TryGetValue("tokenizer_class", out var value) && value.ValueKind == JsonValueKind.String
+    public string? TokenizerClass => _values.TryGetValue("tokenizer_class", out var value) && value.ValueKind == JsonValueKind.String
         ? value.GetString()
         : null;
 
     public DeclaredSpecialToken? SpecialToken(string name)
     {
-        if (!values.TryGetValue(name, out var value))
+        if (!_values.TryGetValue(name, out var value))
         {
             return null;
         }
@@ -74,7 +74,7 @@ internal sealed class PretrainedTokenizerConfig
 
         foreach (var property in document.RootElement.EnumerateObject())
         {
-            values[property.Name] = property.Value.Clone();
+            _values[property.Name] = property.Value.Clone();
         }
     }
 

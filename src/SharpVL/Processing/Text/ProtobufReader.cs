@@ -8,18 +8,18 @@ namespace SharpVL.Processing.Text;
 /// </summary>
 internal ref struct ProtobufReader
 {
-    private readonly ReadOnlySpan<byte> data;
-    private readonly string source;
-    private int position;
+    private readonly ReadOnlySpan<byte> _data;
+    private readonly string _source;
+    private int _position;
 
     public ProtobufReader(ReadOnlySpan<byte> data, string source)
     {
-        this.data = data;
-        this.source = source;
-        position = 0;
+        _data = data;
+        _source = source;
+        _position = 0;
     }
 
-    public readonly bool AtEnd => position >= data.Length;
+    public readonly bool AtEnd => _position >= _data.Length;
 
     /// <summary>Reads the next field's number and wire type.</summary>
     public (int Field, int WireType) ReadTag()
@@ -39,12 +39,12 @@ internal ref struct ProtobufReader
         ulong result = 0;
         for (var shift = 0; shift < 64; shift += 7)
         {
-            if (position >= data.Length)
+            if (_position >= _data.Length)
             {
                 throw Malformed("truncated varint");
             }
 
-            var b = data[position++];
+            var b = _data[_position++];
             result |= (ulong)(b & 0x7F) << shift;
             if (b < 0x80)
             {
@@ -57,26 +57,26 @@ internal ref struct ProtobufReader
 
     public float ReadFloat()
     {
-        if (position + 4 > data.Length)
+        if (_position + 4 > _data.Length)
         {
             throw Malformed("truncated float");
         }
 
-        var value = BinaryPrimitives.ReadSingleLittleEndian(data.Slice(position, 4));
-        position += 4;
+        var value = BinaryPrimitives.ReadSingleLittleEndian(_data.Slice(_position, 4));
+        _position += 4;
         return value;
     }
 
     public ReadOnlySpan<byte> ReadBytes()
     {
         var length = ReadVarint();
-        if (length > (ulong)(data.Length - position))
+        if (length > (ulong)(_data.Length - _position))
         {
             throw Malformed("length-delimited field runs past the end");
         }
 
-        var bytes = data.Slice(position, (int)length);
-        position += (int)length;
+        var bytes = _data.Slice(_position, (int)length);
+        _position += (int)length;
         return bytes;
     }
 
@@ -104,14 +104,14 @@ internal ref struct ProtobufReader
 
     private void Advance(int count)
     {
-        if (position + count > data.Length)
+        if (_position + count > _data.Length)
         {
             throw Malformed("truncated fixed-size field");
         }
 
-        position += count;
+        _position += count;
     }
 
     private readonly InvalidDataException Malformed(string problem)
-        => new($"{source}: not a valid protobuf message ({problem} at byte {position}).");
+        => new($"{_source}: not a valid protobuf message ({problem} at byte {_position}).");
 }

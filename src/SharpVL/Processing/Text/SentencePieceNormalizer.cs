@@ -12,22 +12,22 @@ internal sealed class SentencePieceNormalizer
     private static readonly byte[] Space = [(byte)' '];
     private static readonly byte[] ReplacementChar = Encoding.UTF8.GetBytes("\uFFFD");
 
-    private readonly NormalizerSpec spec;
-    private readonly PrecompiledCharsMap? charsMap;
-    private readonly byte[][] userDefinedPieces;
+    private readonly NormalizerSpec _spec;
+    private readonly PrecompiledCharsMap? _charsMap;
+    private readonly byte[][] _userDefinedPieces;
 
     public SentencePieceNormalizer(NormalizerSpec spec, IEnumerable<string> userDefinedPieces, string source)
     {
-        this.spec = spec;
-        charsMap = spec.PrecompiledCharsMap.Length == 0 ? null : new PrecompiledCharsMap(spec.PrecompiledCharsMap, source);
-        this.userDefinedPieces = [.. userDefinedPieces.Select(Encoding.UTF8.GetBytes).OrderByDescending(piece => piece.Length)];
+        _spec = spec;
+        _charsMap = spec.PrecompiledCharsMap.Length == 0 ? null : new PrecompiledCharsMap(spec.PrecompiledCharsMap, source);
+        _userDefinedPieces = [.. userDefinedPieces.Select(Encoding.UTF8.GetBytes).OrderByDescending(piece => piece.Length)];
     }
 
     /// <summary>Normalizes a text; returns "" when it holds only whitespace.</summary>
     public string Normalize(string text)
     {
         ReadOnlySpan<byte> input = Encoding.UTF8.GetBytes(text); // Lone surrogates become U+FFFD.
-        if (spec.RemoveExtraWhitespaces)
+        if (_spec.RemoveExtraWhitespaces)
         {
             while (!input.IsEmpty)
             {
@@ -47,17 +47,17 @@ internal sealed class SentencePieceNormalizer
         }
 
         var output = new List<byte>(input.Length + 8);
-        var escapedSpace = spec.EscapeWhitespaces ? SpaceSymbol : Space;
-        if (spec.AddDummyPrefix)
+        var escapedSpace = _spec.EscapeWhitespaces ? SpaceSymbol : Space;
+        if (_spec.AddDummyPrefix)
         {
             output.AddRange(escapedSpace);
         }
 
-        var previousIsSpace = spec.RemoveExtraWhitespaces;
+        var previousIsSpace = _spec.RemoveExtraWhitespaces;
         while (!input.IsEmpty)
         {
             var consumed = NormalizePrefix(input, out var piece);
-            if (previousIsSpace && spec.RemoveExtraWhitespaces)
+            if (previousIsSpace && _spec.RemoveExtraWhitespaces)
             {
                 while (!piece.IsEmpty && piece[0] == (byte)' ')
                 {
@@ -69,7 +69,7 @@ internal sealed class SentencePieceNormalizer
             {
                 foreach (var b in piece)
                 {
-                    if (spec.EscapeWhitespaces && b == (byte)' ')
+                    if (_spec.EscapeWhitespaces && b == (byte)' ')
                     {
                         output.AddRange(SpaceSymbol);
                     }
@@ -83,13 +83,13 @@ internal sealed class SentencePieceNormalizer
             }
 
             input = input[consumed..];
-            if (!spec.RemoveExtraWhitespaces)
+            if (!_spec.RemoveExtraWhitespaces)
             {
                 previousIsSpace = false;
             }
         }
 
-        if (spec.RemoveExtraWhitespaces)
+        if (_spec.RemoveExtraWhitespaces)
         {
             while (EndsWith(output, escapedSpace))
             {
@@ -103,7 +103,7 @@ internal sealed class SentencePieceNormalizer
     // Returns the number of input bytes consumed and, in replacement, what they normalize to.
     private int NormalizePrefix(ReadOnlySpan<byte> input, out ReadOnlySpan<byte> replacement)
     {
-        foreach (var piece in userDefinedPieces)
+        foreach (var piece in _userDefinedPieces)
         {
             if (input.StartsWith(piece))
             {
@@ -112,9 +112,9 @@ internal sealed class SentencePieceNormalizer
             }
         }
 
-        if (charsMap is not null)
+        if (_charsMap is not null)
         {
-            var match = charsMap.LongestMatch(input);
+            var match = _charsMap.LongestMatch(input);
             if (match.Consumed > 0)
             {
                 replacement = match.Replacement.Span;

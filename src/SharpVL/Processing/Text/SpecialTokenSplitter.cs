@@ -15,12 +15,12 @@ internal readonly record struct TextSegment(string Text, bool IsSpecial);
 /// </summary>
 internal sealed class SpecialTokenSplitter
 {
-    private readonly SpecialTokenRule[] rules;
+    private readonly SpecialTokenRule[] _rules;
 
     public SpecialTokenSplitter(IEnumerable<SpecialTokenRule> rules)
     {
         // Longest first, so that at one position the longest special token wins (what the trie does).
-        this.rules = [.. rules.Where(rule => rule.Content.Length > 0)
+        _rules = [.. rules.Where(rule => rule.Content.Length > 0)
             .DistinctBy(rule => rule.Content)
             .OrderByDescending(rule => rule.Content.Length)];
     }
@@ -65,12 +65,12 @@ internal sealed class SpecialTokenSplitter
 
     private SpecialTokenRule? MatchAt(string text, int index)
     {
-        if (rules.Length == 0)
+        if (_rules.Length == 0)
         {
             return null;
         }
 
-        foreach (var rule in rules)
+        foreach (var rule in _rules)
         {
             if (text.AsSpan(index).StartsWith(rule.Content, StringComparison.Ordinal))
             {

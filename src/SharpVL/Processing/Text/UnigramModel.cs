@@ -18,12 +18,12 @@ internal sealed class UnigramModel
 {
     private const float UnknownPenalty = 10.0f;
 
-    private readonly Dictionary<string, UnigramPiece>.AlternateLookup<ReadOnlySpan<char>> lookup;
-    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> prefixes;
-    private readonly int maxPieceLength;
-    private readonly float unknownScore;
-    private readonly float maxScore;
-    private readonly long unknownId;
+    private readonly Dictionary<string, UnigramPiece>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _prefixes;
+    private readonly int _maxPieceLength;
+    private readonly float _unknownScore;
+    private readonly float _maxScore;
+    private readonly long _unknownId;
 
     /// <param name="pieces">Pieces that can be matched (normal, user-defined).</param>
     /// <param name="minScore">Lowest score of the normal pieces.</param>
@@ -40,7 +40,7 @@ internal sealed class UnigramModel
             }
         }
 
-        lookup = table.GetAlternateLookup<ReadOnlySpan<char>>();
+        _lookup = table.GetAlternateLookup<ReadOnlySpan<char>>();
         // Every prefix of every piece: the scan from one position stops at the first text that starts no piece.
         var prefixSet = new HashSet<string>(StringComparer.Ordinal);
         foreach (var piece in table.Keys)
@@ -51,11 +51,11 @@ internal sealed class UnigramModel
             }
         }
 
-        prefixes = prefixSet.GetAlternateLookup<ReadOnlySpan<char>>();
-        maxPieceLength = table.Count == 0 ? 0 : table.Keys.Max(piece => piece.Length);
-        unknownScore = minScore - UnknownPenalty;
-        this.maxScore = maxScore;
-        this.unknownId = unknownId;
+        _prefixes = prefixSet.GetAlternateLookup<ReadOnlySpan<char>>();
+        _maxPieceLength = table.Count == 0 ? 0 : table.Keys.Max(piece => piece.Length);
+        _unknownScore = minScore - UnknownPenalty;
+        _maxScore = maxScore;
+        _unknownId = unknownId;
     }
 
     /// <summary>Segments a normalized text, appending ids and, when asked, piece strings (the unknown text for unknowns).</summary>
@@ -79,16 +79,16 @@ internal sealed class UnigramModel
             var scoreHere = bestScore[start];
             var charLength = char.IsHighSurrogate(normalized[start]) && start + 1 < size ? 2 : 1;
             var hasSingleCharPiece = false;
-            var longest = Math.Min(maxPieceLength, size - start);
+            var longest = Math.Min(_maxPieceLength, size - start);
             for (var length = 1; length <= longest; length++)
             {
                 var candidateText = normalized.AsSpan(start, length);
-                if (!prefixes.Contains(candidateText))
+                if (!_prefixes.Contains(candidateText))
                 {
                     break;
                 }
 
-                if (!lookup.TryGetValue(candidateText, out var piece))
+                if (!_lookup.TryGetValue(candidateText, out var piece))
                 {
                     continue;
                 }
@@ -96,7 +96,7 @@ internal sealed class UnigramModel
                 var end = start + length;
                 // As in C++: the piece score is a double (user-defined pieces: UTF-8 length * max score - 0.1).
                 var score = piece.UserDefined
-                    ? (Encoding.UTF8.GetByteCount(normalized.AsSpan(start, length)) * maxScore) - 0.1
+                    ? (Encoding.UTF8.GetByteCount(normalized.AsSpan(start, length)) * _maxScore) - 0.1
                     : piece.Score;
                 var candidate = score + scoreHere;
                 if (startsAt[end] == -1 || candidate > bestScore[end])
@@ -112,12 +112,12 @@ internal sealed class UnigramModel
             if (!hasSingleCharPiece)
             {
                 var end = start + charLength;
-                var candidate = unknownScore + scoreHere;
+                var candidate = _unknownScore + scoreHere;
                 if (startsAt[end] == -1 || candidate > bestScore[end])
                 {
                     bestScore[end] = candidate;
                     startsAt[end] = start;
-                    nodeId[end] = unknownId;
+                    nodeId[end] = _unknownId;
                 }
             }
 
@@ -134,7 +134,7 @@ internal sealed class UnigramModel
         var previousUnknown = false;
         foreach (var (pieceStart, pieceEnd, id) in path)
         {
-            var isUnknown = id == unknownId;
+            var isUnknown = id == _unknownId;
             if (isUnknown && previousUnknown)
             {
                 // Fuse a run of unknown characters into one unknown piece.

@@ -24,12 +24,12 @@ public sealed class XlmRobertaTokenizer : ITextTokenizer
     private const string SpaceSymbol = "\u2581";
     private static readonly string[] FairseqTokens = ["<s>", "<pad>", "</s>", "<unk>"];
 
-    private readonly string[] idToToken;
-    private readonly Dictionary<string, long> tokenToId;
-    private readonly SentencePieceNormalizer normalizer;
-    private readonly UnigramModel model;
-    private readonly SpecialTokenSplitter splitter;
-    private readonly HashSet<long> allSpecialIds;
+    private readonly string[] _idToToken;
+    private readonly Dictionary<string, long> _tokenToId;
+    private readonly SentencePieceNormalizer _normalizer;
+    private readonly UnigramModel _model;
+    private readonly SpecialTokenSplitter _splitter;
+    private readonly HashSet<long> _allSpecialIds;
 
     private XlmRobertaTokenizer(
         string[] idToToken,
@@ -39,10 +39,10 @@ public sealed class XlmRobertaTokenizer : ITextTokenizer
         PretrainedTokenizerConfig config,
         string source)
     {
-        this.idToToken = idToToken;
-        this.tokenToId = tokenToId;
-        this.normalizer = normalizer;
-        this.model = model;
+        _idToToken = idToToken;
+        _tokenToId = tokenToId;
+        _normalizer = normalizer;
+        _model = model;
 
         var bos = Declared(config, "bos_token", "<s>");
         var eos = Declared(config, "eos_token", "</s>");
@@ -60,15 +60,15 @@ public sealed class XlmRobertaTokenizer : ITextTokenizer
         UnkTokenId = RequireId(unk.Content, "unk_token", source);
         PadTokenId = RequireId(pad.Content, "pad_token", source);
         MaskTokenId = RequireId(mask.Content, "mask_token", source);
-        allSpecialIds = [.. specials.Select(token => RequireId(token.Content, "special token", source))];
+        _allSpecialIds = [.. specials.Select(token => RequireId(token.Content, "special token", source))];
         // A special token declared as a plain string eats the whitespace on both sides (4.27.1 tokenize()).
-        splitter = new SpecialTokenSplitter(specials.Select(
+        _splitter = new SpecialTokenSplitter(specials.Select(
             token => new SpecialTokenRule(token.Content, token.StripLeft ?? true, token.StripRight ?? true)));
         ModelMaxLength = config.ModelMaxLength ?? DefaultModelMaxLength;
     }
 
     /// <inheritdoc />
-    public int VocabSize => idToToken.Length;
+    public int VocabSize => _idToToken.Length;
 
     /// <inheritdoc />
     public int ModelMaxLength { get; }
@@ -89,7 +89,7 @@ public sealed class XlmRobertaTokenizer : ITextTokenizer
     public long MaskTokenId { get; }
 
     /// <inheritdoc />
-    public IReadOnlySet<long> AllSpecialIds => allSpecialIds;
+    public IReadOnlySet<long> AllSpecialIds => _allSpecialIds;
 
     /// <summary>
     /// Loads a tokenizer directory: <c>tokenizer.json</c> when present, else <c>sentencepiece.bpe.model</c>;
@@ -287,27 +287,27 @@ public sealed class XlmRobertaTokenizer : ITextTokenizer
         var tokens = new List<string>(ids.Count);
         foreach (var id in ids)
         {
-            if (skipSpecialTokens && allSpecialIds.Contains(id))
+            if (skipSpecialTokens && _allSpecialIds.Contains(id))
             {
                 continue;
             }
 
-            tokens.Add(id >= 0 && id < idToToken.Length
-                ? idToToken[id]
-                : throw new ArgumentOutOfRangeException(nameof(ids), id, $"Token id {id} is outside the vocabulary (size {idToToken.Length})."));
+            tokens.Add(id >= 0 && id < _idToToken.Length
+                ? _idToToken[id]
+                : throw new ArgumentOutOfRangeException(nameof(ids), id, $"Token id {id} is outside the vocabulary (size {_idToToken.Length})."));
         }
 
         return tokens;
     }
 
     /// <summary>Id of a token string (Transformers' <c>convert_tokens_to_ids</c>): unknown strings give the unk id.</summary>
-    public long TokenToId(string token) => tokenToId.TryGetValue(token, out var id) ? id : UnkTokenId;
+    public long TokenToId(string token) => _tokenToId.TryGetValue(token, out var id) ? id : UnkTokenId;
 
     private List<long> EncodeText(string text, List<string>? pieces)
     {
         ArgumentNullException.ThrowIfNull(text);
         var ids = new List<long>();
-        foreach (var segment in splitter.Split(text))
+        foreach (var segment in _splitter.Split(text))
         {
             if (segment.IsSpecial)
             {
@@ -316,14 +316,14 @@ public sealed class XlmRobertaTokenizer : ITextTokenizer
             }
             else
             {
-                model.Encode(normalizer.Normalize(segment.Text), ids, pieces);
+                _model.Encode(_normalizer.Normalize(segment.Text), ids, pieces);
             }
         }
 
         return ids;
     }
 
-    private long RequireId(string token, string role, string source) => tokenToId.TryGetValue(token, out var id)
+    private long RequireId(string token, string role, string source) => _tokenToId.TryGetValue(token, out var id)
         ? id
         : throw new InvalidDataException($"{source}: the {role} '{token}' is not in the vocabulary.");
 

@@ -42,7 +42,7 @@ internal sealed class FfmpegProcess : IDisposable
             // Registered before the check, so KillAll either saw this child or this check sees the flag.
             Kill();
         }
-        _stderrPump = Task.Run(PumpStderr);
+        _stderrPump = Task.Run(PumpStderr, CancellationToken.None); // stderr is drained to the end even when cancelled
         if (stallTimeout != Timeout.InfiniteTimeSpan)
         {
             var period = TimeSpan.FromMilliseconds(Math.Clamp(stallTimeout.TotalMilliseconds / 4, 10, 1000));
@@ -97,7 +97,7 @@ internal sealed class FfmpegProcess : IDisposable
     /// <summary>Runs to completion and returns (exit code, stdout text); stdout is limited to <paramref name="maxStdoutChars"/>.</summary>
     internal static (int ExitCode, string Stdout) Run(
         string executable, IEnumerable<string> arguments, FfmpegLog log, TimeSpan timeout, string path,
-        CancellationToken cancellationToken = default, int maxStdoutChars = 4 << 20)
+        int maxStdoutChars = 4 << 20, CancellationToken cancellationToken = default)
     {
         using var p = Start(executable, arguments, log, timeout, cancellationToken);
         var text = new StringBuilder();
@@ -165,7 +165,7 @@ internal sealed class FfmpegProcess : IDisposable
         Volatile.Write(ref _waitingSince, Math.Max(1, Environment.TickCount64));
         _process.WaitForExit();
         Volatile.Write(ref _waitingSince, 0);
-        _stderrPump.Wait();
+        _stderrPump.Wait(CancellationToken.None);
         ThrowIfInterrupted(path, cancellationToken);
         return _process.ExitCode;
     }

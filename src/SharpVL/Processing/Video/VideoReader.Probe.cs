@@ -20,7 +20,7 @@ public sealed partial class VideoReader
         var log = new FfmpegLog(MediaInput.Url(path));
         var (code, stdout) = FfmpegProcess.Run(FfprobePath,
             ["-loglevel", "repeat+level+error", "-show_streams", "-show_format", "-of", "json", MediaInput.Url(path)],
-            log, Options.StallTimeout, path, cancellationToken);
+            log, Options.StallTimeout, path, cancellationToken: cancellationToken);
         if (code != 0)
         {
             throw Unreadable(path, log);
@@ -88,7 +88,7 @@ public sealed partial class VideoReader
             "-loglevel", "repeat+level+error", "-nostdin", "-noautorotate", "-i", MediaInput.Url(path),
             "-map", "0:" + streamIndex.ToString(CultureInfo.InvariantCulture), "-an", "-sn", "-dn",
             "-max_error_rate", "1", "-fps_mode", "passthrough", "-f", "null", "-progress", "pipe:1", "-nostats", "-",
-        ], log, Options.StallTimeout, path, cancellationToken, maxStdoutChars: int.MaxValue / 2);
+        ], log, Options.StallTimeout, path, maxStdoutChars: int.MaxValue / 2, cancellationToken: cancellationToken);
         if (code != 0)
         {
             throw Unreadable(path, log);
