@@ -109,4 +109,29 @@ public class PipelineShapeTests
         owned.Dispose();
         Assert.True(ownedParameter.IsInvalid);
     }
+
+    [Theory]
+    [InlineData("video-classification", "models/videomae-tiny-kinetics", "VideoMAEImageProcessor")]
+    [InlineData("zero-shot-video-classification", "models/xclip-tiny", "XCLIPProcessor")]
+    [InlineData("zero-shot-image-classification", "models/altclip-tiny", "CLIPImageProcessor")]
+    [InlineData("audio-visual-classification", "models/tvlt-tiny-avclassification", "TvltProcessor")]
+    public void AMissingPreprocessorConfigIsAnErrorNamingTheFileForEveryFamily(string task, string model, string processor)
+    {
+        var directory = Directory.CreateTempSubdirectory("sharpvl-noprep-").FullName;
+        try
+        {
+            foreach (var file in Directory.GetFiles(TestPaths.Fixture(model)).Where(f => Path.GetFileName(f) != "preprocessor_config.json"))
+            {
+                File.Copy(file, Path.Combine(directory, Path.GetFileName(file)));
+            }
+            var error = Assert.Throws<SharpVL.Processing.ProcessorFileNotFoundException>(() => Pipeline.Create(task, directory, ModelLoadOptions.Quiet));
+            Assert.Equal(Path.Combine(directory, "preprocessor_config.json"), error.FilePath);
+            Assert.Equal(processor, error.Processor);
+            Assert.IsAssignableFrom<SharpVLException>(error);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }
