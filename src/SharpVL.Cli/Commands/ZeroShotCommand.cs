@@ -58,7 +58,7 @@ internal static class ZeroShotCommand
                     Labels = result.Labels.Take(k)
                         .Select(l => LabelRecord.FromFloat(l.Label, l.Index, l.Score, result.Logits[l.Index], labelSet.Prompts[l.Index]))
                         .ToList(),
-                },
+                }.WithDamage(result.Damage),
                 (file, result) => classifier.Reader.ReadFrames(file, result.FrameIndices)).ConfigureAwait(false);
         }));
         return command;

@@ -64,10 +64,9 @@ public sealed class AudioVisualClassificationPipeline : IDisposable
             throw new SharpVL.Processing.MediaException(videoPath, "has no audio stream; TVLT classifies video together with its soundtrack.");
         }
         // TVLT accepts fewer frames than num_frames (the pixel mask covers the rest), so short clips use every frame.
-        var indices = (selection ?? FrameSelection.Uniform).Select(info.FrameCount, Math.Min(info.FrameCount, Processor.ImageProcessor.NumFrames));
-        var frames = VideoReader.ReadFrames(videoPath, indices);
+        var clip = VideoClips.Decode(VideoReader, videoPath, selection, frameCount => Math.Min(frameCount, Processor.ImageProcessor.NumFrames));
         var audio = AudioReader.Read(videoPath, Processor.FeatureExtractor.Options.SamplingRate);
-        return Classify(frames, audio, topK) with { Source = videoPath, FrameIndices = indices };
+        return Classify(clip.Frames, audio, topK) with { Source = videoPath, FrameIndices = clip.FrameIndices, Damage = clip.Damage };
     }
 
     /// <summary>Classifies decoded frames and a waveform (resampled to the feature extractor's rate when needed).</summary>
@@ -107,4 +106,9 @@ public sealed class AudioVisualClassificationPipeline : IDisposable
 /// <param name="Labels">Classes sorted by probability (top-k when requested).</param>
 /// <param name="Logits">Logits of every class, by index.</param>
 public sealed record AudioVisualClassificationResult(
-    string? Source, IReadOnlyList<int> FrameIndices, IReadOnlyList<LabelScore> Labels, IReadOnlyList<float> Logits);
+    string? Source, IReadOnlyList<int> FrameIndices, IReadOnlyList<LabelScore> Labels, IReadOnlyList<float> Logits)
+{
+    /// <summary>Damage met while decoding the file (clean for in-memory frames); frames are chosen again among those that
+    /// decode when the stream is shorter than announced.</summary>
+    public DecodeReport Damage { get; init; } = DecodeReport.Clean;
+}

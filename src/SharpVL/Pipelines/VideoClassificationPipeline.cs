@@ -10,7 +10,12 @@ namespace SharpVL.Pipelines;
 /// <param name="Source">The video file, if the frames came from one.</param>
 /// <param name="FrameIndices">Which frames were used.</param>
 /// <param name="Labels">Top labels with probabilities, most probable first.</param>
-public sealed record VideoClassificationResult(string? Source, IReadOnlyList<int> FrameIndices, IReadOnlyList<LabelScore> Labels);
+public sealed record VideoClassificationResult(string? Source, IReadOnlyList<int> FrameIndices, IReadOnlyList<LabelScore> Labels)
+{
+    /// <summary>Damage met while decoding the file (clean for in-memory frames); frames are chosen again among those that
+    /// decode when the stream is shorter than announced.</summary>
+    public DecodeReport Damage { get; init; } = DecodeReport.Clean;
+}
 
 /// <summary>
 /// Video file → frames → <see cref="VideoMAEImageProcessor"/> → <see cref="VideoMAEForVideoClassification"/> →
@@ -73,7 +78,7 @@ public sealed class VideoClassificationPipeline : IDisposable
     public VideoClassificationResult Classify(string videoPath, int topK = 5, FrameSelection? frames = null)
     {
         var clip = VideoClips.Decode(Reader, videoPath, frames, NumFrames);
-        return Classify(Processor.Preprocess([clip.Frames]), topK, [clip.FrameIndices], [videoPath])[0];
+        return Classify(Processor.Preprocess([clip.Frames]), topK, [clip.FrameIndices], [videoPath])[0] with { Damage = clip.Damage };
     }
 
     /// <summary>Classifies frames already in memory (exactly <see cref="NumFrames"/> of them).</summary>
@@ -97,7 +102,8 @@ public sealed class VideoClassificationPipeline : IDisposable
             Reader, videoPaths, frames, NumFrames, batchSize, clips => Processor.Preprocess(clips.Select(c => c.Frames).ToList()));
         foreach (var (clips, pixels) in batches)
         {
-            results.AddRange(Classify(pixels, topK, [.. clips.Select(c => c.FrameIndices)], [.. clips.Select(c => (string?)c.Path)]));
+            var classified = Classify(pixels, topK, [.. clips.Select(c => c.FrameIndices)], [.. clips.Select(c => (string?)c.Path)]);
+            results.AddRange(classified.Select((r, i) => r with { Damage = clips[i].Damage }));
             progress?.Report(results.Count);
         }
         return results;

@@ -100,7 +100,8 @@ public sealed class ZeroShotVideoClassifier : IDisposable
         var results = new List<ZeroShotVideoResult>(videoPaths.Count);
         foreach (var batch in VideoClips.DecodeAhead(Reader, videoPaths, frames, NumFrames, batchSize))
         {
-            results.AddRange(Classify([.. batch.Select(c => c.Frames)], labels, [.. batch.Select(c => c.FrameIndices)], [.. batch.Select(c => (string?)c.Path)]));
+            var classified = Classify([.. batch.Select(c => c.Frames)], labels, [.. batch.Select(c => c.FrameIndices)], [.. batch.Select(c => (string?)c.Path)]);
+            results.AddRange(classified.Select((r, i) => r with { Damage = batch[i].Damage }));
             progress?.Report(results.Count);
         }
         return results;
@@ -139,10 +140,11 @@ public sealed class ZeroShotVideoClassifier : IDisposable
 
     /// <summary>
     /// Video features of files as X-CLIP's <c>get_video_features</c> returns them [videos, projection_dim] (not
-    /// normalised), <paramref name="batchSize"/> videos per model call; also returns the frames each video used.
+    /// normalised), <paramref name="batchSize"/> videos per model call; also returns the frames each video used and the
+    /// damage met decoding it.
     /// </summary>
     /// <exception cref="FileNotFoundException">A video file does not exist.</exception>
-    public (Tensor Embeddings, IReadOnlyList<IReadOnlyList<int>> FrameIndices) EmbedVideoFiles(
+    public VideoEmbeddings EmbedVideoFiles(
         IReadOnlyList<string> videoPaths, FrameSelection? frames = null, int batchSize = 4)
     {
         ArgumentNullException.ThrowIfNull(videoPaths);
@@ -156,14 +158,16 @@ public sealed class ZeroShotVideoClassifier : IDisposable
         using var scope = NewDisposeScope();
         var parts = new List<Tensor>();
         var indices = new List<IReadOnlyList<int>>(videoPaths.Count);
+        var damage = new List<DecodeReport>(videoPaths.Count);
         foreach (var batch in videoPaths.Chunk(batchSize))
         {
             var decoded = batch.Select(p => VideoClips.Decode(Reader, p, frames, NumFrames)).ToList();
             indices.AddRange(decoded.Select(d => d.FrameIndices));
+            damage.AddRange(decoded.Select(d => d.Damage));
             var pixels = Processor.ImageProcessor.Preprocess(decoded.Select(d => d.Frames).ToList()).ToTensor().to(Model.Device);
             parts.Add(Model.GetVideoFeatures(pixels).cpu());
         }
-        return (cat(parts, 0).MoveToOuterDisposeScope(), indices);
+        return new VideoEmbeddings(cat(parts, 0).MoveToOuterDisposeScope(), indices, damage);
     }
 
     private static void RequireFiles(IEnumerable<string> paths)

@@ -1,3 +1,5 @@
+using SharpVL.Processing.Video;
+
 namespace SharpVL.Pipelines;
 
 /// <summary>The scores of one video against a zero-shot label set.</summary>
@@ -8,6 +10,10 @@ namespace SharpVL.Pipelines;
 /// <param name="Logits">X-CLIP's <c>logits_per_video</c> row, in candidate order.</param>
 public sealed record ZeroShotVideoResult(string? Source, IReadOnlyList<int> FrameIndices, IReadOnlyList<LabelScore> Labels, IReadOnlyList<float> Logits)
 {
+    /// <summary>Damage met while decoding the file (clean for in-memory frames); frames are chosen again among those that
+    /// decode when the stream is shorter than announced.</summary>
+    public DecodeReport Damage { get; init; } = DecodeReport.Clean;
+
     /// <summary>The most probable label.</summary>
     public LabelScore Best => Labels[0];
 }
