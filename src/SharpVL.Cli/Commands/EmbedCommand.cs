@@ -54,7 +54,7 @@ internal static class EmbedCommand
             {
                 return;
             }
-            using var classifier = model.Load(parse, run, (id, options) => ZeroShotVideoClassifier.FromPretrained(id, options, decoding.Reader(parse)));
+            using var classifier = model.Load(parse, run, (id, options) => ZeroShotVideoClassificationPipeline.FromPretrained(id, options, decoding.Reader(parse)));
             var written = new List<string>();
             var normalized = parse.GetValue(normalize);
             if (files.Count > 0)

@@ -80,6 +80,26 @@ public abstract class PreTrainedModel : nn.Module
     /// <summary>The dtype of the (floating) parameters.</summary>
     public ScalarType DType => parameters().FirstOrDefault(p => p.is_floating_point())?.dtype ?? ScalarType.Float32;
 
+    /// <summary>Called with every input <see cref="PlaceInput"/> receives (lets tests see that entry points route inputs through it).</summary>
+    [ThreadStatic]
+    internal static Action<Tensor>? InputPlaced;
+
+    /// <summary>
+    /// The one placement rule for every tensor a model's public entry points receive: it moves to the model's
+    /// <see cref="Device"/>; floating-point inputs (pixels, audio, features) also take the model's <see cref="DType"/>,
+    /// while integer and boolean inputs (ids, masks, labels) keep theirs. Callers may use it to prepare inputs the way
+    /// the forward will; the result is created in the caller's dispose scope.
+    /// </summary>
+    public Tensor PlaceInput(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        InputPlaced?.Invoke(input);
+        return input.is_floating_point() ? input.to(DType, Device) : input.to(Device);
+    }
+
+    /// <summary>As <see cref="PlaceInput(Tensor)"/> for an optional input: null stays null.</summary>
+    protected Tensor? PlaceOptionalInput(Tensor? input) => input is null ? null : PlaceInput(input);
+
     /// <summary>
     /// Whether the layer stacks recompute activations in backward instead of keeping them (Transformers'
     /// <c>gradient_checkpointing_enable()</c>): bounds activation memory on long sequences for about one extra forward per

@@ -14,7 +14,7 @@ public sealed record ClipLayerSettings(
     int HiddenSize, int NumAttentionHeads, int IntermediateSize, string HiddenAct, double LayerNormEps, double AttentionDropout = 0);
 
 /// <summary>A pre-LayerNorm CLIP encoder layer: <c>x + self_attn(layer_norm1(x))</c>, then <c>h + mlp(layer_norm2(h))</c>.</summary>
-public sealed class ClipEncoderLayer : nn.Module
+public sealed class ClipEncoderLayer : nn.Module, IEncoderLayer
 {
     private readonly ClipAttention self_attn;
     private readonly LayerNorm layer_norm1;
@@ -43,6 +43,16 @@ public sealed class ClipEncoderLayer : nn.Module
         probabilities?.MoveToOuterDisposeScope();
         return (output, probabilities);
     }
+
+    /// <inheritdoc />
+    (Tensor Output, Tensor? Probabilities) IEncoderLayer.Forward(Tensor hiddenStates, Tensor? additiveMask, Tensor? headMask, bool outputAttentions)
+    {
+        if (headMask is not null)
+        {
+            throw new ArgumentException("CLIP encoder layers take no head mask.", nameof(headMask));
+        }
+        return Forward(hiddenStates, additiveMask, outputAttentions);
+    }
 }
 
 /// <summary>A stack of <see cref="ClipEncoderLayer"/>s stored as <c>layers.{i}</c>.</summary>
@@ -64,23 +74,5 @@ public sealed class ClipEncoder : nn.Module, IGradientCheckpointable
     /// Runs every layer (CLIP's <c>encoder_outputs</c>): hidden states are the input of each layer plus the final output.
     /// </summary>
     public BaseModelOutput Forward(Tensor inputsEmbeds, Tensor? additiveMask = null, bool outputAttentions = false, bool outputHiddenStates = false)
-    {
-        List<Tensor>? allHidden = outputHiddenStates ? [] : null;
-        List<Tensor>? allAttentions = outputAttentions ? [] : null;
-        var current = inputsEmbeds;
-        foreach (var layer in layers)
-        {
-            allHidden?.Add(current);
-            var (next, probabilities) = outputAttentions
-                ? layer.Forward(current, additiveMask, outputAttentions: true)
-                : (ActivationCheckpoint.Run(layer, GradientCheckpointing, (x, extras) => layer.Forward(x, extras[0]).Output, current, additiveMask), (Tensor?)null);
-            if (probabilities is not null)
-            {
-                allAttentions?.Add(probabilities);
-            }
-            current = next;
-        }
-        allHidden?.Add(current);
-        return new BaseModelOutput(current, allHidden, allAttentions);
-    }
+        => EncoderLoop.Run(layers, inputsEmbeds, additiveMask, null, outputAttentions, outputHiddenStates, GradientCheckpointing);
 }

@@ -33,27 +33,5 @@ public sealed class RobertaEncoder : nn.Module, IGradientCheckpointable
     public BaseModelOutput Forward(
         Tensor embeddings, Tensor? additiveMask = null, IReadOnlyList<Tensor?>? headMasks = null,
         bool outputAttentions = false, bool outputHiddenStates = false)
-    {
-        ArgumentNullException.ThrowIfNull(embeddings);
-        List<Tensor>? allHidden = outputHiddenStates ? [] : null;
-        List<Tensor>? allAttentions = outputAttentions ? [] : null;
-        var current = embeddings;
-        for (var i = 0; i < layer.Count; i++)
-        {
-            allHidden?.Add(current);
-            var block = layer[i];
-            var (next, probabilities) = outputAttentions
-                ? block.Forward(current, additiveMask, headMasks?[i], outputAttentions: true)
-                : (ActivationCheckpoint.Run(
-                    block, GradientCheckpointing, (x, extras) => block.Forward(x, extras[0], extras[1]).Output, current, additiveMask, headMasks?[i]),
-                    (Tensor?)null);
-            if (probabilities is not null)
-            {
-                allAttentions?.Add(probabilities);
-            }
-            current = next;
-        }
-        allHidden?.Add(current);
-        return new BaseModelOutput(current, allHidden, allAttentions);
-    }
+        => EncoderLoop.Run(layer, embeddings, additiveMask, headMasks, outputAttentions, outputHiddenStates, GradientCheckpointing);
 }

@@ -86,7 +86,7 @@ public sealed class RobertaIntermediate : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>A post-LayerNorm RoBERTa/BERT layer: <c>attention</c>, <c>intermediate</c>, <c>output</c>.</summary>
-public sealed class RobertaLayer : nn.Module
+public sealed class RobertaLayer : nn.Module, IEncoderLayer
 {
     private readonly RobertaAttention attention;
     private readonly RobertaIntermediate intermediate;

@@ -28,41 +28,5 @@ public sealed class ViTEncoder : nn.Module, IGradientCheckpointable
     public BaseModelOutput Forward(
         Tensor hiddenStates, Tensor? additiveMask = null, Tensor?[]? headMasks = null,
         bool outputAttentions = false, bool outputHiddenStates = false)
-        => RunLayers(layer, hiddenStates, additiveMask, headMasks, outputAttentions, outputHiddenStates, GradientCheckpointing);
-
-    /// <summary>
-    /// The shared loop of <see cref="Forward"/>, for stacks stored under another name; with
-    /// <paramref name="gradientCheckpointing"/>, layers recompute their activations in backward when training.
-    /// </summary>
-    public static BaseModelOutput RunLayers(
-        IEnumerable<ViTLayer> layers, Tensor hiddenStates, Tensor? additiveMask, Tensor?[]? headMasks,
-        bool outputAttentions, bool outputHiddenStates, bool gradientCheckpointing = false)
-    {
-        ArgumentNullException.ThrowIfNull(layers);
-        List<Tensor>? allHidden = outputHiddenStates ? [] : null;
-        List<Tensor>? allAttentions = outputAttentions ? [] : null;
-        var current = hiddenStates;
-        var i = 0;
-        foreach (var layer in layers)
-        {
-            allHidden?.Add(current);
-            var headMask = headMasks?[i++];
-            var (next, probabilities) = outputAttentions
-                ? layer.Forward(current, additiveMask, headMask, outputAttentions: true)
-                : (ActivationCheckpoint.Run(
-                    layer, gradientCheckpointing, (x, extras) => layer.Forward(x, extras[0], extras[1]).Output, current, additiveMask, headMask),
-                    (Tensor?)null);
-            if (probabilities is not null)
-            {
-                allAttentions?.Add(probabilities);
-            }
-            if (allHidden is null && !ReferenceEquals(current, hiddenStates))
-            {
-                current.Dispose();
-            }
-            current = next;
-        }
-        allHidden?.Add(current);
-        return new BaseModelOutput(current, allHidden, allAttentions);
-    }
+        => EncoderLoop.Run(layer, hiddenStates, additiveMask, headMasks, outputAttentions, outputHiddenStates, GradientCheckpointing);
 }

@@ -100,7 +100,7 @@ public sealed class ViTOutput : nn.Module<Tensor, Tensor, Tensor>
 /// A pre-LayerNorm transformer layer: <c>x + attn(layernorm_before(x))</c>, then
 /// <c>h + mlp(layernorm_after(h))</c>.
 /// </summary>
-public sealed class ViTLayer : nn.Module
+public sealed class ViTLayer : nn.Module, IEncoderLayer
 {
     private readonly ViTAttention attention;
     private readonly ViTIntermediate intermediate;

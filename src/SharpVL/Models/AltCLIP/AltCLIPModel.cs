@@ -62,7 +62,7 @@ public sealed class AltCLIPModel : PreTrainedModel<AltCLIPConfig>
         var hiddenStates = outputHiddenStates ?? Config.OutputHiddenStates;
         using var scope = NewDisposeScope();
         var textOutput = text_model.Forward(inputIds, attentionMask, tokenTypeIds, positionIds, null, attentions, hiddenStates);
-        var visionOutput = vision_model.Forward(pixelValues.to(Device), attentions, hiddenStates, interpolatePosEncoding);
+        var visionOutput = vision_model.Forward(PlaceInput(pixelValues), attentions, hiddenStates, interpolatePosEncoding);
         var imageEmbeds = Normalize(visual_projection.call(visionOutput.PoolerOutput));
         var textEmbeds = Normalize(text_projection.call(textOutput.PoolerOutput));
         var logitsPerText = matmul(textEmbeds, imageEmbeds.t()).mul_(logit_scale.exp());
@@ -87,7 +87,7 @@ public sealed class AltCLIPModel : PreTrainedModel<AltCLIPConfig>
     {
         ArgumentNullException.ThrowIfNull(pixelValues);
         using var scope = NewDisposeScope();
-        var output = vision_model.Forward(pixelValues.to(Device), false, false, interpolatePosEncoding);
+        var output = vision_model.Forward(PlaceInput(pixelValues), false, false, interpolatePosEncoding);
         return visual_projection.call(output.PoolerOutput).MoveToOuterDisposeScope();
     }
 

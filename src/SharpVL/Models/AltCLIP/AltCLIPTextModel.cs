@@ -60,9 +60,9 @@ public sealed class AltCLIPTextModel : PreTrainedModel<AltCLIPTextConfig>
     {
         ArgumentNullException.ThrowIfNull(inputIds);
         using var scope = NewDisposeScope();
-        var device = Device;
         var encoded = roberta.Forward(
-            inputIds.to(device), attentionMask?.to(device), tokenTypeIds?.to(device), positionIds?.to(device), headMask?.to(device),
+            PlaceInput(inputIds), PlaceOptionalInput(attentionMask), PlaceOptionalInput(tokenTypeIds), PlaceOptionalInput(positionIds),
+            PlaceOptionalInput(headMask),
             outputAttentions ?? Config.OutputAttentions, outputHiddenStates ?? Config.OutputHiddenStates);
         var projectionState = transformation.call(pre_LN.call(encoded.LastHiddenState));
         var pooled = projectionState[TensorIndex.Colon, 0, TensorIndex.Colon];

@@ -39,7 +39,7 @@ public sealed class AltCLIPVisionModel : PreTrainedModel<AltCLIPVisionConfig>
         ArgumentNullException.ThrowIfNull(pixelValues);
         using var scope = NewDisposeScope();
         var result = vision_model.Forward(
-            pixelValues.to(Device), outputAttentions ?? Config.OutputAttentions, outputHiddenStates ?? Config.OutputHiddenStates,
+            PlaceInput(pixelValues), outputAttentions ?? Config.OutputAttentions, outputHiddenStates ?? Config.OutputHiddenStates,
             interpolatePosEncoding);
         result.MoveToOuterScope();
         return result;

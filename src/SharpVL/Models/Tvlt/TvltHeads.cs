@@ -25,10 +25,15 @@ internal sealed class TvltDecoder : nn.Module, IGradientCheckpointable
     /// <summary>Decodes a full (unshuffled) token sequence; returns the normalized states (the decoder's "logits").</summary>
     internal Tensor Forward(Tensor hiddenStates)
     {
-        using var decoded = ViTEncoder.RunLayers(
+        var decoded = EncoderLoop.Run(
             decoder_layers, hiddenStates, null, null, outputAttentions: false, outputHiddenStates: false, GradientCheckpointing)
             .LastHiddenState;
-        return layernorm.call(decoded);
+        var normalized = layernorm.call(decoded);
+        if (!ReferenceEquals(decoded, hiddenStates))
+        {
+            decoded.Dispose();
+        }
+        return normalized;
     }
 }
 

@@ -55,10 +55,11 @@ public sealed class TvltModel : TvltPreTrainedModel
         var config = Config;
         var device = Device;
         var dtype = DType;
-        var pixels = pixel_embeddings.Forward(pixelValues.to(dtype, device));
-        var audio = audio_embeddings.Forward(audioValues.to(dtype, device));
-        var pixelAttention = pixelMask?.to(dtype, device);
-        var audioAttention = audioMask?.to(dtype, device);
+        var pixels = pixel_embeddings.Forward(PlaceInput(pixelValues));
+        var audio = audio_embeddings.Forward(PlaceInput(audioValues));
+        // Masks enter the arithmetic of the additive mask, so integer masks take the model's dtype too.
+        var pixelAttention = PlaceOptionalInput(pixelMask)?.to(dtype);
+        var audioAttention = PlaceOptionalInput(audioMask)?.to(dtype);
         CheckMask(pixelAttention, pixels, "pixel_mask");
         CheckMask(audioAttention, audio, "audio_mask");
 

@@ -32,7 +32,7 @@ public sealed class VideoMAEDecoder : nn.Module, IGradientCheckpointable
     public VideoMAEDecoderOutput Forward(Tensor hiddenStates, long returnTokenCount, bool outputAttentions = false, bool outputHiddenStates = false)
     {
         using var scope = NewDisposeScope();
-        var decoded = ViTEncoder.RunLayers(decoder_layers, hiddenStates, null, null, outputAttentions, outputHiddenStates, GradientCheckpointing);
+        var decoded = EncoderLoop.Run(decoder_layers, hiddenStates, null, null, outputAttentions, outputHiddenStates, GradientCheckpointing);
         var last = decoded.LastHiddenState;
         if (returnTokenCount > 0)
         {

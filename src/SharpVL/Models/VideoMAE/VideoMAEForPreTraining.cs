@@ -48,6 +48,7 @@ public sealed class VideoMAEForPreTraining : VideoMAEPreTrainedModel
             throw new ArgumentNullException(nameof(boolMaskedPos), "VideoMAEForPreTraining needs bool_masked_pos (one must provide a boolean mask).");
         }
         using var scope = NewDisposeScope();
+        boolMaskedPos = PlaceInput(boolMaskedPos);
         var encoded = videomae.Forward(pixelValues, boolMaskedPos, headMask, outputAttentions, outputHiddenStates);
         var visible = encoder_to_decoder.call(encoded.LastHiddenState);
         var batch = visible.shape[0];

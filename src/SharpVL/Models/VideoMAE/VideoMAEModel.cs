@@ -39,8 +39,8 @@ public sealed class VideoMAEModel : VideoMAEPreTrainedModel
     {
         ArgumentNullException.ThrowIfNull(pixelValues);
         using var scope = NewDisposeScope();
-        var hidden = embeddings.Forward(pixelValues.to(DType), boolMaskedPos);
-        var headMasks = AttentionKernels.PerLayerHeadMask(headMask, Config.NumHiddenLayers, hidden.dtype);
+        var hidden = embeddings.Forward(PlaceInput(pixelValues), PlaceOptionalInput(boolMaskedPos));
+        var headMasks = AttentionKernels.PerLayerHeadMask(PlaceOptionalInput(headMask), Config.NumHiddenLayers, hidden.dtype);
         var encoded = encoder.Forward(
             hidden, null, headMasks, outputAttentions ?? Config.OutputAttentions, outputHiddenStates ?? Config.OutputHiddenStates);
         var result = layernorm is null ? encoded : encoded with { LastHiddenState = layernorm.call(encoded.LastHiddenState) };

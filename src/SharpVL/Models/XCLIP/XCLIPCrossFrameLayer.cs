@@ -11,7 +11,7 @@ namespace SharpVL.Models.XCLIP;
 /// each other, and each frame then self-attends over its tokens plus its message (N+2 positions); the message token
 /// is dropped again before the MLP.
 /// </summary>
-internal sealed class XCLIPCrossFrameLayer : nn.Module
+internal sealed class XCLIPCrossFrameLayer : nn.Module, IEncoderLayer
 {
     private readonly Linear message_fc;
     private readonly LayerNorm message_ln;
@@ -57,6 +57,16 @@ internal sealed class XCLIPCrossFrameLayer : nn.Module
     }
 
     // Stochastic depth on the message update, per video, in training only (as Transformers' drop_path).
+    /// <inheritdoc />
+    (Tensor Output, Tensor? Probabilities) IEncoderLayer.Forward(Tensor hiddenStates, Tensor? additiveMask, Tensor? headMask, bool outputAttentions)
+    {
+        if (additiveMask is not null || headMask is not null)
+        {
+            throw new ArgumentException("Cross-frame layers take no attention or head mask.");
+        }
+        return Forward(hiddenStates, outputAttentions);
+    }
+
     private Tensor DropPath(Tensor update)
     {
         if (!training || _dropPathRate <= 0)
@@ -84,24 +94,6 @@ internal sealed class XCLIPVisionEncoder : nn.Module, IGradientCheckpointable
     public bool GradientCheckpointing { get; set; }
 
     /// <summary>Runs every layer; hidden states are each layer's input plus the final output.</summary>
-    public (Tensor Last, List<Tensor>? HiddenStates, List<Tensor>? Attentions) Forward(Tensor inputsEmbeds, bool outputAttentions, bool outputHiddenStates)
-    {
-        List<Tensor>? allHidden = outputHiddenStates ? [] : null;
-        List<Tensor>? allAttentions = outputAttentions ? [] : null;
-        var current = inputsEmbeds;
-        foreach (var layer in layers)
-        {
-            allHidden?.Add(current);
-            var (next, probabilities) = outputAttentions
-                ? layer.Forward(current, outputAttentions: true)
-                : (ActivationCheckpoint.Run(layer, GradientCheckpointing, (x, _) => layer.Forward(x, outputAttentions: false).Output, current), (Tensor?)null);
-            if (probabilities is not null)
-            {
-                allAttentions?.Add(probabilities);
-            }
-            current = next;
-        }
-        allHidden?.Add(current);
-        return (current, allHidden, allAttentions);
-    }
+    public BaseModelOutput Forward(Tensor inputsEmbeds, bool outputAttentions, bool outputHiddenStates)
+        => EncoderLoop.Run(layers, inputsEmbeds, null, null, outputAttentions, outputHiddenStates, GradientCheckpointing);
 }

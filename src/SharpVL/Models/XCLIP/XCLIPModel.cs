@@ -80,7 +80,8 @@ public sealed class XCLIPModel : PreTrainedModel<XCLIPConfig>
         var attentions = outputAttentions ?? Config.OutputAttentions;
         var hiddenStates = outputHiddenStates ?? Config.OutputHiddenStates;
         var (visionOutput, mitOutput, promptVisual) = RunVideoPart(pixelValues, attentions, hiddenStates, interpolatePosEncoding);
-        var textOutput = text_model.Forward(inputIds, attentionMask, positionIds, attentions, hiddenStates, DType);
+        var textOutput = text_model.Forward(
+            PlaceInput(inputIds), PlaceOptionalInput(attentionMask), PlaceOptionalInput(positionIds), attentions, hiddenStates, DType);
         var textFeatures = text_projection.call(textOutput.PoolerOutput);
         var (logitsPerVideo, textEmbeds, videoEmbeds) = Score(mitOutput.PoolerOutput, promptVisual, textFeatures);
         var logitsPerText = logitsPerVideo.t();
@@ -107,7 +108,7 @@ public sealed class XCLIPModel : PreTrainedModel<XCLIPConfig>
     public Tensor GetTextFeatures(Tensor inputIds, Tensor? attentionMask = null, Tensor? positionIds = null)
     {
         using var scope = NewDisposeScope();
-        var textOutput = text_model.Forward(inputIds, attentionMask, positionIds, false, false, DType);
+        var textOutput = text_model.Forward(PlaceInput(inputIds), PlaceOptionalInput(attentionMask), PlaceOptionalInput(positionIds), false, false, DType);
         return text_projection.call(textOutput.PoolerOutput).MoveToOuterDisposeScope();
     }
 
@@ -147,7 +148,7 @@ public sealed class XCLIPModel : PreTrainedModel<XCLIPConfig>
                 $"textFeatures must be [texts, {Config.ProjectionDim}], got [{string.Join(", ", textFeatures.shape)}].", nameof(textFeatures));
         }
         using var scope = NewDisposeScope();
-        var (logits, _, _) = Score(videos.VideoEmbeds, videos.PromptVisualFeatures, textFeatures.to(DType));
+        var (logits, _, _) = Score(videos.VideoEmbeds, videos.PromptVisualFeatures, PlaceInput(textFeatures));
         return logits.MoveToOuterDisposeScope();
     }
 
@@ -166,7 +167,7 @@ public sealed class XCLIPModel : PreTrainedModel<XCLIPConfig>
                 $"pixel_values has {frames} frames per video but the model was built for num_frames = {Config.VisionConfig.NumFrames}.",
                 nameof(pixelValues));
         }
-        var flat = pixelValues.to(DType).reshape(-1, pixelValues.shape[2], pixelValues.shape[3], pixelValues.shape[4]);
+        var flat = PlaceInput(pixelValues).reshape(-1, pixelValues.shape[2], pixelValues.shape[3], pixelValues.shape[4]);
         var vision = vision_model.Forward(flat, outputAttentions, outputHiddenStates, interpolatePosEncoding);
         var frameFeatures = visual_projection.call(vision.PoolerOutput).view(videos, frames, -1);
         var mitOutput = mit.Forward(frameFeatures, outputAttentions, outputHiddenStates);

@@ -48,7 +48,7 @@ public sealed class XCLIPTextModel : PreTrainedModel<XCLIPTextConfig>
     {
         using var scope = NewDisposeScope();
         var result = text_model.Forward(
-            inputIds, attentionMask, positionIds, outputAttentions ?? Config.OutputAttentions,
+            PlaceInput(inputIds), PlaceOptionalInput(attentionMask), PlaceOptionalInput(positionIds), outputAttentions ?? Config.OutputAttentions,
             outputHiddenStates ?? Config.OutputHiddenStates, DType);
         XCLIPOutputScopes.MoveOnceToOuterScope(result);
         return result;

@@ -47,7 +47,7 @@ public sealed class XCLIPVisionModel : PreTrainedModel<XCLIPVisionConfig>
         ArgumentNullException.ThrowIfNull(pixelValues);
         using var scope = NewDisposeScope();
         var result = vision_model.Forward(
-            pixelValues.to(DType), outputAttentions ?? Config.OutputAttentions, outputHiddenStates ?? Config.OutputHiddenStates,
+            PlaceInput(pixelValues), outputAttentions ?? Config.OutputAttentions, outputHiddenStates ?? Config.OutputHiddenStates,
             interpolatePosEncoding);
         XCLIPOutputScopes.MoveOnceToOuterScope(result);
         return result;

@@ -47,8 +47,9 @@ internal sealed class XCLIPVisionTransformer : nn.Module
                 nameof(pixelValues));
         }
         var hidden = pre_layernorm.call(embeddings.Forward(pixelValues, interpolatePosEncoding));
-        var (last, hiddenStates, attentions) = encoder.Forward(hidden, outputAttentions, outputHiddenStates);
+        var encoded = encoder.Forward(hidden, outputAttentions, outputHiddenStates);
+        var last = encoded.LastHiddenState;
         var pooled = post_layernorm.call(last[TensorIndex.Colon, 0, TensorIndex.Colon]);
-        return new XCLIPPooledOutput(last, pooled, hiddenStates, attentions);
+        return new XCLIPPooledOutput(last, pooled, encoded.HiddenStates, encoded.Attentions);
     }
 }
