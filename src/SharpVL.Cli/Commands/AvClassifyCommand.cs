@@ -52,7 +52,7 @@ internal static class AvClassifyCommand
                     FrameIndices = result.FrameIndices,
                     Labels = result.Labels.Select(l => LabelRecord.FromFloat(l.Label, l.Index, l.Score, result.Logits[l.Index])).ToList(),
                     Extra = new Dictionary<string, object?> { ["logits"] = result.Logits },
-                },
+                }.WithDamage(result.Damage),
                 (file, result) => pipeline.Reader.ReadFrames(file, result.FrameIndices)).ConfigureAwait(false);
         }));
         return command;

@@ -46,7 +46,7 @@ internal static class ClassifyCommand
                     Input = file,
                     FrameIndices = result.FrameIndices,
                     Labels = result.Labels.Select(l => LabelRecord.FromFloat(l.Label, l.Index, l.Score)).ToList(),
-                },
+                }.WithDamage(result.Damage),
                 (file, result) => pipeline.Reader.ReadFrames(file, result.FrameIndices)).ConfigureAwait(false);
         }));
         return command;

@@ -63,7 +63,7 @@ internal static class ZeroShotCommand
                     Labels = result.Labels
                         .Select(l => LabelRecord.FromFloat(l.Label, l.Index, l.Score, result.Logits[l.Index], prompts[l.Index]))
                         .ToList(),
-                },
+                }.WithDamage(result.Damage),
                 (file, result) => classifier.Reader.ReadFrames(file, result.FrameIndices)).ConfigureAwait(false);
         }));
         return command;

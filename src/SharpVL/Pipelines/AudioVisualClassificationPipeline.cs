@@ -69,10 +69,9 @@ public sealed class AudioVisualClassificationPipeline : ClassificationPipeline<T
             throw new SharpVL.Processing.MediaException(videoPath, "has no audio stream; TVLT classifies video together with its soundtrack.");
         }
         // TVLT accepts fewer frames than num_frames (the pixel mask covers the rest), so short clips use every frame.
-        var indices = (options.Frames ?? FrameSelection.Uniform).Select(info.FrameCount, Math.Min(info.FrameCount, Processor.ImageProcessor.NumFrames));
-        var frames = Reader.ReadFrames(videoPath, indices);
+        var clip = VideoClips.Decode(Reader, videoPath, options.Frames, frameCount => Math.Min(frameCount, Processor.ImageProcessor.NumFrames));
         var audio = AudioReader.Read(videoPath, Processor.FeatureExtractor.Options.SamplingRate);
-        return Run(frames, audio, options.TopK) with { Source = videoPath, FrameIndices = indices };
+        return Run(clip.Frames, audio, options.TopK) with { Source = videoPath, FrameIndices = clip.FrameIndices, Damage = clip.Damage };
     }
 
     /// <summary>Classifies decoded frames and a waveform (resampled to the feature extractor's rate when needed).</summary>

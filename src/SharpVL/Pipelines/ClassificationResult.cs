@@ -1,3 +1,4 @@
+using SharpVL.Processing.Video;
 using static TorchSharp.torch;
 
 namespace SharpVL.Pipelines;
@@ -13,6 +14,10 @@ public sealed record ClassificationResult(string? Source, IReadOnlyList<int> Fra
 {
     /// <summary>The most probable label.</summary>
     public LabelScore Best => Labels[0];
+
+    /// <summary>Damage met while decoding the video file (clean for images and in-memory frames). When a damaged stream
+    /// is shorter than its container announced, the frames were chosen again among those that decode.</summary>
+    public DecodeReport Damage { get; init; } = DecodeReport.Clean;
 
     /// <summary>Ranks one 1-D row of logits (softmax in float32).</summary>
     internal static ClassificationResult FromLogits(string? source, IReadOnlyList<int> frameIndices, Tensor logits, Func<int, string> labelOf, int? topK)

@@ -83,8 +83,9 @@ public sealed class VideoClassificationPipeline : ClassificationPipeline<VideoMA
         // Decoding and preprocessing of the next batch overlap the model's work on this one.
         var batches = VideoClips.PrepareAhead(
             Reader, paths, options.Frames, NumFrames, BatchSize, clips => Processor.Preprocess(clips.Select(c => c.Frames).ToList()));
-        return batches.Select(b => (IReadOnlyList<ClassificationResult>)Run(
-            b.Prepared, options.TopK, [.. b.Clips.Select(c => c.FrameIndices)], [.. b.Clips.Select(c => c.Path)]));
+        return batches.Select(b => (IReadOnlyList<ClassificationResult>)[.. Run(
+            b.Prepared, options.TopK, [.. b.Clips.Select(c => c.FrameIndices)], [.. b.Clips.Select(c => c.Path)])
+            .Select((r, i) => r with { Damage = b.Clips[i].Damage })]);
     }
 
     private List<ClassificationResult> Run(PixelValues pixelValues, int? topK, IReadOnlyList<IReadOnlyList<int>> indices, string?[] sources)

@@ -91,8 +91,9 @@ public sealed class ZeroShotVideoClassificationPipeline : ClassificationPipeline
     {
         RequireFiles(paths);
         var labels = LabelsFor(options);
-        return VideoClips.DecodeAhead(Reader, paths, options.Frames, NumFrames, BatchSize).Select(batch => (IReadOnlyList<ClassificationResult>)Run(
-            [.. batch.Select(c => c.Frames)], labels, options.TopK, [.. batch.Select(c => c.FrameIndices)], [.. batch.Select(c => c.Path)]));
+        return VideoClips.DecodeAhead(Reader, paths, options.Frames, NumFrames, BatchSize).Select(batch => (IReadOnlyList<ClassificationResult>)[.. Run(
+            [.. batch.Select(c => c.Frames)], labels, options.TopK, [.. batch.Select(c => c.FrameIndices)], [.. batch.Select(c => c.Path)])
+            .Select((r, i) => r with { Damage = batch[i].Damage })]);
     }
 
     private ZeroShotLabelSet LabelsFor(ClassificationOptions options)
@@ -128,9 +129,10 @@ public sealed class ZeroShotVideoClassificationPipeline : ClassificationPipeline
     /// <summary>
     /// Video features of files as X-CLIP's <c>get_video_features</c> returns them [videos, projection_dim] (not
     /// normalised), <paramref name="batchSize"/> videos per model call; also returns the frames each video used.
+    /// The damage met decoding each file comes back too.
     /// </summary>
     /// <exception cref="FileNotFoundException">A video file does not exist.</exception>
-    public (Tensor Embeddings, IReadOnlyList<IReadOnlyList<int>> FrameIndices) EmbedVideoFiles(
+    public VideoEmbeddings EmbedVideoFiles(
         IReadOnlyList<string> videoPaths, FrameSelection? frames = null, int batchSize = 4)
     {
         ArgumentNullException.ThrowIfNull(videoPaths);
@@ -144,14 +146,16 @@ public sealed class ZeroShotVideoClassificationPipeline : ClassificationPipeline
         using var scope = NewDisposeScope();
         var parts = new List<Tensor>();
         var indices = new List<IReadOnlyList<int>>(videoPaths.Count);
+        var damage = new List<DecodeReport>(videoPaths.Count);
         foreach (var batch in videoPaths.Chunk(batchSize))
         {
             var decoded = batch.Select(p => VideoClips.Decode(Reader, p, frames, NumFrames)).ToList();
             indices.AddRange(decoded.Select(d => d.FrameIndices));
+            damage.AddRange(decoded.Select(d => d.Damage));
             var pixels = Processor.ImageProcessor.Preprocess(decoded.Select(d => d.Frames).ToList()).ToTensor().to(Model.Device);
             parts.Add(Model.GetVideoFeatures(pixels).cpu());
         }
-        return (cat(parts, 0).MoveToOuterDisposeScope(), indices);
+        return new VideoEmbeddings(cat(parts, 0).MoveToOuterDisposeScope(), indices, damage);
     }
 
     private static void RequireFiles(IEnumerable<string> paths)
