@@ -100,7 +100,7 @@ public static class TrainingTasks
             {
                 // Other labels than the checkpoint's: a new head, initialised as Transformers initialises missing weights.
                 var weights = keepHead ? source : new KeyFilteredSource(source, ["classifier."]);
-                var report = model.LoadWeights(weights, directory, load with { IgnoreMismatchedSizes = true, Log = _ => { } });
+                var report = model.LoadWeights(weights, directory, load with { IgnoreMismatchedSizes = true, Logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance });
                 ReportLoad(report, directory, load);
             }
             return new ClassificationTask(model, directory, VideoLoader(VideoProcessor(directory, config.ImageSize), reader, config.NumFrames, options), labels);
@@ -118,7 +118,7 @@ public static class TrainingTasks
     /// </summary>
     private static void ReportLoad(LoadReport report, string directory, ModelLoadOptions load)
     {
-        var log = load.Log ?? (m => Console.Error.WriteLine(m));
+        var log = load.Warn;
         var missing = report.MissingKeys.Where(k => !k.StartsWith("classifier.", StringComparison.Ordinal)).ToList();
         if (missing.Count > 0)
         {
