@@ -11,9 +11,9 @@ var video = args.Length > 0 ? args[0] : "tests/fixtures/media/clip.mp4";
 var modelId = args.Length > 1 ? args[1] : "tests/fixtures/models/videomae-tiny-kinetics";
 
 // Whole pipeline: decode only the needed frames, preprocess exactly as Transformers, classify.
-using (var classifier = VideoClassificationPipeline.FromPretrained(modelId))
+using (var classifier = Pipeline.Create(PipelineTasks.VideoClassification, modelId))
 {
-    var result = classifier.Classify(video, topK: 3);
+    var result = classifier.Classify(video, new ClassificationOptions { TopK = 3 });
     foreach (var label in result.Labels)
     {
         Console.WriteLine($"{label.Label}: {label.Score:P1}");

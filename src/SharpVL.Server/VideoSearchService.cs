@@ -54,16 +54,15 @@ public sealed class VideoSearchService : IDisposable
         {
             case XClipSegmentEmbedder x:
             {
-                using var classifier = new ZeroShotVideoClassifier(x.XClip, x.Processor, Searcher.Reader, ownsModel: false);
-                using var labelSet = classifier.PrepareLabels(labels);
-                return classifier.Classify(videoPath, labelSet).Labels;
+                using var classifier = new ZeroShotVideoClassificationPipeline(x.XClip, x.Processor, Searcher.Reader);
+                return classifier.Classify(videoPath, new ClassificationOptions { CandidateLabels = labels }).Labels;
             }
             case AltClipKeyframeEmbedder a:
             {
-                using var pipeline = new ZeroShotImageClassificationPipeline(a.AltClip, a.Processor, ownsModel: false);
+                using var pipeline = new ZeroShotImageClassificationPipeline(a.AltClip, a.Processor);
                 var info = Searcher.Reader.Probe(videoPath);
                 var frame = Searcher.Reader.ReadFrames(videoPath, [info.FrameCount / 2]);
-                return pipeline.Classify(frame, labels)[0].Labels;
+                return pipeline.Classify(frame[0], new ClassificationOptions { CandidateLabels = labels }).Labels;
             }
             default:
                 throw new NotSupportedException($"Labelling is not available for {Searcher.Embedder.Model.Kind} indexes.");

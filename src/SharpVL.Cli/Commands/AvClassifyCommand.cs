@@ -41,17 +41,19 @@ internal static class AvClassifyCommand
             {
                 run.Warn("the model has no preprocessor_config.json; using TvltProcessor's defaults (224-pixel frames, 8 frames, 44.1 kHz audio).");
             }
+            pipeline.BatchSize = parse.GetValue(batchSize);
+            var classification = new ClassificationOptions { TopK = k, Frames = selection };
             await InputBatches.ProcessAsync(
-                run, files, parse.GetValue(batchSize),
-                batch => batch.Select(file => pipeline.ClassifyFile(file, k, selection)).ToList(),
+                run, files, pipeline.BatchSize,
+                batch => pipeline.ClassifyFiles(batch, classification),
                 (file, result) => new InputRecord
                 {
                     Input = file,
                     FrameIndices = result.FrameIndices,
                     Labels = result.Labels.Select(l => LabelRecord.FromFloat(l.Label, l.Index, l.Score, result.Logits[l.Index])).ToList(),
                     Extra = new Dictionary<string, object?> { ["logits"] = result.Logits },
-                },
-                (file, result) => pipeline.VideoReader.ReadFrames(file, result.FrameIndices)).ConfigureAwait(false);
+                }.WithDamage(result.Damage),
+                (file, result) => pipeline.Reader.ReadFrames(file, result.FrameIndices)).ConfigureAwait(false);
         }));
         return command;
     }

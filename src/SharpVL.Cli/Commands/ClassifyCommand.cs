@@ -36,15 +36,17 @@ internal static class ClassifyCommand
                 return;
             }
             using var pipeline = model.Load(parse, run, (id, options) => VideoClassificationPipeline.FromPretrained(id, options, decoding.Reader(parse)));
+            pipeline.BatchSize = parse.GetValue(batchSize);
+            var classification = new ClassificationOptions { TopK = k, Frames = selection };
             await InputBatches.ProcessAsync(
-                run, files, parse.GetValue(batchSize),
-                batch => pipeline.ClassifyFiles(batch, k, selection, batch.Count),
+                run, files, pipeline.BatchSize,
+                batch => pipeline.ClassifyFiles(batch, classification),
                 (file, result) => new InputRecord
                 {
                     Input = file,
                     FrameIndices = result.FrameIndices,
                     Labels = result.Labels.Select(l => LabelRecord.FromFloat(l.Label, l.Index, l.Score)).ToList(),
-                },
+                }.WithDamage(result.Damage),
                 (file, result) => pipeline.Reader.ReadFrames(file, result.FrameIndices)).ConfigureAwait(false);
         }));
         return command;

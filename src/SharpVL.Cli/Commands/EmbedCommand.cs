@@ -54,7 +54,7 @@ internal static class EmbedCommand
             {
                 return;
             }
-            using var classifier = model.Load(parse, run, (id, options) => ZeroShotVideoClassifier.FromPretrained(id, options, decoding.Reader(parse)));
+            using var classifier = model.Load(parse, run, (id, options) => ZeroShotVideoClassificationPipeline.FromPretrained(id, options, decoding.Reader(parse)));
             var written = new List<string>();
             var normalized = parse.GetValue(normalize);
             if (files.Count > 0)
@@ -65,20 +65,20 @@ internal static class EmbedCommand
                     run, files, parse.GetValue(batchSize),
                     batch =>
                     {
-                        var (embeddings, indices) = classifier.EmbedVideoFiles(batch, selection, batch.Count);
+                        var (embeddings, indices, damage) = classifier.EmbedVideoFiles(batch, selection, batch.Count);
                         using (embeddings)
                         {
                             using var values = embeddings.to(ScalarType.Float32).cpu().contiguous();
                             var data = values.data<float>().ToArray();
                             var dim = data.Length / batch.Count;
-                            return Enumerable.Range(0, batch.Count).Select(i => (Row: data[(i * dim)..((i + 1) * dim)], Frames: indices[i])).ToList();
+                            return Enumerable.Range(0, batch.Count).Select(i => (Row: data[(i * dim)..((i + 1) * dim)], Frames: indices[i], Damage: damage[i])).ToList();
                         }
                     },
                     (file, result) =>
                     {
                         rows.Add(result.Row);
                         ids.Add(file);
-                        return new InputRecord { Input = file, FrameIndices = result.Frames };
+                        return new InputRecord { Input = file, FrameIndices = result.Frames }.WithDamage(result.Damage);
                     }).ConfigureAwait(false);
                 if (rows.Count > 0)
                 {

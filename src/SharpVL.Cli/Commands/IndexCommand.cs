@@ -31,6 +31,8 @@ internal static class IndexCommand
             inputs, db, shard, segmentSeconds, strideSeconds, batchSize, prune, json,
         };
         model.AddTo(command);
+        var decoding = new VideoDecodingOptions();
+        decoding.AddTo(command);
         command.SetAction(parse => CliSupport.Guard(parse, () =>
         {
             var quiet = parse.GetValue(json);
@@ -40,6 +42,7 @@ internal static class IndexCommand
                 BatchSize = parse.GetValue(batchSize),
                 Shard = parse.GetValue(shard) is string s ? ShardSpec.Parse(s) : ShardSpec.All,
                 Prune = parse.GetValue(prune),
+                Reader = decoding.Reader(parse),
             };
             options.Segmenting.Validate();
             var expanded = new InputExpander(MediaKind.Video, "zero-shot-image").Expand(parse.GetValue(inputs)!);
@@ -50,6 +53,10 @@ internal static class IndexCommand
             // Inputs that named no file are failures of the run like unreadable files.
             var result = run with { Files = [.. run.Files, .. expanded.Problems.Select(p => new IndexFileEvent(p.Input, IndexOutcome.Failed, Error: p.Message))] };
             var stats = store.Stats();
+            foreach (var damaged in result.Damaged)
+            {
+                Console.Error.WriteLine($"warning: {damaged.Path}: {DamageWarning(damaged)}");
+            }
             if (quiet)
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
@@ -64,6 +71,7 @@ internal static class IndexCommand
                     unchanged = result.Count(IndexOutcome.Unchanged),
                     removed = result.Count(IndexOutcome.Removed),
                     failed = result.Failures.Select(f => new { path = f.Path, error = f.Error }),
+                    warnings = result.Damaged.Select(f => new { path = f.Path, warning = DamageWarning(f) }),
                     segments_embedded = result.SegmentsEmbedded,
                     seconds = result.Elapsed.TotalSeconds,
                     index_videos = stats.Videos,
@@ -108,6 +116,9 @@ internal static class IndexCommand
             });
         return result!;
     }
+
+    private static string DamageWarning(IndexFileEvent file) =>
+        $"damaged video stream: {file.Damage!.Summary()}; indexed the frames that decode (--strict makes this an error).";
 
     private static void Print(IndexRunResult result, IndexStats stats, string name)
     {

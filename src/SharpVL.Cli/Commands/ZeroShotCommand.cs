@@ -20,7 +20,7 @@ internal static class ZeroShotCommand
         var template = new Option<string>("--template")
         {
             Description = "Prompt template; {} is replaced by each label.",
-            DefaultValueFactory = _ => ZeroShotVideoClassifier.DefaultTemplate,
+            DefaultValueFactory = _ => ZeroShotVideoClassificationPipeline.DefaultTemplate,
         };
         var topK = CliOptions.TopK(0);
         var frames = new FrameOptions();
@@ -46,19 +46,24 @@ internal static class ZeroShotCommand
             {
                 return;
             }
-            using var classifier = model.Load(parse, run, (id, options) => ZeroShotVideoClassifier.FromPretrained(id, options, decoding.Reader(parse)));
-            using var labelSet = classifier.PrepareLabels(candidates, parse.GetValue(template)!);
+            using var classifier = model.Load(parse, run, (id, options) => ZeroShotVideoClassificationPipeline.FromPretrained(id, options, decoding.Reader(parse)));
+            classifier.BatchSize = parse.GetValue(batchSize);
+            var classification = new ClassificationOptions
+            {
+                TopK = k, Frames = selection, CandidateLabels = candidates, HypothesisTemplate = parse.GetValue(template)!,
+            };
+            var prompts = candidates.Select(c => ZeroShotLabelSet.ApplyTemplate(classification.HypothesisTemplate, c)).ToList();
             await InputBatches.ProcessAsync(
-                run, files, parse.GetValue(batchSize),
-                batch => classifier.ClassifyFiles(batch, labelSet, selection, batch.Count),
+                run, files, classifier.BatchSize,
+                batch => classifier.ClassifyFiles(batch, classification),
                 (file, result) => new InputRecord
                 {
                     Input = file,
                     FrameIndices = result.FrameIndices,
-                    Labels = result.Labels.Take(k)
-                        .Select(l => LabelRecord.FromFloat(l.Label, l.Index, l.Score, result.Logits[l.Index], labelSet.Prompts[l.Index]))
+                    Labels = result.Labels
+                        .Select(l => LabelRecord.FromFloat(l.Label, l.Index, l.Score, result.Logits[l.Index], prompts[l.Index]))
                         .ToList(),
-                },
+                }.WithDamage(result.Damage),
                 (file, result) => classifier.Reader.ReadFrames(file, result.FrameIndices)).ConfigureAwait(false);
         }));
         return command;

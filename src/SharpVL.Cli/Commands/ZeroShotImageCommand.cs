@@ -20,7 +20,7 @@ internal static class ZeroShotImageCommand
         var template = new Option<string>("--template")
         {
             Description = "Hypothesis template; {} is replaced by each label (e.g. \"a photo of {}\").",
-            DefaultValueFactory = _ => "{}",
+            DefaultValueFactory = _ => ZeroShotImageClassificationPipeline.DefaultTemplate,
         };
         var model = new ModelOptions("AltCLIPModel directory or Hub id, e.g. BAAI/AltCLIP.");
         var topK = CliOptions.TopK(0);
@@ -44,14 +44,14 @@ internal static class ZeroShotImageCommand
             }
             using var pipeline = model.Load(parse, run, (id, options) => ZeroShotImageClassificationPipeline.FromPretrained(id, options));
             pipeline.BatchSize = parse.GetValue(batchSize);
-            pipeline.HypothesisTemplate = parse.GetValue(template)!;
+            var classification = new ClassificationOptions { TopK = k, CandidateLabels = candidates, HypothesisTemplate = parse.GetValue(template)! };
             await InputBatches.ProcessAsync(
-                run, files, parse.GetValue(batchSize),
-                batch => pipeline.ClassifyFiles(batch, candidates),
+                run, files, pipeline.BatchSize,
+                batch => pipeline.ClassifyFiles(batch, classification),
                 (file, result) => new InputRecord
                 {
                     Input = file,
-                    Labels = result.Labels.Take(k).Select(l => LabelRecord.FromFloat(l.Label, l.Index, l.Score)).ToList(),
+                    Labels = result.Labels.Select(l => LabelRecord.FromFloat(l.Label, l.Index, l.Score)).ToList(),
                 },
                 (file, _) => [ImageFile.LoadRgb(file)]).ConfigureAwait(false);
         }));

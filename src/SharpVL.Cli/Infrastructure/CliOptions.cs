@@ -78,8 +78,8 @@ internal static class CliOptions
     public static Option<int> BatchSize(int defaultValue)
         => Int("--batch-size", $"Inputs per forward pass. [default: {defaultValue}]", defaultValue, 1);
 
-    /// <summary>The top-k value the pipelines take for "all" when the option is 0.</summary>
-    public static int TopKOrAll(int topK) => topK == 0 ? int.MaxValue : topK;
+    /// <summary>The pipelines' top-k for the option: 0 means all labels (null).</summary>
+    public static int? TopKOrAll(int topK) => topK == 0 ? null : topK;
 
     private static int? ParseInt(ArgumentResult result, string name, int minimum)
     {

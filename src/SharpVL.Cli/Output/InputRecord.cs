@@ -1,4 +1,5 @@
 using System.Globalization;
+using SharpVL.Processing.Video;
 
 namespace SharpVL.Cli.Output;
 
@@ -45,6 +46,17 @@ internal sealed class InputRecord
 
     /// <summary>True when the input succeeded.</summary>
     public bool Succeeded => Error is null;
+
+    /// <summary>Adds a warning with the decode-error counts when <paramref name="damage"/> is not clean; returns this record.</summary>
+    public InputRecord WithDamage(DecodeReport damage)
+    {
+        ArgumentNullException.ThrowIfNull(damage);
+        if (!damage.IsClean)
+        {
+            Warnings.Add($"damaged video stream: {damage.Summary()}; the result may differ from an intact file's (--strict makes this an error).");
+        }
+        return this;
+    }
 
     /// <summary>An error record for <paramref name="input"/>.</summary>
     public static InputRecord Failed(string input, string error) => new() { Input = input, Error = error };

@@ -17,23 +17,29 @@ namespace SharpVL.Pipelines;
 /// resampled to the feature extractor's rate by <see cref="AudioResampler"/> when the rates differ; a soundtrack
 /// shorter than n_fft samples is zero-padded to n_fft (Transformers would fail on it).
 /// </remarks>
-public sealed class AudioVisualClassificationPipeline : IDisposable
+public sealed class AudioVisualClassificationPipeline : ClassificationPipeline<TvltForAudioVisualClassification>
 {
-    /// <summary>Combines a loaded model and processor.</summary>
-    public AudioVisualClassificationPipeline(TvltForAudioVisualClassification model, TvltProcessor processor)
+    /// <summary>Wraps a loaded model and processor; see <see cref="IPipeline"/> for the ownership rule.</summary>
+    public AudioVisualClassificationPipeline(
+        TvltForAudioVisualClassification model, TvltProcessor processor, VideoReader? reader = null, bool ownsModel = false)
+        : base(model, ownsModel, batchSize: 4)
     {
-        Model = model ?? throw new ArgumentNullException(nameof(model));
         Processor = processor ?? throw new ArgumentNullException(nameof(processor));
+        Reader = reader ?? VideoReader.Default;
     }
 
-    /// <summary>The classifier.</summary>
-    public TvltForAudioVisualClassification Model { get; }
+    /// <inheritdoc />
+    public override string Task => PipelineTasks.AudioVisualClassification;
+
+    private protected override bool ZeroShot => false;
+
+    private protected override bool TakesVideo => true;
 
     /// <summary>The processor (the model directory's, or Transformers' defaults when it has no preprocessor_config.json).</summary>
     public TvltProcessor Processor { get; }
 
     /// <summary>Video decoding (ffmpeg).</summary>
-    public VideoReader VideoReader { get; init; } = VideoReader.Default;
+    public VideoReader Reader { get; }
 
     /// <summary>Soundtrack decoding (ffmpeg).</summary>
     public AudioTrackReader AudioReader { get; init; } = AudioTrackReader.Default;
@@ -46,41 +52,39 @@ public sealed class AudioVisualClassificationPipeline : IDisposable
     {
         var directory = PretrainedFiles.Resolve(modelIdOrPath, options);
         var processor = TvltProcessor.FromPretrained(directory);
-        var model = TvltForAudioVisualClassification.FromPretrained(directory, options);
-        return new AudioVisualClassificationPipeline(model, processor) { VideoReader = reader ?? VideoReader.Default };
+        return Build(
+            () => TvltForAudioVisualClassification.FromPretrained(directory, options),
+            model => new AudioVisualClassificationPipeline(model, processor, reader, ownsModel: true));
     }
 
-    /// <summary>Classifies a video file with an audio track.</summary>
-    /// <exception cref="SharpVL.Processing.MediaException">The file is missing, unreadable or has no audio or video stream.</exception>
-    /// <exception cref="FfmpegNotFoundException">ffmpeg/ffprobe are not installed.</exception>
-    /// <param name="videoPath">The video.</param>
-    /// <param name="topK">How many labels to return (default: all).</param>
-    /// <param name="selection">Which frames to use (default <see cref="FrameSelection.Uniform"/>, at most the processor's num_frames).</param>
-    public AudioVisualClassificationResult ClassifyFile(string videoPath, int? topK = null, FrameSelection? selection = null)
+    private protected override IEnumerable<IReadOnlyList<ClassificationResult>> ClassifyBatches(IReadOnlyList<string> paths, ClassificationOptions options)
+        => paths.Select(path => (IReadOnlyList<ClassificationResult>)[ClassifyOne(path, options)]);
+
+    // TVLT's masks differ per clip (frame count, audio length), so each video is its own forward pass.
+    private ClassificationResult ClassifyOne(string videoPath, ClassificationOptions options)
     {
-        var info = VideoReader.Probe(videoPath);
+        var info = Reader.Probe(videoPath);
         if (!info.HasAudio)
         {
             throw new SharpVL.Processing.MediaException(videoPath, "has no audio stream; TVLT classifies video together with its soundtrack.");
         }
         // TVLT accepts fewer frames than num_frames (the pixel mask covers the rest), so short clips use every frame.
-        var indices = (selection ?? FrameSelection.Uniform).Select(info.FrameCount, Math.Min(info.FrameCount, Processor.ImageProcessor.NumFrames));
-        var frames = VideoReader.ReadFrames(videoPath, indices);
+        var clip = VideoClips.Decode(Reader, videoPath, options.Frames, frameCount => Math.Min(frameCount, Processor.ImageProcessor.NumFrames));
         var audio = AudioReader.Read(videoPath, Processor.FeatureExtractor.Options.SamplingRate);
-        return Classify(frames, audio, topK) with { Source = videoPath, FrameIndices = indices };
+        return Run(clip.Frames, audio, options.TopK) with { Source = videoPath, FrameIndices = clip.FrameIndices, Damage = clip.Damage };
     }
 
     /// <summary>Classifies decoded frames and a waveform (resampled to the feature extractor's rate when needed).</summary>
-    public AudioVisualClassificationResult Classify(IReadOnlyList<RgbImage> frames, AudioWaveform audio, int? topK = null)
+    public ClassificationResult Classify(IReadOnlyList<RgbImage> frames, AudioWaveform audio, ClassificationOptions? options = null)
+        => Run(frames, audio, Check(options).TopK);
+
+    private ClassificationResult Run(IReadOnlyList<RgbImage> frames, AudioWaveform audio, int? topK)
     {
         using var inference = inference_mode();
         using var scope = NewDisposeScope();
         var inputs = Prepare(frames, audio).ToTensors();
         using var output = Model.Forward(inputs["pixel_values"], inputs["audio_values"], inputs["pixel_mask"], inputs["audio_mask"]);
-        var row = output.Logits.select(0, 0);
-        var logits = row.cpu().to(ScalarType.Float32).data<float>().ToArray();
-        var ranked = LabelScores.TopK(row, Model.Config.LabelOf, topK is int k && k > 0 ? k : logits.Length);
-        return new AudioVisualClassificationResult(null, [], ranked, logits);
+        return ClassificationResult.FromLogits(null, [], output.Logits.select(0, 0), Model.Config.LabelOf, topK);
     }
 
     /// <summary>Runs the processor on one video and its waveform (the model inputs the pipeline uses).</summary>
@@ -96,15 +100,4 @@ public sealed class AudioVisualClassificationPipeline : IDisposable
         }
         return Processor.Process([frames], [samples], samplingRate: options.SamplingRate);
     }
-
-    /// <inheritdoc />
-    public void Dispose() => Model.Dispose();
 }
-
-/// <summary>What <see cref="AudioVisualClassificationPipeline"/> found for one video.</summary>
-/// <param name="Source">The video file, when classified from a file.</param>
-/// <param name="FrameIndices">The frames used, when classified from a file.</param>
-/// <param name="Labels">Classes sorted by probability (top-k when requested).</param>
-/// <param name="Logits">Logits of every class, by index.</param>
-public sealed record AudioVisualClassificationResult(
-    string? Source, IReadOnlyList<int> FrameIndices, IReadOnlyList<LabelScore> Labels, IReadOnlyList<float> Logits);

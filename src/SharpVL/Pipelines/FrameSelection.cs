@@ -21,6 +21,12 @@ public abstract record FrameSelection
     /// <summary>The indices to decode for a clip of <paramref name="frameCount"/> frames when the model takes <paramref name="numFrames"/>.</summary>
     public abstract IReadOnlyList<int> Select(int frameCount, int numFrames);
 
+    /// <summary>
+    /// Whether the frames follow from the clip's length, so that they can be chosen again when a damaged stream turns out
+    /// shorter than its container announced (false for explicit indices: those frames are what the caller asked for).
+    /// </summary>
+    public virtual bool FollowsLength => true;
+
     private sealed record UniformFrames : FrameSelection
     {
         public override IReadOnlyList<int> Select(int frameCount, int numFrames) => FrameSampling.Uniform(frameCount, numFrames);
@@ -28,6 +34,8 @@ public abstract record FrameSelection
 
     private sealed record ExplicitFrames(IReadOnlyList<int> Chosen) : FrameSelection
     {
+        public override bool FollowsLength => false;
+
         public override IReadOnlyList<int> Select(int frameCount, int numFrames)
         {
             if (Chosen.Count != numFrames)

@@ -11,8 +11,8 @@ public sealed record LabelScore(int Index, string Label, float Score);
 /// <summary>Softmax and top-k over one row of logits.</summary>
 public static class LabelScores
 {
-    /// <summary>The <paramref name="topK"/> most probable labels of a 1-D logits row (softmax in float32).</summary>
-    public static IReadOnlyList<LabelScore> TopK(Tensor logits, Func<int, string> labelOf, int topK)
+    /// <summary>The <paramref name="topK"/> most probable labels (null = all) of a 1-D logits row (softmax in float32), ties in index order.</summary>
+    public static IReadOnlyList<LabelScore> TopK(Tensor logits, Func<int, string> labelOf, int? topK = null)
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(labelOf);
@@ -22,7 +22,7 @@ public static class LabelScores
             .Select((score, index) => new LabelScore(index, labelOf(index), score))
             .OrderByDescending(s => s.Score)
             .ThenBy(s => s.Index)
-            .Take(Math.Max(1, topK))
+            .Take(topK ?? values.Length)
             .ToList();
     }
 }

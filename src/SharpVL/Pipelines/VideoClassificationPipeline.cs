@@ -6,27 +6,27 @@ using static TorchSharp.torch;
 
 namespace SharpVL.Pipelines;
 
-/// <summary>The labels predicted for one video.</summary>
-/// <param name="Source">The video file, if the frames came from one.</param>
-/// <param name="FrameIndices">Which frames were used.</param>
-/// <param name="Labels">Top labels with probabilities, most probable first.</param>
-public sealed record VideoClassificationResult(string? Source, IReadOnlyList<int> FrameIndices, IReadOnlyList<LabelScore> Labels);
-
 /// <summary>
 /// Video file → frames → <see cref="VideoMAEImageProcessor"/> → <see cref="VideoMAEForVideoClassification"/> →
 /// labels from <c>id2label</c> (Transformers' <c>video-classification</c> pipeline).
 /// </summary>
-public sealed class VideoClassificationPipeline : IDisposable
+public sealed class VideoClassificationPipeline : ClassificationPipeline<VideoMAEForVideoClassification>
 {
-    private VideoClassificationPipeline(VideoMAEForVideoClassification model, VideoMAEImageProcessor processor, VideoReader reader)
+    /// <summary>Wraps a loaded model and processor; see <see cref="IPipeline"/> for the ownership rule.</summary>
+    public VideoClassificationPipeline(
+        VideoMAEForVideoClassification model, VideoMAEImageProcessor processor, VideoReader? reader = null, bool ownsModel = false)
+        : base(model, ownsModel, batchSize: 4)
     {
-        Model = model;
-        Processor = processor;
-        Reader = reader;
+        Processor = processor ?? throw new ArgumentNullException(nameof(processor));
+        Reader = reader ?? VideoReader.Default;
     }
 
-    /// <summary>The classifier.</summary>
-    public VideoMAEForVideoClassification Model { get; }
+    /// <inheritdoc />
+    public override string Task => PipelineTasks.VideoClassification;
+
+    private protected override bool ZeroShot => false;
+
+    private protected override bool TakesVideo => true;
 
     /// <summary>The frame preprocessor.</summary>
     public VideoMAEImageProcessor Processor { get; }
@@ -44,16 +44,9 @@ public sealed class VideoClassificationPipeline : IDisposable
     public static VideoClassificationPipeline FromPretrained(string modelIdOrPath, ModelLoadOptions? options = null, VideoReader? reader = null)
     {
         var directory = PretrainedFiles.Resolve(modelIdOrPath, options);
-        var model = VideoMAEForVideoClassification.FromPretrained(directory, options);
-        try
-        {
-            return new VideoClassificationPipeline(model, LoadProcessor(directory, model.Config), reader ?? VideoReader.Default);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        return Build(
+            () => VideoMAEForVideoClassification.FromPretrained(directory, options),
+            model => new VideoClassificationPipeline(model, LoadProcessor(directory, model.Config), reader, ownsModel: true));
     }
 
     private static VideoMAEImageProcessor LoadProcessor(string directory, VideoMAEConfig config)
@@ -69,55 +62,38 @@ public sealed class VideoClassificationPipeline : IDisposable
         });
     }
 
-    /// <summary>Classifies a video file, decoding only the frames it needs.</summary>
-    public VideoClassificationResult Classify(string videoPath, int topK = 5, FrameSelection? frames = null)
-    {
-        var clip = VideoClips.Decode(Reader, videoPath, frames, NumFrames);
-        return Classify(Processor.Preprocess([clip.Frames]), topK, [clip.FrameIndices], [videoPath])[0];
-    }
-
     /// <summary>Classifies frames already in memory (exactly <see cref="NumFrames"/> of them).</summary>
-    public VideoClassificationResult Classify(IReadOnlyList<RgbImage> frames, int topK = 5)
+    public ClassificationResult Classify(IReadOnlyList<RgbImage> frames, ClassificationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(frames);
-        return Classify(Processor.Preprocess([frames]), topK, [Enumerable.Range(0, frames.Count).ToList()], [null])[0];
+        return ClassifyVideos([frames], options)[0];
     }
 
-    /// <summary>
-    /// Classifies many files in batches; the next batch is decoded and preprocessed while the model runs the current one.
-    /// <paramref name="progress"/> receives the number of videos finished.
-    /// </summary>
-    public IReadOnlyList<VideoClassificationResult> ClassifyFiles(
-        IReadOnlyList<string> videoPaths, int topK = 5, FrameSelection? frames = null, int batchSize = 4, IProgress<int>? progress = null)
+    /// <summary>Classifies in-memory videos (each exactly <see cref="NumFrames"/> frames), <see cref="ClassificationPipeline{TModel}.BatchSize"/> per model call.</summary>
+    public IReadOnlyList<ClassificationResult> ClassifyVideos(IReadOnlyList<IReadOnlyList<RgbImage>> videos, ClassificationOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(videoPaths);
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var results = new List<VideoClassificationResult>(videoPaths.Count);
-        var batches = VideoClips.PrepareAhead(
-            Reader, videoPaths, frames, NumFrames, batchSize, clips => Processor.Preprocess(clips.Select(c => c.Frames).ToList()));
-        foreach (var (clips, pixels) in batches)
-        {
-            results.AddRange(Classify(pixels, topK, [.. clips.Select(c => c.FrameIndices)], [.. clips.Select(c => (string?)c.Path)]));
-            progress?.Report(results.Count);
-        }
-        return results;
+        ArgumentNullException.ThrowIfNull(videos);
+        var topK = Check(options).TopK;
+        return [.. videos.Chunk(BatchSize).SelectMany(batch => Run(
+            Processor.Preprocess(batch), topK, [.. batch.Select(v => (IReadOnlyList<int>)[.. Enumerable.Range(0, v.Count)])], new string?[batch.Length]))];
     }
 
-    private List<VideoClassificationResult> Classify(
-        PixelValues pixelValues, int topK, List<IReadOnlyList<int>> indices, List<string?> sources)
+    private protected override IEnumerable<IReadOnlyList<ClassificationResult>> ClassifyBatches(IReadOnlyList<string> paths, ClassificationOptions options)
+    {
+        // Decoding and preprocessing of the next batch overlap the model's work on this one.
+        var batches = VideoClips.PrepareAhead(
+            Reader, paths, options.Frames, NumFrames, BatchSize, clips => Processor.Preprocess(clips.Select(c => c.Frames).ToList()));
+        return batches.Select(b => (IReadOnlyList<ClassificationResult>)[.. Run(
+            b.Prepared, options.TopK, [.. b.Clips.Select(c => c.FrameIndices)], [.. b.Clips.Select(c => c.Path)])
+            .Select((r, i) => r with { Damage = b.Clips[i].Damage })]);
+    }
+
+    private List<ClassificationResult> Run(PixelValues pixelValues, int? topK, IReadOnlyList<IReadOnlyList<int>> indices, string?[] sources)
     {
         using var scope = NewDisposeScope();
         using var inference = inference_mode();
         var pixels = pixelValues.ToTensor().to(Model.Device);
         using var output = Model.Forward(pixels);
-        var results = new List<VideoClassificationResult>(indices.Count);
-        for (var i = 0; i < indices.Count; i++)
-        {
-            results.Add(new VideoClassificationResult(sources[i], indices[i], LabelScores.TopK(output.Logits[i], Model.Config.LabelOf, topK)));
-        }
-        return results;
+        return [.. indices.Select((frames, i) => ClassificationResult.FromLogits(sources[i], frames, output.Logits[i], Model.Config.LabelOf, topK))];
     }
-
-    /// <inheritdoc />
-    public void Dispose() => Model.Dispose();
 }

@@ -7,18 +7,45 @@ namespace SharpVL.Pipelines;
 /// <param name="Path">The file.</param>
 /// <param name="FrameIndices">Which frames were decoded.</param>
 /// <param name="Frames">The decoded RGB frames, in <paramref name="FrameIndices"/> order.</param>
-public sealed record DecodedClip(string Path, IReadOnlyList<int> FrameIndices, IReadOnlyList<RgbImage> Frames);
+public sealed record DecodedClip(string Path, IReadOnlyList<int> FrameIndices, IReadOnlyList<RgbImage> Frames)
+{
+    /// <summary>The damage met while decoding (<see cref="DecodeReport.IsClean"/> for an intact stream).</summary>
+    public DecodeReport Damage { get; init; } = DecodeReport.Clean;
+}
 
 /// <summary>Decoding of video files for the video pipelines: frame selection, and batches decoded ahead of the model.</summary>
 public static class VideoClips
 {
-    /// <summary>Probes <paramref name="path"/>, selects <paramref name="numFrames"/> frames and decodes only those.</summary>
+    /// <summary>
+    /// Probes <paramref name="path"/>, selects <paramref name="numFrames"/> frames and decodes only those. When a damaged
+    /// stream yields fewer frames than its container announced, a selection that follows the clip's length
+    /// (<see cref="FrameSelection.FollowsLength"/>) chooses again among the frames that exist, and the clip's
+    /// <see cref="DecodedClip.Damage"/> counts the missing ones; explicit indices beyond the real end fail.
+    /// </summary>
+    /// <exception cref="SharpVL.Processing.MediaException">The file cannot be read, no frame decodes, or (with
+    /// <see cref="VideoReadOptions.Strict"/>) the stream is damaged.</exception>
     public static DecodedClip Decode(VideoReader reader, string path, FrameSelection? selection, int numFrames)
+        => Decode(reader, path, selection, _ => numFrames);
+
+    /// <summary>Like <see cref="Decode(VideoReader, string, FrameSelection?, int)"/> with the frame count depending on the clip's length.</summary>
+    internal static DecodedClip Decode(VideoReader reader, string path, FrameSelection? selection, Func<int, int> framesFor)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        var chosen = selection ?? FrameSelection.Uniform;
         var info = reader.Probe(path);
-        var indices = (selection ?? FrameSelection.Uniform).Select(info.FrameCount, numFrames);
-        return new DecodedClip(path, indices, reader.ReadFrames(path, indices));
+        var indices = chosen.Select(info.FrameCount, framesFor(info.FrameCount));
+        try
+        {
+            var frames = reader.ReadFrames(info, indices);
+            return new DecodedClip(path, indices, frames) { Damage = frames.Report };
+        }
+        catch (FramesUnavailableException e) when (chosen.FollowsLength && e.AvailableFrames > 0 && !reader.Options.Strict)
+        {
+            indices = chosen.Select(e.AvailableFrames, framesFor(e.AvailableFrames));
+            var frames = reader.ReadFrames(info, indices);
+            // The first pass ran to the end of the stream, so its report covers all the damage.
+            return new DecodedClip(path, indices, frames) { Damage = e.Report with { MissingFrames = e.AnnouncedFrames - e.AvailableFrames } };
+        }
     }
 
     /// <summary>

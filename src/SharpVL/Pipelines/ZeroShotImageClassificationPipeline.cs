@@ -12,98 +12,100 @@ namespace SharpVL.Pipelines;
 /// label probabilities are the softmax of the scaled cosine similarities over the candidates.
 /// </summary>
 /// <remarks>
-/// Images and texts are embedded in batches of <see cref="BatchSize"/>, so any number of either fits in memory; each text
+/// Images and texts are embedded in batches of <see cref="ClassificationPipeline{TModel}.BatchSize"/>, so any number of either fits in memory; each text
 /// is embedded once for all images. Texts longer than the tokenizer's <c>model_max_length</c> are truncated (Transformers
 /// 4.27.1 would fail on them with an index error).
 /// </remarks>
-public sealed class ZeroShotImageClassificationPipeline : IDisposable
+public sealed class ZeroShotImageClassificationPipeline : ClassificationPipeline<AltCLIPModel>
 {
-    private readonly bool _ownsModel;
+    /// <summary>
+    /// The default hypothesis template: labels are used as written (Transformers' default is <c>This is a photo of {}.</c>,
+    /// which only suits English labels).
+    /// </summary>
+    public const string DefaultTemplate = "{}";
 
-    /// <summary>Wraps a loaded model and processor; <paramref name="ownsModel"/> makes <see cref="Dispose"/> dispose the model.</summary>
+    /// <summary>Wraps a loaded model and processor; see <see cref="IPipeline"/> for the ownership rule.</summary>
     public ZeroShotImageClassificationPipeline(AltCLIPModel model, AltCLIPProcessor processor, bool ownsModel = false)
+        : base(model, ownsModel, batchSize: 16)
     {
-        Model = model ?? throw new ArgumentNullException(nameof(model));
         Processor = processor ?? throw new ArgumentNullException(nameof(processor));
-        _ownsModel = ownsModel;
     }
 
-    /// <summary>The dual encoder.</summary>
-    public AltCLIPModel Model { get; }
+    /// <inheritdoc />
+    public override string Task => PipelineTasks.ZeroShotImageClassification;
+
+    private protected override bool ZeroShot => true;
+
+    private protected override bool TakesVideo => false;
 
     /// <summary>The image processor and tokenizer.</summary>
     public AltCLIPProcessor Processor { get; }
-
-    /// <summary>Images or texts per forward pass (default 16).</summary>
-    public int BatchSize
-    {
-        get;
-        set => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(BatchSize), value, "BatchSize must be at least 1.");
-    } = 16;
-
-    /// <summary>
-    /// How a candidate label becomes the text that is embedded; <c>{}</c> is replaced by the label. The default <c>{}</c>
-    /// uses labels as written (Transformers' default is <c>This is a photo of {}.</c>, which only suits English labels).
-    /// </summary>
-    public string HypothesisTemplate
-    {
-        get;
-        set => field = value is not null && value.Contains("{}", StringComparison.Ordinal)
-            ? value
-            : throw new ArgumentException("The hypothesis template must contain '{}' where the label goes.", nameof(HypothesisTemplate));
-    } = "{}";
 
     /// <summary>Loads an <c>altclip</c> model and its processor files from a directory or Hub id.</summary>
     /// <exception cref="InvalidDataException">The directory holds another kind of model, or a file is malformed.</exception>
     public static ZeroShotImageClassificationPipeline FromPretrained(string modelIdOrPath, ModelLoadOptions? options = null)
     {
         var directory = PretrainedFiles.Resolve(modelIdOrPath, options);
-        var model = AltCLIPModel.FromPretrained(directory, options);
-        try
-        {
-            return new ZeroShotImageClassificationPipeline(model, AltCLIPProcessor.FromPretrained(directory), ownsModel: true);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        return Build(
+            () => AltCLIPModel.FromPretrained(directory, options),
+            model => new ZeroShotImageClassificationPipeline(model, AltCLIPProcessor.FromPretrained(directory), ownsModel: true));
     }
 
-    /// <summary>Scores every candidate label for each image.</summary>
+    /// <summary>Scores the candidate labels for one image (RGB, grey or RGBA).</summary>
+    public ClassificationResult Classify(RgbImage image, ClassificationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return ClassifyImages([image], options)[0];
+    }
+
+    /// <summary>Scores the candidate labels for each image.</summary>
     /// <param name="images">Images (RGB, grey or RGBA).</param>
-    /// <param name="candidateLabels">At least one label; duplicates are allowed but compete with each other.</param>
+    /// <param name="options">The candidate labels (required) and the other settings.</param>
     /// <param name="sources">Optional names reported with each result (e.g. file paths).</param>
     /// <exception cref="ArgumentException">No images, no labels, or a blank label.</exception>
-    public IReadOnlyList<ZeroShotImageClassificationResult> Classify(
-        IReadOnlyList<RgbImage> images, IReadOnlyList<string> candidateLabels, IReadOnlyList<string?>? sources = null)
+    public IReadOnlyList<ClassificationResult> ClassifyImages(
+        IReadOnlyList<RgbImage> images, ClassificationOptions options, IReadOnlyList<string?>? sources = null)
     {
-        var probabilities = Probabilities(images, candidateLabels);
-        return [.. probabilities.Select((row, i) => new ZeroShotImageClassificationResult(
-            sources is not null && i < sources.Count ? sources[i] : null,
-            [.. row.Select((score, index) => new LabelScore(index, candidateLabels[index], score))
-                .OrderByDescending(s => s.Score).ThenBy(s => s.Index)]))];
+        var checkedOptions = Check(options);
+        using var texts = EmbedTexts(Hypotheses(checkedOptions));
+        return Rank(images, texts, checkedOptions, sources);
     }
 
-    /// <summary>Loads image files (EXIF orientation applied, converted to RGB) and classifies them.</summary>
-    /// <exception cref="FileNotFoundException">An image file does not exist.</exception>
-    /// <exception cref="InvalidDataException">A file is not a decodable image.</exception>
-    public IReadOnlyList<ZeroShotImageClassificationResult> ClassifyFiles(IReadOnlyList<string> imagePaths, IReadOnlyList<string> candidateLabels)
+    private protected override IEnumerable<IReadOnlyList<ClassificationResult>> ClassifyBatches(IReadOnlyList<string> paths, ClassificationOptions options)
     {
-        ArgumentNullException.ThrowIfNull(imagePaths);
-        return Classify(LoadImages(imagePaths), candidateLabels, imagePaths);
+        // Each label is embedded once for all images; the images are loaded one batch at a time.
+        using var texts = EmbedTexts(Hypotheses(options));
+        foreach (var batch in paths.Chunk(BatchSize))
+        {
+            yield return Rank(LoadImages(batch), texts, options, batch);
+        }
     }
 
     /// <summary>Label probabilities in candidate order, <c>[image][label]</c> (each row sums to 1).</summary>
-    public float[][] Probabilities(IReadOnlyList<RgbImage> images, IReadOnlyList<string> candidateLabels)
+    public float[][] Probabilities(IReadOnlyList<RgbImage> images, ClassificationOptions options)
     {
-        CheckTexts(candidateLabels, "candidate label");
-        var hypotheses = candidateLabels.Select(l => HypothesisTemplate.Replace("{}", l, StringComparison.Ordinal)).ToList();
+        var checkedOptions = Check(options);
         using var scope = NewDisposeScope();
         using var inference = inference_mode();
-        var logits = Model.LogitsPerImage(EmbedImages(images), EmbedTexts(hypotheses));
+        var logits = Model.LogitsPerImage(EmbedImages(images), EmbedTexts(Hypotheses(checkedOptions)));
         // float32 softmax even for half-precision models, so probabilities keep their resolution.
         return ToRows(logits.to(ScalarType.Float32).softmax(-1));
+    }
+
+    private static List<string> Hypotheses(ClassificationOptions options)
+    {
+        var template = options.HypothesisTemplate ?? DefaultTemplate;
+        return [.. options.CandidateLabels!.Select(l => ZeroShotLabelSet.ApplyTemplate(template, l))];
+    }
+
+    private List<ClassificationResult> Rank(IReadOnlyList<RgbImage> images, Tensor textEmbeds, ClassificationOptions options, IReadOnlyList<string?>? sources)
+    {
+        var labels = options.CandidateLabels!;
+        using var scope = NewDisposeScope();
+        using var inference = inference_mode();
+        var logits = Model.LogitsPerImage(EmbedImages(images), textEmbeds);
+        return [.. Enumerable.Range(0, images.Count).Select(i => ClassificationResult.FromLogits(
+            sources is not null && i < sources.Count ? sources[i] : null, [], logits[i], k => labels[k], options.TopK))];
     }
 
     /// <summary>The similarity of every image with every text (no softmax: each pair is scored on its own).</summary>
@@ -200,14 +202,5 @@ public sealed class ZeroShotImageClassificationPipeline : IDisposable
         var values = host.data<float>().ToArray();
         var (rows, columns) = ((int)host.shape[0], (int)host.shape[1]);
         return [.. Enumerable.Range(0, rows).Select(r => values.AsSpan(r * columns, columns).ToArray())];
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_ownsModel)
-        {
-            Model.Dispose();
-        }
     }
 }

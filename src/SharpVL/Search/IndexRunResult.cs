@@ -1,3 +1,5 @@
+using SharpVL.Processing.Video;
+
 namespace SharpVL.Search;
 
 /// <summary>What happened to one file in an indexing run.</summary>
@@ -21,7 +23,9 @@ public enum IndexOutcome
 /// <param name="Outcome">What happened.</param>
 /// <param name="Segments">Segments stored (for <see cref="IndexOutcome.Indexed"/>).</param>
 /// <param name="Error">Why it failed (for <see cref="IndexOutcome.Failed"/>).</param>
-public sealed record IndexFileEvent(string Path, IndexOutcome Outcome, int Segments = 0, string? Error = null);
+/// <param name="Damage">Decode damage met while indexing it (for <see cref="IndexOutcome.Indexed"/>; null when clean). A stream
+/// shorter than announced is cut into segments over the frames that decode.</param>
+public sealed record IndexFileEvent(string Path, IndexOutcome Outcome, int Segments = 0, string? Error = null, DecodeReport? Damage = null);
 
 /// <summary>Progress of a run: files finished of those in this shard, segments embedded, and the rate.</summary>
 /// <param name="FilesDone">Files finished (indexed, unchanged or failed).</param>
@@ -46,6 +50,9 @@ public sealed record IndexRunResult(
 {
     /// <summary>Files that could not be indexed.</summary>
     public IReadOnlyList<IndexFileEvent> Failures => [.. Files.Where(f => f.Outcome == IndexOutcome.Failed)];
+
+    /// <summary>Files indexed despite decode damage.</summary>
+    public IReadOnlyList<IndexFileEvent> Damaged => [.. Files.Where(f => f.Damage is not null)];
 
     /// <summary>How many files had <paramref name="outcome"/>.</summary>
     public int Count(IndexOutcome outcome) => Files.Count(f => f.Outcome == outcome);

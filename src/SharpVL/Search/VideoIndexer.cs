@@ -106,6 +106,14 @@ public sealed class VideoIndexer
                         CommitIfComplete(job, open, run);
                     }
                     break;
+                case VideoDecoded decoded:
+                    decoded.Job.Damage = decoded.Damage;
+                    decoded.Job.Decoded = true;
+                    CommitIfComplete(decoded.Job, open, run);
+                    break;
+                case VideoRestarted restarted:
+                    open.Remove(restarted.Job);
+                    break;
                 case VideoFailed failed:
                     open.Remove(failed.Job);
                     run.Finish(new IndexFileEvent(failed.Job.Path, IndexOutcome.Failed, Error: failed.Error));
@@ -123,11 +131,12 @@ public sealed class VideoIndexer
 
     private void CommitIfComplete(VideoJob job, Dictionary<VideoJob, List<SegmentRecord>> open, RunState run)
     {
-        if (open.TryGetValue(job, out var records) && records.Count == job.Segments!.Count)
+        // Stored only once the decoding pass has ended without error (damage found at its end fails a strict run).
+        if (job.Decoded && open.TryGetValue(job, out var records) && records.Count == job.Segments!.Count)
         {
             open.Remove(job);
             _store.PutVideo(job.Record!, [.. records.OrderBy(r => r.Segment.Ordinal)]);
-            run.Finish(new IndexFileEvent(job.Path, IndexOutcome.Indexed, records.Count));
+            run.Finish(new IndexFileEvent(job.Path, IndexOutcome.Indexed, records.Count, Damage: job.Damage is { IsClean: false } d ? d : null));
         }
     }
 
@@ -150,19 +159,22 @@ public sealed class VideoIndexer
                         continue;
                     }
                     var info = _options.Reader.Probe(path, token);
-                    job.Segments = SegmentPlanner.Plan(info, _options.Segmenting, _embedder.FramesPerSegment);
-                    job.Record = job.Record! with { DurationSeconds = job.Segments[^1].EndSeconds };
-                    queue.Add(new VideoStarted(job), token);
-                    foreach (var ready in DecodeSegments(job))
+                    DecodeDamage damage;
+                    try
                     {
-                        pending.Add(ready);
-                        if (pending.Count == _options.BatchSize)
-                        {
-                            run.DecodeSeconds += timer.Elapsed.TotalSeconds;
-                            queue.Add(Batch(pending), token);
-                            timer.Restart();
-                        }
+                        damage = DecodeVideo(job, info, pending, queue, run, timer, token);
                     }
+                    catch (FramesUnavailableException e) when (e.AvailableFrames > 0 && !_options.Reader.Options.Strict)
+                    {
+                        // A damaged stream shorter than its container announced: cut the frames that exist instead.
+                        pending.RemoveAll(p => p.Job == job);
+                        queue.Add(new VideoRestarted(job), token);
+                        job = new VideoJob(path) { Record = job.Record };
+                        damage = DecodeVideo(job, info with { FrameCount = e.AvailableFrames }, pending, queue, run, timer, token);
+                        // The first pass ran to the end of the stream, so its report covers all the damage.
+                        damage.Report = e.Report with { MissingFrames = e.AnnouncedFrames - e.AvailableFrames };
+                    }
+                    queue.Add(new VideoDecoded(job, damage.Report), token);
                 }
                 catch (Exception e) when (e is not (OperationCanceledException or FfmpegNotFoundException or OutOfMemoryException))
                 {
@@ -208,8 +220,30 @@ public sealed class VideoIndexer
         return null;
     }
 
+    /// <summary>Plans <paramref name="job"/>'s segments over <paramref name="info"/>, decodes them into batches and returns the damage met.</summary>
+    private DecodeDamage DecodeVideo(
+        VideoJob job, VideoInfo info, List<(VideoJob Job, VideoSegment Segment, byte[] Thumbnail, IReadOnlyList<RgbImage> Frames)> pending,
+        BlockingCollection<WorkItem> queue, RunState run, Stopwatch timer, CancellationToken token)
+    {
+        job.Segments = SegmentPlanner.Plan(info, _options.Segmenting, _embedder.FramesPerSegment);
+        job.Record = job.Record! with { DurationSeconds = job.Segments[^1].EndSeconds };
+        queue.Add(new VideoStarted(job), token);
+        var damage = new DecodeDamage();
+        foreach (var ready in DecodeSegments(job, damage))
+        {
+            pending.Add(ready);
+            if (pending.Count == _options.BatchSize)
+            {
+                run.DecodeSeconds += timer.Elapsed.TotalSeconds;
+                queue.Add(Batch(pending), token);
+                timer.Restart();
+            }
+        }
+        return damage;
+    }
+
     /// <summary>Streams the frames the segments need and yields each segment as soon as its last frame arrived.</summary>
-    private IEnumerable<(VideoJob, VideoSegment, byte[], IReadOnlyList<RgbImage>)> DecodeSegments(VideoJob job)
+    private IEnumerable<(VideoJob, VideoSegment, byte[], IReadOnlyList<RgbImage>)> DecodeSegments(VideoJob job, DecodeDamage damage)
     {
         var segments = job.Segments!;
         var wanted = segments.SelectMany(s => s.FrameIndices).ToHashSet();
@@ -219,7 +253,8 @@ public sealed class VideoIndexer
         }
         var buffer = new Dictionary<int, RgbImage>();
         int next = 0;
-        foreach (var (index, frame) in _options.Reader.StreamSelectedFrames(job.Path, wanted))
+        var pass = _options.Reader.StreamSelectedFrames(job.Path, wanted);
+        foreach (var (index, frame) in pass)
         {
             buffer[index] = frame;
             while (next < segments.Count && segments[next].FrameIndices.Max() <= index)
@@ -239,6 +274,7 @@ public sealed class VideoIndexer
         {
             throw new InvalidDataException($"'{job.Path}': decoding ended before segment {next} of {segments.Count}.");
         }
+        damage.Report = pass.Report ?? DecodeReport.Clean;
     }
 
     private sealed class VideoJob(string path)
@@ -248,6 +284,17 @@ public sealed class VideoIndexer
         public IReadOnlyList<VideoSegment>? Segments { get; set; }
 
         public IndexedVideo? Record { get; set; }
+
+        // Set by the consumer when the producer's VideoDecoded arrives.
+        public bool Decoded { get; set; }
+
+        public DecodeReport? Damage { get; set; }
+    }
+
+    /// <summary>The damage of one decoding pass, filled in when the pass ends.</summary>
+    private sealed class DecodeDamage
+    {
+        public DecodeReport Report { get; set; } = DecodeReport.Clean;
     }
 
     private abstract record WorkItem;
@@ -257,6 +304,10 @@ public sealed class VideoIndexer
     private sealed record SegmentBatch(IReadOnlyList<(VideoJob Job, VideoSegment Segment, byte[] Thumbnail)> Segments, PixelValues Pixels) : WorkItem;
 
     private sealed record VideoFailed(VideoJob Job, string Error) : WorkItem;
+
+    private sealed record VideoDecoded(VideoJob Job, DecodeReport Damage) : WorkItem;
+
+    private sealed record VideoRestarted(VideoJob Job) : WorkItem;
 
     private sealed record VideoUnchanged(string Path, (long Size, DateTime Modified)? Touch) : WorkItem;
 

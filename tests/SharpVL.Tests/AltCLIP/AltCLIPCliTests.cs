@@ -40,7 +40,7 @@ public sealed class AltCLIPCliTests : IDisposable
         Assert.True(code == 0, stderr);
 
         using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(AltCLIPFixtures.ModelDir, new ModelLoadOptions { Log = _ => { } });
-        var expected = pipeline.ClassifyFiles(_images, ["一张猫的照片", "一张狗的照片", "a red square"]);
+        var expected = pipeline.ClassifyFiles(_images, new ClassificationOptions { CandidateLabels = ["一张猫的照片", "一张狗的照片", "a red square"] });
         using var document = JsonDocument.Parse(stdout);
         var results = document.RootElement.GetProperty("results").EnumerateArray().ToList();
         Assert.Equal(2, results.Count);

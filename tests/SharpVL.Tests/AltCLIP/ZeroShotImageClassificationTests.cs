@@ -64,7 +64,7 @@ public sealed class ZeroShotImageClassificationTests : IDisposable
     public void ProbabilitiesMatchTheDirectModelComputation()
     {
         using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(AltCLIPFixtures.ModelDir, Quiet);
-        var results = pipeline.ClassifyFiles(ImagePaths, Labels);
+        var results = pipeline.ClassifyFiles(ImagePaths, new ClassificationOptions { CandidateLabels = Labels });
         var direct = DirectProbabilities(pipeline.Model, pipeline.Processor, ImagePaths, Labels);
 
         Assert.Equal(ImagePaths.Length, results.Count);
@@ -89,9 +89,9 @@ public sealed class ZeroShotImageClassificationTests : IDisposable
     {
         using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(AltCLIPFixtures.ModelDir, Quiet);
         var images = ImagePaths.Select(ImageFile.LoadRgb).ToList();
-        var together = pipeline.Probabilities(images, Labels);
+        var together = pipeline.Probabilities(images, new ClassificationOptions { CandidateLabels = Labels });
         pipeline.BatchSize = 1;
-        var oneByOne = pipeline.Probabilities(images, Labels);
+        var oneByOne = pipeline.Probabilities(images, new ClassificationOptions { CandidateLabels = Labels });
         for (var i = 0; i < together.Length; i++)
         {
             for (var j = 0; j < Labels.Length; j++)
@@ -105,13 +105,13 @@ public sealed class ZeroShotImageClassificationTests : IDisposable
     public void HypothesisTemplateIsAppliedToEveryLabel()
     {
         using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(AltCLIPFixtures.ModelDir, Quiet);
-        pipeline.HypothesisTemplate = "This is {}";
         var images = ImagePaths.Select(ImageFile.LoadRgb).ToList();
-        var templated = pipeline.Probabilities(images, ["a cat", "a dog"]);
+        var templated = pipeline.Probabilities(images, new ClassificationOptions { CandidateLabels = ["a cat", "a dog"], HypothesisTemplate = "This is {}" });
         var direct = DirectProbabilities(pipeline.Model, pipeline.Processor, ImagePaths, ["This is a cat", "This is a dog"]);
         Assert.Equal(direct[0], templated[0][0], 1e-5f);
         Assert.Equal(direct[3], templated[1][1], 1e-5f);
-        Assert.Throws<ArgumentException>(() => pipeline.HypothesisTemplate = "no placeholder");
+        var noPlaceholder = new ClassificationOptions { CandidateLabels = ["a cat"], HypothesisTemplate = "no placeholder" };
+        Assert.Throws<ArgumentException>(() => pipeline.Probabilities(images, noPlaceholder));
     }
 
     [Fact]
@@ -151,14 +151,18 @@ public sealed class ZeroShotImageClassificationTests : IDisposable
     public void BadArgumentsAreClearErrors()
     {
         using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(AltCLIPFixtures.ModelDir, Quiet);
-        Assert.Contains("candidate label", Assert.Throws<ArgumentException>(() => pipeline.ClassifyFiles(ImagePaths, [])).Message, StringComparison.Ordinal);
-        Assert.Contains("position 1", Assert.Throws<ArgumentException>(() => pipeline.ClassifyFiles(ImagePaths, ["cat", " "])).Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => pipeline.ClassifyFiles([], ["cat"]));
+        static ClassificationOptions With(params string[] labels) => new() { CandidateLabels = labels };
+        Assert.Contains("candidate label", Assert.Throws<ArgumentException>(() => pipeline.ClassifyFiles(ImagePaths, With())).Message, StringComparison.Ordinal);
+        Assert.Contains("candidate label", Assert.Throws<ArgumentException>(() => pipeline.ClassifyFiles(ImagePaths)).Message, StringComparison.Ordinal);
+        Assert.Contains("position 1", Assert.Throws<ArgumentException>(() => pipeline.ClassifyFiles(ImagePaths, With("cat", " "))).Message, StringComparison.Ordinal);
+        Assert.Contains("Frames", Assert.Throws<ArgumentException>(() => pipeline.ClassifyFiles(ImagePaths, With("cat") with { Frames = FrameSelection.Uniform })).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => pipeline.ClassifyFiles(ImagePaths, With("cat") with { TopK = 0 }));
+        Assert.Empty(pipeline.ClassifyFiles([], With("cat")));
         var missing = Path.Combine(_directory, "missing.png");
-        Assert.Contains("missing.png", Assert.Throws<FileNotFoundException>(() => pipeline.ClassifyFiles([missing], ["cat"])).Message, StringComparison.Ordinal);
+        Assert.Contains("missing.png", Assert.Throws<FileNotFoundException>(() => pipeline.ClassifyFiles([missing], With("cat"))).Message, StringComparison.Ordinal);
         var notImage = Path.Combine(_directory, "not-an-image.png");
         File.WriteAllText(notImage, "hello");
-        Assert.Throws<InvalidDataException>(() => pipeline.ClassifyFiles([notImage], ["cat"]));
+        Assert.Throws<InvalidDataException>(() => pipeline.ClassifyFiles([notImage], With("cat")));
         Assert.Throws<ArgumentOutOfRangeException>(() => pipeline.BatchSize = 0);
     }
 }

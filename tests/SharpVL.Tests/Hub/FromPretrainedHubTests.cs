@@ -44,7 +44,7 @@ public sealed class FromPretrainedHubTests : IDisposable
     public void PipelineFromHubClassifiesTheFixtureClip()
     {
         using var pipeline = VideoClassificationPipeline.FromPretrained(RepoId, new ModelLoadOptions { Hub = _context.Client() });
-        var result = pipeline.Classify(TestPaths.Fixture("media/clip.mp4"), topK: 1, FrameSelection.Indices([4, 16, 28, 40]));
+        var result = pipeline.Classify(TestPaths.Fixture("media/clip.mp4"), new ClassificationOptions { TopK = 1, Frames = FrameSelection.Indices([4, 16, 28, 40]) });
         Assert.Equal("eating spaghetti", result.Labels[0].Label);
         Assert.Equal(0.5638, result.Labels[0].Score, 3);
     }

@@ -47,11 +47,13 @@ public class InferenceModeTests
     [Fact]
     public void ZeroShotVideoClassificationAndEmbeddingsRunUnderInferenceMode()
     {
-        using var classifier = ZeroShotVideoClassifier.FromPretrained(TestPaths.Fixture("models/xclip-tiny"), Quiet);
+        using var classifier = ZeroShotVideoClassificationPipeline.FromPretrained(TestPaths.Fixture("models/xclip-tiny"), Quiet);
         var modes = RecordModes(classifier.Model);
-        var labels = classifier.PrepareLabels(["a cat", "a dog"]);
-        AssertInference(modes, "PrepareLabels");
-        classifier.Classify(Clip, labels);
+        using (classifier.PrepareLabels(["a cat", "a dog"]))
+        {
+            AssertInference(modes, "PrepareLabels");
+        }
+        classifier.Classify(Clip, new ClassificationOptions { CandidateLabels = ["a cat", "a dog"] });
         AssertInference(modes, "Classify");
         using (classifier.EmbedTexts(["a cat"]))
         {
@@ -70,8 +72,10 @@ public class InferenceModeTests
         var modes = RecordModes(pipeline.Model);
         var pixels = Enumerable.Range(0, 40 * 30 * 3).Select(i => (byte)(i * 7 % 251)).ToArray();
         RgbImage[] images = [new RgbImage(40, 30, pixels)];
-        pipeline.Probabilities(images, ["a cat", "a dog"]);
+        pipeline.Probabilities(images, new ClassificationOptions { CandidateLabels = ["a cat", "a dog"] });
         AssertInference(modes, "Probabilities");
+        pipeline.ClassifyImages(images, new ClassificationOptions { CandidateLabels = ["a cat", "a dog"] });
+        AssertInference(modes, "ClassifyImages");
         pipeline.Similarity(images, ["a cat", "a dog"]);
         AssertInference(modes, "Similarity");
     }
@@ -81,7 +85,7 @@ public class InferenceModeTests
     {
         using var pipeline = AudioVisualClassificationPipeline.FromPretrained(TestPaths.Fixture("models/tvlt-tiny-avclassification"), Quiet);
         var modes = RecordModes(pipeline.Model);
-        pipeline.ClassifyFile(TestPaths.Fixture("media/clip_with_audio.mp4"));
-        AssertInference(modes, "ClassifyFile");
+        pipeline.Classify(TestPaths.Fixture("media/clip_with_audio.mp4"));
+        AssertInference(modes, "Classify");
     }
 }

@@ -70,9 +70,8 @@ public sealed class SearchServerTests(SearchServerFixture server) : IClassFixtur
 
         // The reference: the X-CLIP zero-shot pipeline on the same file with the same labels.
         var embedder = (XClipSegmentEmbedder)server.Search.Embedder;
-        using var classifier = new ZeroShotVideoClassifier(embedder.XClip, embedder.Processor, ownsModel: false);
-        using var labelSet = classifier.PrepareLabels(labels);
-        var expected = classifier.Classify(path, labelSet).Labels;
+        using var classifier = new ZeroShotVideoClassificationPipeline(embedder.XClip, embedder.Processor);
+        var expected = classifier.Classify(path, new ClassificationOptions { CandidateLabels = labels }).Labels;
         var actual = document.RootElement.GetProperty("labels").EnumerateArray().ToList();
         Assert.Equal(expected.Select(l => l.Label), actual.Select(l => l.GetProperty("label").GetString()));
         Assert.Equal(expected.Select(l => (double)l.Score), actual.Select(l => l.GetProperty("score").GetDouble()));

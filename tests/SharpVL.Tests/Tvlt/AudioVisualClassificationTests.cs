@@ -33,14 +33,14 @@ public class AudioVisualClassificationTests
     {
         using var pipeline = AudioVisualClassificationPipeline.FromPretrained(TestPaths.Fixture(Model), Quiet);
         var path = TestPaths.Fixture("media/clip_with_audio.mp4");
-        var result = pipeline.ClassifyFile(path, topK: 2, FrameSelection.Indices([0, 12, 24, 36]));
+        var result = pipeline.Classify(path, new ClassificationOptions { TopK = 2, Frames = FrameSelection.Indices([0, 12, 24, 36]) });
         Assert.Equal(path, result.Source);
         Assert.Equal([0, 12, 24, 36], result.FrameIndices);
         Assert.Equal(2, result.Labels.Count);
         Assert.Equal(3, result.Logits.Count);
         // The AAC soundtrack is a lossy copy of tone.wav: same ranking as the lossless fixture run.
         Assert.Equal("positive", result.Labels[0].Label);
-        Assert.Contains("no audio stream", Assert.Throws<SharpVL.Processing.MediaException>(() => pipeline.ClassifyFile(TestPaths.Fixture("media/clip.mp4"))).Message);
+        Assert.Contains("no audio stream", Assert.Throws<SharpVL.Processing.MediaException>(() => pipeline.Classify(TestPaths.Fixture("media/clip.mp4"))).Message);
     }
 
     [Fact]

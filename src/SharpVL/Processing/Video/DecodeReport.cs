@@ -17,8 +17,14 @@ public sealed record DecodeReport(int ErrorCount, int RejectedPackets, int Corru
     /// <summary>A stream without damage.</summary>
     public static DecodeReport Clean { get; } = new(0, 0, 0, []);
 
+    /// <summary>
+    /// How many of the frames the container announced do not decode, when the stream turned out shorter than announced
+    /// and the caller chose its frames again among those that exist (0 otherwise).
+    /// </summary>
+    public int MissingFrames { get; init; }
+
     /// <summary>Whether nothing went wrong.</summary>
-    public bool IsClean => ErrorCount == 0 && RejectedPackets == 0 && CorruptFrames == 0;
+    public bool IsClean => ErrorCount == 0 && RejectedPackets == 0 && CorruptFrames == 0 && MissingFrames == 0;
 
     /// <summary>One line for a warning, e.g. "7 decode errors, 2 damaged frames (first: h264: Invalid NAL unit size (0 &gt; 4439).)".</summary>
     public string Summary()
@@ -39,6 +45,10 @@ public sealed record DecodeReport(int ErrorCount, int RejectedPackets, int Corru
         if (CorruptFrames > 0)
         {
             parts.Add(Count(CorruptFrames, "damaged frame"));
+        }
+        if (MissingFrames > 0)
+        {
+            parts.Add(Count(MissingFrames, "announced frame") + " missing");
         }
         string first = Messages.Count > 0 ? $" (first: {Messages[0]})" : "";
         return string.Join(", ", parts) + first;

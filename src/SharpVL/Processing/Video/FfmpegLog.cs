@@ -35,7 +35,8 @@ internal sealed partial class FfmpegLog
         {
             text = text.Replace(_hidePrefix, "", StringComparison.Ordinal);
         }
-        if (m.Success && m.Groups["context"].Success)
+        // "[NULL @ 0x...]" is a parser without a name: no context worth showing.
+        if (m.Success && m.Groups["context"].Success && m.Groups["context"].Value != "NULL")
         {
             text = m.Groups["context"].Value + ": " + text;
         }

@@ -89,7 +89,9 @@ public sealed partial class VideoReader
             "-map", "0:" + streamIndex.ToString(CultureInfo.InvariantCulture), "-an", "-sn", "-dn",
             "-max_error_rate", "1", "-fps_mode", "passthrough", "-f", "null", "-progress", "pipe:1", "-nostats", "-",
         ], log, Options.StallTimeout, path, maxStdoutChars: int.MaxValue / 2, cancellationToken: cancellationToken);
-        if (code != 0)
+        // A stream where nothing decodes makes ffmpeg fail too (no frame to set up its output from): that is a count of
+        // zero with decode errors, which callers report as such, not an unreadable file.
+        if (code != 0 && log.Report().IsClean)
         {
             throw Unreadable(path, log);
         }

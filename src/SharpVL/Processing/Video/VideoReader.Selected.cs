@@ -2,52 +2,74 @@ using SharpVL.Processing.Images;
 
 namespace SharpVL.Processing.Video;
 
-/// <content>Streaming a sparse selection of frames from one decoding pass (for long videos cut into many segments).</content>
+/// <content>Decoding a sparse selection of frames in one pass: the core of <see cref="ReadFrames(VideoInfo, IReadOnlyList{int}, CancellationToken)"/>
+/// and the streaming form for long videos cut into many segments.</content>
 public sealed partial class VideoReader
 {
     /// <summary>
     /// Yields the frames at <paramref name="indices"/> in increasing order, each once, from a single ffmpeg pass that
     /// converts only the selected frames to RGB. Unlike <see cref="ReadFrames(string, IReadOnlyList{int}, CancellationToken)"/>
-    /// it holds no frames itself, so a caller can walk an hour-long video with bounded memory.
+    /// it holds no frames itself, so a caller can walk an hour-long video with bounded memory. After the enumeration,
+    /// <see cref="SelectedFramePass.Report"/> holds the damage met.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An index is negative or not below the frame count.</exception>
     /// <exception cref="FramesUnavailableException">The stream yields fewer frames than announced, so a requested one does not exist.</exception>
     /// <exception cref="MediaException">The file cannot be read or decoded, or it is damaged and <see cref="VideoReadOptions.Strict"/> is set.</exception>
-    public IEnumerable<(int Index, RgbImage Frame)> StreamSelectedFrames(
-        string path, IReadOnlyCollection<int> indices, CancellationToken cancellationToken = default)
+    public SelectedFramePass StreamSelectedFrames(string path, IReadOnlyCollection<int> indices, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(indices);
         var info = Probe(path, cancellationToken);
         FrameSampling.Explicit(info.FrameCount, [.. indices]);
         var wanted = indices.Distinct().Order().ToArray();
-        return wanted.Length == 0 ? [] : Stream();
-
-        IEnumerable<(int, RgbImage)> Stream()
+        if (wanted.Length == 0)
         {
-            long frameBytes = FrameBytes(info);
-            int width = info.FrameWidth(Options.AutoRotate), height = info.FrameHeight(Options.AutoRotate);
-            var log = new FfmpegLog(MediaInput.Url(info.Path));
-            int next = 0;
-            using (var process = StartDecoder(info, log, wanted, null, cancellationToken))
-            {
-                for (; next < wanted.Length; next++)
-                {
-                    var buffer = new byte[frameBytes];
-                    if (!process.ReadExactly(buffer, info.Path))
-                    {
-                        process.WaitForExit(info.Path, cancellationToken);
-                        break;
-                    }
-                    yield return (wanted[next], new RgbImage(width, height, buffer));
-                }
-                process.ThrowIfInterrupted(info.Path, cancellationToken);
-            }
-            var report = log.Report();
-            if (next < wanted.Length)
-            {
-                throw Missing(info, CountFrames(info.Path, info.StreamIndex, cancellationToken), wanted[^1], report, log);
-            }
-            RequireClean(info.Path, report);
+            return new SelectedFramePass(_ => []) { Report = DecodeReport.Clean };
         }
+        return new SelectedFramePass(stream => DecodeSelected(info, wanted, useSelect: true, stream, cancellationToken));
+    }
+
+    /// <summary>
+    /// One pass over the stream up to <paramref name="wanted"/>'s last frame, yielding the wanted frames in order. With
+    /// <paramref name="useSelect"/> ffmpeg converts only those (a select filter); otherwise every frame comes through the
+    /// pipe and the others are dropped here (for selections too large for one filter expression). A stream that ends
+    /// early throws <see cref="FramesUnavailableException"/>; damage is checked against <see cref="VideoReadOptions.Strict"/>
+    /// and stored in <paramref name="stream"/>.
+    /// </summary>
+    private IEnumerable<(int Index, RgbImage Frame)> DecodeSelected(
+        VideoInfo info, int[] wanted, bool useSelect, SelectedFramePass stream, CancellationToken cancellationToken)
+    {
+        long frameBytes = FrameBytes(info);
+        int width = info.FrameWidth(Options.AutoRotate), height = info.FrameHeight(Options.AutoRotate);
+        var log = new FfmpegLog(MediaInput.Url(info.Path));
+        int next = 0; // position in wanted
+        int decoded = 0;
+        using (var process = StartDecoder(info, log, useSelect ? wanted : null, wanted[^1] + 1, cancellationToken))
+        {
+            for (; next < wanted.Length; decoded++)
+            {
+                var buffer = new byte[frameBytes];
+                if (!process.ReadExactly(buffer, info.Path))
+                {
+                    process.WaitForExit(info.Path, cancellationToken);
+                    break;
+                }
+                int frameIndex = useSelect ? wanted[next] : decoded;
+                if (frameIndex == wanted[next])
+                {
+                    next++;
+                    yield return (frameIndex, new RgbImage(width, height, buffer));
+                }
+            }
+            process.ThrowIfInterrupted(info.Path, cancellationToken);
+        }
+        var report = log.Report();
+        if (next < wanted.Length)
+        {
+            // The stream has fewer frames than announced: learn how many it has, so callers can choose again.
+            int available = useSelect ? CountFrames(info.Path, info.StreamIndex, cancellationToken) : decoded;
+            throw Missing(info, available, wanted[^1], report, log);
+        }
+        RequireClean(info.Path, report);
+        stream.Report = report;
     }
 }

@@ -85,38 +85,13 @@ public sealed partial class VideoReader
         long frameBytes = FrameBytes(info);
         RequireMemory(info, wanted.Length, frameBytes);
 
-        bool useSelect = wanted.Length <= MaxSelectTerms;
         var byIndex = new Dictionary<int, RgbImage>(wanted.Length);
-        var log = new FfmpegLog(MediaInput.Url(info.Path));
-        int decoded = 0;
-        using (var process = StartDecoder(info, log, useSelect ? wanted : null, wanted[^1] + 1, cancellationToken))
+        var stream = new SelectedFramePass(s => DecodeSelected(info, wanted, wanted.Length <= MaxSelectTerms, s, cancellationToken));
+        foreach (var (index, frame) in stream)
         {
-            int next = 0; // position in wanted
-            for (; next < wanted.Length; decoded++)
-            {
-                var buffer = new byte[frameBytes];
-                if (!process.ReadExactly(buffer, info.Path))
-                {
-                    process.WaitForExit(info.Path, cancellationToken);
-                    break;
-                }
-                int frameIndex = useSelect ? wanted[next] : decoded;
-                if (frameIndex == wanted[next])
-                {
-                    byIndex[frameIndex] = new RgbImage(info.FrameWidth(Options.AutoRotate), info.FrameHeight(Options.AutoRotate), buffer);
-                    next++;
-                }
-            }
-            process.ThrowIfInterrupted(info.Path, cancellationToken);
+            byIndex[index] = frame;
         }
-        var report = log.Report();
-        if (byIndex.Count < wanted.Length)
-        {
-            // The stream has fewer frames than announced: learn how many it has, so callers can choose again.
-            int available = useSelect ? CountFrames(info.Path, info.StreamIndex, cancellationToken) : decoded;
-            throw Missing(info, available, wanted[^1], report, log);
-        }
-        RequireClean(info.Path, report);
+        var report = stream.Report!;
 
         var result = new List<RgbImage>(indices.Count);
         var used = new HashSet<int>();

@@ -6,13 +6,13 @@ using static TorchSharp.torch;
 
 namespace SharpVL.Tests.XCLIP;
 
-public class ZeroShotVideoClassifierTests
+public class ZeroShotVideoClassificationPipelineTests
 {
     private static readonly string TinyDir = TestPaths.Fixture("models/xclip-tiny");
     private static readonly string[] Texts = ["a colorful test pattern", "a cat sleeping on a sofa", "people dancing"];
     private static readonly int[] FrameIndices = [1, 13, 25, 37];
 
-    private static ZeroShotVideoClassifier Load() => ZeroShotVideoClassifier.FromPretrained(TinyDir, new ModelLoadOptions { Log = _ => { } });
+    private static ZeroShotVideoClassificationPipeline Load() => ZeroShotVideoClassificationPipeline.FromPretrained(TinyDir, new ModelLoadOptions { Log = _ => { } });
 
     /// <summary>logits_per_video of cases/pipeline_xclip_from_mp4.expected.safetensors.</summary>
     private static float[] ExpectedLogits()
@@ -21,7 +21,7 @@ public class ZeroShotVideoClassifierTests
         return expected["logits_per_video"].data<float>().ToArray();
     }
 
-    private static void AssertMatchesPipelineFixture(ZeroShotVideoResult result)
+    private static void AssertMatchesPipelineFixture(ClassificationResult result)
     {
         var logits = ExpectedLogits();
         Assert.Equal(3, result.Logits.Count);
@@ -42,10 +42,10 @@ public class ZeroShotVideoClassifierTests
     public void FileReproducesTheFixturePipelineLogits()
     {
         using var classifier = Load();
-        using var labels = classifier.PrepareLabels(Texts, "{}");
+        classifier.BatchSize = 1;
         var results = classifier.ClassifyFiles(
-            [TestPaths.Fixture("media/clip.mp4"), TestPaths.Fixture("media/clip_with_audio.mp4")], labels,
-            FrameSelection.Indices(FrameIndices), batchSize: 1);
+            [TestPaths.Fixture("media/clip.mp4"), TestPaths.Fixture("media/clip_with_audio.mp4")],
+            new ClassificationOptions { CandidateLabels = Texts, HypothesisTemplate = "{}", Frames = FrameSelection.Indices(FrameIndices) });
         Assert.Equal(2, results.Count);
         Assert.Equal(FrameIndices, results[0].FrameIndices);
         AssertMatchesPipelineFixture(results[0]);
@@ -60,9 +60,10 @@ public class ZeroShotVideoClassifierTests
         using var picked = all.index_select(0, tensor(FrameIndices.Select(i => (long)i).ToArray())).contiguous();
         var frames = ImageArrays.ToImages(picked.data<byte>().ToArray(), picked.shape);
         using var classifier = Load();
-        using var labels = classifier.PrepareLabels(Texts, "{}");
-        AssertMatchesPipelineFixture(classifier.Classify(frames, labels));
-        var batch = classifier.ClassifyVideos([frames, frames, frames], labels, batchSize: 2);
+        var options = new ClassificationOptions { CandidateLabels = Texts, HypothesisTemplate = "{}" };
+        AssertMatchesPipelineFixture(classifier.Classify(frames, options));
+        classifier.BatchSize = 2;
+        var batch = classifier.ClassifyVideos([frames, frames, frames], options);
         Assert.All(batch, AssertMatchesPipelineFixture);
     }
 
@@ -82,9 +83,9 @@ public class ZeroShotVideoClassifierTests
         Assert.Contains("placeholder", Assert.Throws<ArgumentException>(() => classifier.PrepareLabels(["a"], "a video")).Message, StringComparison.Ordinal);
         Assert.Contains("'a'", Assert.Throws<ArgumentException>(() => classifier.PrepareLabels(["a", "b", "a"])).Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => classifier.PrepareLabels([]));
-        using var labels = classifier.PrepareLabels(["a"]);
+        var labels = new ClassificationOptions { CandidateLabels = ["a"] };
         Assert.Throws<FileNotFoundException>(() => classifier.ClassifyFiles(["no/such.mp4"], labels));
-        var wrongCount = Assert.Throws<ArgumentException>(() => classifier.Classify(TestPaths.Fixture("media/clip.mp4"), labels, FrameSelection.Indices([1, 2])));
+        var wrongCount = Assert.Throws<ArgumentException>(() => classifier.Classify(TestPaths.Fixture("media/clip.mp4"), labels with { Frames = FrameSelection.Indices([1, 2]) }));
         Assert.Contains("4 frames", wrongCount.Message, StringComparison.Ordinal);
     }
 }

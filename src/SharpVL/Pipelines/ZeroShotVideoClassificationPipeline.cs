@@ -10,27 +10,30 @@ namespace SharpVL.Pipelines;
 /// <summary>
 /// Zero-shot video classification with X-CLIP: each candidate label becomes a prompt (<c>"a video of {}"</c> by
 /// default) and each video gets a softmax over its X-CLIP logits against the prompts. Text features are computed
-/// once per label set (<see cref="PrepareLabels"/>); per video only the vision tower, the MIT and the video-specific
-/// prompt generator run, which gives the same logits as <c>XCLIPModel(input_ids, pixel_values)</c>.
+/// once per label set (the last one is kept for the next call); per video only the vision tower, the MIT and the
+/// video-specific prompt generator run, which gives the same logits as <c>XCLIPModel(input_ids, pixel_values)</c>.
 /// </summary>
-public sealed class ZeroShotVideoClassifier : IDisposable
+public sealed class ZeroShotVideoClassificationPipeline : ClassificationPipeline<XCLIPModel>
 {
     /// <summary>The default hypothesis template.</summary>
     public const string DefaultTemplate = "a video of {}";
 
-    private readonly bool _ownsModel;
+    private ZeroShotLabelSet? _lastLabels;
 
-    /// <summary>Wraps a loaded model and processor; with <paramref name="ownsModel"/>, disposing the classifier disposes the model.</summary>
-    public ZeroShotVideoClassifier(XCLIPModel model, XCLIPProcessor processor, VideoReader? reader = null, bool ownsModel = true)
+    /// <summary>Wraps a loaded model and processor; see <see cref="IPipeline"/> for the ownership rule.</summary>
+    public ZeroShotVideoClassificationPipeline(XCLIPModel model, XCLIPProcessor processor, VideoReader? reader = null, bool ownsModel = false)
+        : base(model, ownsModel, batchSize: 4)
     {
-        Model = model ?? throw new ArgumentNullException(nameof(model));
         Processor = processor ?? throw new ArgumentNullException(nameof(processor));
         Reader = reader ?? VideoReader.Default;
-        _ownsModel = ownsModel;
     }
 
-    /// <summary>The X-CLIP model.</summary>
-    public XCLIPModel Model { get; }
+    /// <inheritdoc />
+    public override string Task => PipelineTasks.ZeroShotVideoClassification;
+
+    private protected override bool ZeroShot => true;
+
+    private protected override bool TakesVideo => true;
 
     /// <summary>The processor that tokenizes prompts and prepares frames.</summary>
     public XCLIPProcessor Processor { get; }
@@ -42,28 +45,21 @@ public sealed class ZeroShotVideoClassifier : IDisposable
     public int NumFrames => Model.Config.VisionConfig.NumFrames;
 
     /// <summary>Loads the model and processor from a directory or Hub id (e.g. <c>microsoft/xclip-base-patch32</c>).</summary>
-    public static ZeroShotVideoClassifier FromPretrained(string modelIdOrPath, ModelLoadOptions? options = null, VideoReader? reader = null)
+    public static ZeroShotVideoClassificationPipeline FromPretrained(string modelIdOrPath, ModelLoadOptions? options = null, VideoReader? reader = null)
     {
         var directory = PretrainedFiles.Resolve(modelIdOrPath, options);
         var processor = XCLIPProcessor.FromPretrained(directory);
-        return new ZeroShotVideoClassifier(XCLIPModel.FromPretrained(directory, options), processor, reader);
+        return Build(() => XCLIPModel.FromPretrained(directory, options), model => new ZeroShotVideoClassificationPipeline(model, processor, reader, ownsModel: true));
     }
 
-    /// <summary>Builds the prompts for <paramref name="labels"/> and computes their text features once.</summary>
+    /// <summary>
+    /// Builds the prompts for <paramref name="labels"/> and computes their text features once; the caller disposes the
+    /// set. The classify methods do this themselves (and keep the last set), so this is for inspecting prompts and features.
+    /// </summary>
     /// <exception cref="ArgumentException">No labels, an empty or duplicate label, or a template without <c>{}</c>.</exception>
     public ZeroShotLabelSet PrepareLabels(IReadOnlyList<string> labels, string template = DefaultTemplate)
     {
-        ArgumentNullException.ThrowIfNull(labels);
-        if (labels.Count == 0)
-        {
-            throw new ArgumentException("At least one candidate label is needed.", nameof(labels));
-        }
-        var duplicate = labels.GroupBy(l => l, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (labels.Any(string.IsNullOrWhiteSpace) || duplicate is not null)
-        {
-            throw new ArgumentException(
-                duplicate is null ? "Candidate labels must not be empty." : $"Candidate label '{duplicate.Key}' is given twice.", nameof(labels));
-        }
+        ZeroShotLabelSet.CheckLabels(labels);
         var prompts = labels.Select(label => ZeroShotLabelSet.ApplyTemplate(template, label)).ToArray();
         // Padding does not change the pooled features: the causal mask keeps each end token blind to what follows it.
         var encoding = Processor.Tokenizer.Encode(prompts, new TokenizeOptions { Padding = PaddingStrategy.Longest, Truncation = true });
@@ -71,52 +67,45 @@ public sealed class ZeroShotVideoClassifier : IDisposable
         using var scope = NewDisposeScope();
         var (ids, mask) = encoding.ToTensors();
         var features = Model.GetTextFeatures(ids.to(Model.Device), mask.to(Model.Device));
-        return new ZeroShotLabelSet([.. labels], prompts, features.MoveToOuterDisposeScope());
+        return new ZeroShotLabelSet([.. labels], template, prompts, features.MoveToOuterDisposeScope());
     }
-
-    /// <summary>Classifies a video file, decoding only the frames it needs (default: centres of equal segments).</summary>
-    public ZeroShotVideoResult Classify(string videoPath, ZeroShotLabelSet labels, FrameSelection? frames = null)
-        => ClassifyFiles([videoPath], labels, frames)[0];
 
     /// <summary>Classifies frames already in memory (exactly <see cref="NumFrames"/> of them).</summary>
-    public ZeroShotVideoResult Classify(IReadOnlyList<RgbImage> frames, ZeroShotLabelSet labels)
+    public ClassificationResult Classify(IReadOnlyList<RgbImage> frames, ClassificationOptions options)
     {
         ArgumentNullException.ThrowIfNull(frames);
-        return Classify([frames], labels, [Enumerable.Range(0, frames.Count).ToList()], [null])[0];
+        return ClassifyVideos([frames], options)[0];
     }
 
-    /// <summary>
-    /// Classifies many files in batches of <paramref name="batchSize"/>; the next batch is decoded while the model runs
-    /// the current one. <paramref name="progress"/> receives the number of videos finished.
-    /// </summary>
-    /// <exception cref="FileNotFoundException">A video file does not exist.</exception>
-    public IReadOnlyList<ZeroShotVideoResult> ClassifyFiles(
-        IReadOnlyList<string> videoPaths, ZeroShotLabelSet labels, FrameSelection? frames = null, int batchSize = 4, IProgress<int>? progress = null)
-    {
-        ArgumentNullException.ThrowIfNull(videoPaths);
-        ArgumentNullException.ThrowIfNull(labels);
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        RequireFiles(videoPaths);
-        var results = new List<ZeroShotVideoResult>(videoPaths.Count);
-        foreach (var batch in VideoClips.DecodeAhead(Reader, videoPaths, frames, NumFrames, batchSize))
-        {
-            results.AddRange(Classify([.. batch.Select(c => c.Frames)], labels, [.. batch.Select(c => c.FrameIndices)], [.. batch.Select(c => (string?)c.Path)]));
-            progress?.Report(results.Count);
-        }
-        return results;
-    }
-
-    /// <summary>Classifies in-memory videos (each exactly <see cref="NumFrames"/> frames), <paramref name="batchSize"/> per model call.</summary>
-    public IReadOnlyList<ZeroShotVideoResult> ClassifyVideos(IReadOnlyList<IReadOnlyList<RgbImage>> videos, ZeroShotLabelSet labels, int batchSize = 4)
+    /// <summary>Classifies in-memory videos (each exactly <see cref="NumFrames"/> frames), <see cref="ClassificationPipeline{TModel}.BatchSize"/> per model call.</summary>
+    public IReadOnlyList<ClassificationResult> ClassifyVideos(IReadOnlyList<IReadOnlyList<RgbImage>> videos, ClassificationOptions options)
     {
         ArgumentNullException.ThrowIfNull(videos);
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var results = new List<ZeroShotVideoResult>(videos.Count);
-        foreach (var batch in videos.Chunk(batchSize))
+        var checkedOptions = Check(options);
+        var labels = LabelsFor(checkedOptions);
+        return [.. videos.Chunk(BatchSize).SelectMany(batch => Run(
+            [.. batch], labels, checkedOptions.TopK, [.. batch.Select(v => (IReadOnlyList<int>)[.. Enumerable.Range(0, v.Count)])], new string?[batch.Length]))];
+    }
+
+    private protected override IEnumerable<IReadOnlyList<ClassificationResult>> ClassifyBatches(IReadOnlyList<string> paths, ClassificationOptions options)
+    {
+        RequireFiles(paths);
+        var labels = LabelsFor(options);
+        return VideoClips.DecodeAhead(Reader, paths, options.Frames, NumFrames, BatchSize).Select(batch => (IReadOnlyList<ClassificationResult>)[.. Run(
+            [.. batch.Select(c => c.Frames)], labels, options.TopK, [.. batch.Select(c => c.FrameIndices)], [.. batch.Select(c => c.Path)])
+            .Select((r, i) => r with { Damage = batch[i].Damage })]);
+    }
+
+    private ZeroShotLabelSet LabelsFor(ClassificationOptions options)
+    {
+        var template = options.HypothesisTemplate ?? DefaultTemplate;
+        if (_lastLabels is null || !_lastLabels.Matches(options.CandidateLabels!, template))
         {
-            results.AddRange(Classify([.. batch], labels, [.. batch.Select(v => (IReadOnlyList<int>)Enumerable.Range(0, v.Count).ToList())], [.. new string?[batch.Length]]));
+            _lastLabels?.Dispose();
+            _lastLabels = null;
+            _lastLabels = PrepareLabels(options.CandidateLabels!, template);
         }
-        return results;
+        return _lastLabels;
     }
 
     /// <summary>
@@ -140,9 +129,10 @@ public sealed class ZeroShotVideoClassifier : IDisposable
     /// <summary>
     /// Video features of files as X-CLIP's <c>get_video_features</c> returns them [videos, projection_dim] (not
     /// normalised), <paramref name="batchSize"/> videos per model call; also returns the frames each video used.
+    /// The damage met decoding each file comes back too.
     /// </summary>
     /// <exception cref="FileNotFoundException">A video file does not exist.</exception>
-    public (Tensor Embeddings, IReadOnlyList<IReadOnlyList<int>> FrameIndices) EmbedVideoFiles(
+    public VideoEmbeddings EmbedVideoFiles(
         IReadOnlyList<string> videoPaths, FrameSelection? frames = null, int batchSize = 4)
     {
         ArgumentNullException.ThrowIfNull(videoPaths);
@@ -156,14 +146,16 @@ public sealed class ZeroShotVideoClassifier : IDisposable
         using var scope = NewDisposeScope();
         var parts = new List<Tensor>();
         var indices = new List<IReadOnlyList<int>>(videoPaths.Count);
+        var damage = new List<DecodeReport>(videoPaths.Count);
         foreach (var batch in videoPaths.Chunk(batchSize))
         {
             var decoded = batch.Select(p => VideoClips.Decode(Reader, p, frames, NumFrames)).ToList();
             indices.AddRange(decoded.Select(d => d.FrameIndices));
+            damage.AddRange(decoded.Select(d => d.Damage));
             var pixels = Processor.ImageProcessor.Preprocess(decoded.Select(d => d.Frames).ToList()).ToTensor().to(Model.Device);
             parts.Add(Model.GetVideoFeatures(pixels).cpu());
         }
-        return (cat(parts, 0).MoveToOuterDisposeScope(), indices);
+        return new VideoEmbeddings(cat(parts, 0).MoveToOuterDisposeScope(), indices, damage);
     }
 
     private static void RequireFiles(IEnumerable<string> paths)
@@ -177,10 +169,9 @@ public sealed class ZeroShotVideoClassifier : IDisposable
         }
     }
 
-    private List<ZeroShotVideoResult> Classify(
-        List<IReadOnlyList<RgbImage>> videos, ZeroShotLabelSet labels, List<IReadOnlyList<int>> indices, List<string?> sources)
+    private List<ClassificationResult> Run(
+        List<IReadOnlyList<RgbImage>> videos, ZeroShotLabelSet labels, int? topK, List<IReadOnlyList<int>> indices, string?[] sources)
     {
-        ArgumentNullException.ThrowIfNull(labels);
         for (var i = 0; i < videos.Count; i++)
         {
             if (videos[i].Count != NumFrames)
@@ -192,23 +183,18 @@ public sealed class ZeroShotVideoClassifier : IDisposable
         using var scope = NewDisposeScope();
         var pixels = Processor.ImageProcessor.Preprocess(videos).ToTensor().to(Model.Device);
         using var encoded = Model.EncodeVideos(pixels);
-        var logits = Model.ScoreVideos(encoded, labels.TextFeatures).to(ScalarType.Float32).cpu();
-        var results = new List<ZeroShotVideoResult>(videos.Count);
-        for (var v = 0; v < videos.Count; v++)
-        {
-            var row = logits[v];
-            var ranked = LabelScores.TopK(row, k => labels.Labels[k], labels.Labels.Count);
-            results.Add(new ZeroShotVideoResult(sources[v], indices[v], ranked, row.data<float>().ToArray()));
-        }
-        return results;
+        var logits = Model.ScoreVideos(encoded, labels.TextFeatures);
+        return [.. indices.Select((frames, v) => ClassificationResult.FromLogits(sources[v], frames, logits[v], k => labels.Labels[k], topK))];
     }
 
     /// <inheritdoc />
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        if (_ownsModel)
+        if (disposing)
         {
-            Model.Dispose();
+            _lastLabels?.Dispose();
+            _lastLabels = null;
         }
+        base.Dispose(disposing);
     }
 }

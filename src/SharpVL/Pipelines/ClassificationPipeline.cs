@@ -1,0 +1,138 @@
+using System.Runtime.CompilerServices;
+using TorchSharp;
+
+namespace SharpVL.Pipelines;
+
+/// <summary>
+/// What the classification pipelines share, written once: batching, the streaming async variant with per-input
+/// failures, option checks and the ownership rule of <see cref="IPipeline"/>.
+/// </summary>
+/// <typeparam name="TModel">The model type.</typeparam>
+public abstract class ClassificationPipeline<TModel> : IClassificationPipeline
+    where TModel : torch.nn.Module
+{
+    private readonly bool _ownsModel;
+    private bool _disposed;
+
+    /// <summary>Wraps <paramref name="model"/>; <paramref name="ownsModel"/> makes <see cref="Dispose()"/> dispose it.</summary>
+    private protected ClassificationPipeline(TModel model, bool ownsModel, int batchSize)
+    {
+        Model = model ?? throw new ArgumentNullException(nameof(model));
+        _ownsModel = ownsModel;
+        BatchSize = batchSize;
+    }
+
+    /// <summary>The model.</summary>
+    public TModel Model { get; }
+
+    /// <inheritdoc />
+    public abstract string Task { get; }
+
+    /// <inheritdoc />
+    public int BatchSize
+    {
+        get;
+        set => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(BatchSize), value, "BatchSize must be at least 1.");
+    }
+
+    private protected abstract bool ZeroShot { get; }
+
+    private protected abstract bool TakesVideo { get; }
+
+    /// <inheritdoc />
+    public ClassificationResult Classify(string path, ClassificationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return ClassifyFiles([path], options)[0];
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<ClassificationResult> ClassifyFiles(IReadOnlyList<string> paths, ClassificationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var checkedOptions = Check(options);
+        return [.. ClassifyBatches(paths, checkedOptions).SelectMany(batch => batch)];
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ClassificationOutcome> ClassifyFilesAsync(
+        IReadOnlyList<string> paths, ClassificationOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var checkedOptions = Check(options);
+        foreach (var batch in paths.Chunk(BatchSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var outcomes = await System.Threading.Tasks.Task.Run(() => Outcomes(batch, checkedOptions), cancellationToken).ConfigureAwait(false);
+            foreach (var outcome in outcomes)
+            {
+                yield return outcome;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs the model over <paramref name="paths"/> (options already checked) and yields results batch by batch, in
+    /// order; implementations may decode the next batch while the model runs the current one.
+    /// </summary>
+    private protected abstract IEnumerable<IReadOnlyList<ClassificationResult>> ClassifyBatches(IReadOnlyList<string> paths, ClassificationOptions options);
+
+    /// <summary>Checks <paramref name="options"/> against this pipeline (null = defaults).</summary>
+    private protected ClassificationOptions Check(ClassificationOptions? options)
+        => (options ?? ClassificationOptions.Default).Validate(Task, ZeroShot, TakesVideo);
+
+    private List<ClassificationOutcome> Outcomes(string[] batch, ClassificationOptions options)
+    {
+        try
+        {
+            var results = ClassifyBatches(batch, options).SelectMany(b => b).ToList();
+            return [.. batch.Select((path, i) => new ClassificationOutcome(path, results[i], null))];
+        }
+        catch (Exception) when (batch.Length > 1)
+        {
+            // Retry one by one, so only the inputs that fail on their own are reported as failed.
+            return [.. batch.SelectMany(path => Outcomes([path], options))];
+        }
+        catch (Exception e)
+        {
+            return [new ClassificationOutcome(batch[0], null, e)];
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Disposes the model when this pipeline owns it; overrides release their own resources too.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        if (disposing && _ownsModel)
+        {
+            Model.Dispose();
+        }
+    }
+
+    /// <summary>Builds a pipeline around a model loaded by <paramref name="load"/>, disposing the model if building fails.</summary>
+    private protected static TPipeline Build<TPipeline, TLoaded>(Func<TLoaded> load, Func<TLoaded, TPipeline> build)
+        where TLoaded : IDisposable
+    {
+        var loaded = load();
+        try
+        {
+            return build(loaded);
+        }
+        catch
+        {
+            loaded.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using SharpVL.Modeling;
+using SharpVL.Training;
+using SharpVL.Training.Data;
+
+namespace SharpVL.Tests.Training;
+
+/// <summary>
+/// A small labelled video folder built from the fixture media (UCF101 layout: one subfolder per label), deleted on
+/// dispose, and helpers to load the tiny VideoMAE classifier for it.
+/// </summary>
+internal sealed class TrainingWorkspace : IDisposable
+{
+    public TrainingWorkspace()
+    {
+        Root = Directory.CreateTempSubdirectory("sharpvl-train-").FullName;
+        Data = Path.Combine(Root, "data");
+        // Two classes, two clips each; the clips differ in content and length (48 and 88 frames).
+        foreach (var (label, source) in new[] { ("cooking", "clip.mp4"), ("music", "clip_with_audio.mp4") })
+        {
+            Directory.CreateDirectory(Path.Combine(Data, label));
+            File.Copy(TestPaths.Fixture($"media/{source}"), Path.Combine(Data, label, "a.mp4"));
+            File.Copy(TestPaths.Fixture($"media/{source}"), Path.Combine(Data, label, "b.mp4"));
+        }
+    }
+
+    public string Root { get; }
+
+    public string Data { get; }
+
+    public static string VideoMAE => TestPaths.Fixture("models/videomae-tiny-kinetics");
+
+    public static readonly ModelLoadOptions Quiet = new() { Log = _ => { } };
+
+    public string Output(string name) => Path.Combine(Root, name);
+
+    public static TrainingTask LoadTask(TrainingDataset data, TrainingTaskOptions? options = null)
+        => TrainingTasks.Load(VideoMAE, data, (options ?? new TrainingTaskOptions()) with { Load = Quiet, Seed = 7 });
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless.
+        }
+    }
+}
