@@ -1,5 +1,7 @@
+using SharpVL.Modeling;
 using SharpVL.Parity;
 using SharpVL.Runtime.Kernels;
+using static TorchSharp.torch;
 
 namespace SharpVL.Tests.Parity;
 
@@ -54,5 +56,42 @@ public class Fp32KernelParityTests
             $"{caseName} on {kernelName}: {result.Status} {result.Message} " +
             string.Join("; ", result.Comparisons.Where(c => !c.Passed).Select(c => $"{c.Key} max_abs={c.MaxAbsError:g3} {c.Problem}")));
         Assert.True(Fp32Kernels.ProductsOnThisThread(kernel) > before, $"{caseName}: no product ran on {kernelName}");
+    }
+
+    public static TheoryData<string, long> KernelsAndRows()
+    {
+        var data = new TheoryData<string, long>();
+        foreach (var kernel in Fp32Kernels.Available)
+        {
+            foreach (var rows in new long[] { 1, 3, 50 })
+            {
+                data.Add(Fp32Kernels.Name(kernel), rows);
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelsAndRows))]
+    public void RepeatedLinearMatchesLibtorchAndLeavesTheParametersAlone(string kernelName, long rows)
+    {
+        var kernel = Fp32Kernels.Parse(kernelName);
+        manual_seed(7);
+        using var layer = new KernelLinear(48, 40);
+        using var input = randn(2, rows, 48);
+        using var weightBefore = layer.Weight.detach().clone();
+        using var biasBefore = layer.Bias!.detach().clone();
+        using var expected = nn.functional.linear(input.to(ScalarType.Float64), weightBefore.to(ScalarType.Float64), biasBefore.to(ScalarType.Float64));
+        using (Fp32Kernels.ForceOnThisThread(kernel))
+        using (inference_mode())
+        {
+            for (var call = 0; call < 3; call++)
+            {
+                using var output = layer.call(input);
+                Assert.Equal([2, rows, 40], output.shape);
+                Assert.True(output.to(ScalarType.Float64).allclose(expected, rtol: 1e-5, atol: 1e-5), $"call {call} on {kernelName} differs from x·wᵀ + b");
+            }
+        }
+        Assert.True(layer.Weight.equal(weightBefore).all().item<bool>() && layer.Bias!.equal(biasBefore).all().item<bool>(), $"{kernelName} changed the layer's parameters");
     }
 }

@@ -41,7 +41,13 @@ internal static partial class DnnlSgemm
         var outFeatures = w.shape[0];
         var rows = x.numel() / inFeatures;
         long[] shape = [.. x.shape[..^1], outFeatures];
-        var output = bias is null ? empty(shape, dtype: ScalarType.Float32) : bias.expand(shape).contiguous();
+        // A fresh tensor every time: expand(...).contiguous() of a one-row output would alias the bias itself, and the
+        // GEMM (beta = 1) would then accumulate into the layer's parameter.
+        var output = empty(shape, dtype: ScalarType.Float32);
+        if (bias is not null)
+        {
+            output.copy_(bias.expand(shape));
+        }
         if (rows > 0)
         {
             Gemm(false, true, rows, outFeatures, inFeatures, 1f, NativeTensorMemory.DataPointer(x), inFeatures,
