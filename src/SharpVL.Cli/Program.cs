@@ -30,6 +30,7 @@ root.Subcommands.Add(EmbedCommand.Create());
 root.Subcommands.Add(ZeroShotImageCommand.Create());
 root.Subcommands.Add(SimilarityCommand.Create());
 root.Subcommands.Add(AvClassifyCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(IndexCommand.Create());
 root.Subcommands.Add(SearchCommand.Create());
 root.Subcommands.Add(ServeCommand.Create());

@@ -18,18 +18,18 @@ internal static class BenchCommand
         var dtypes = new Option<string>("--dtypes") { Description = "Comma-separated dtypes.", DefaultValueFactory = _ => "float32,bfloat16" };
         var batches = new Option<string>("--batches") { Description = "Comma-separated batch sizes.", DefaultValueFactory = _ => "1,8" };
         var repeats = Infrastructure.CliOptions.Int("--repeats", "Timed runs per configuration (after one warm-up; batches > 1 use half).", 5, 1);
-        var only = new Option<string?>("--only") { Description = "Subset of sections: gemm,models,preprocess,tokenizer,load,search." };
+        var only = new Option<string?>("--only") { Description = "Subset of sections: gemm,models,train,preprocess,tokenizer,load,search." };
         var searchSizes = new Option<string>("--search-sizes") { Description = "Synthetic index sizes for the search rows (1000000 takes long).", DefaultValueFactory = _ => "10000,100000" };
         var searchDb = new Option<string?>("--search-db") { Description = "PostgreSQL + pgvector for the search rows (default: PGlite from tools/pglite)." };
         var output = new Option<string?>("--output") { Description = "Also write the Markdown table to this file." };
         var json = CliSupport.JsonOption();
-        var command = new Command("bench", "Measure this machine: GEMM roofline, forward latency at base model sizes, preprocessing and tokenizer throughput, load time and memory, search indexing and query latency.")
+        var command = new Command("bench", "Measure this machine: GEMM roofline, forward latency at base model sizes, training step time and memory, preprocessing and tokenizer throughput, load time and memory, search indexing and query latency.")
         {
             models, dtypes, batches, repeats, only, searchSizes, searchDb, output, json,
         };
         command.SetAction(parse => CliSupport.Guard(parse, () =>
         {
-            var sections = (parse.GetValue(only) ?? "gemm,models,preprocess,tokenizer,load,search").Split(',', StringSplitOptions.TrimEntries);
+            var sections = (parse.GetValue(only) ?? "gemm,models,train,preprocess,tokenizer,load,search").Split(',', StringSplitOptions.TrimEntries);
             var dtypeList = parse.GetValue(dtypes)!.Split(',', StringSplitOptions.TrimEntries).Select(TorchRuntime.ParseDType).ToList();
             var batchList = parse.GetValue(batches)!.Split(',', StringSplitOptions.TrimEntries).Select(int.Parse).ToList();
             var modelFilter = parse.GetValue(models)?.Split(',', StringSplitOptions.TrimEntries);
@@ -92,6 +92,10 @@ internal static class BenchCommand
                     }
                 }
             }
+        }
+        if (sections.Contains("train"))
+        {
+            rows.AddRange(TrainingBenchmarks.Run(dtypes, null, repeats, Log));
         }
         foreach (var extra in ExtraSections.Run(sections, repeats, Log))
         {
