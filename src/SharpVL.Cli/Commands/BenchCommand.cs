@@ -116,6 +116,15 @@ internal static class BenchCommand
         {
             rows.AddRange(TrainingBenchmarks.Run(dtypes, null, repeats, Log));
         }
+        if (sections.Contains("e2e"))
+        {
+            foreach (var dtype in dtypes)
+            {
+                var row = EndToEnd.ClassifyFolder(dtype);
+                rows.Add(row);
+                Log($"{row.Name} {row.DType} [{row.Backend}]: {row.Throughput} ({row.Notes})");
+            }
+        }
         foreach (var extra in ExtraSections.Run(sections, repeats, Log))
         {
             rows.Add(extra);
