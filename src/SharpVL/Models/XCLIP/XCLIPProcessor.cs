@@ -27,7 +27,8 @@ public sealed class XCLIPProcessor
     /// <c>VideoMAEFeatureExtractor</c> files with <c>"size": 224</c> and no <c>crop_size</c>) and the CLIP tokenizer files.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
-    /// <exception cref="FileNotFoundException">preprocessor_config.json or the tokenizer files are missing.</exception>
+    /// <exception cref="FileNotFoundException">preprocessor_config.json is missing.</exception>
+    /// <exception cref="Processing.Text.TokenizerException">The tokenizer files are missing or malformed.</exception>
     public static XCLIPProcessor FromPretrained(string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
