@@ -106,6 +106,7 @@ public sealed class Trainer
     {
         private readonly TrainerOptions _options = trainer.Options;
         private readonly TrainingTask _task = trainer.Task;
+        private readonly TrainingStep _step = new(trainer.Task.Model, optimizer, trainable, masters, trainer.Options.MaxGradNorm);
         private Tensor _boundaryRng = get_rng_state();
         private string? _lastCheckpoint;
         private IReadOnlyDictionary<string, double>? _lastEvaluation;
@@ -131,7 +132,7 @@ public sealed class Trainer
                     model.train();
                     foreach (var group in groups)
                     {
-                        if (!Step(group.Length, prepared, log, epoch, cancellationToken))
+                        if (!Step(group.Length, prepared, log, cancellationToken))
                         {
                             return Interrupt();
                         }
@@ -164,9 +165,8 @@ public sealed class Trainer
         }
 
         /// <summary>One optimizer step over <paramref name="microBatches"/> batches; false when cancelled first.</summary>
-        private bool Step(int microBatches, IEnumerator<PreparedBatch> prepared, MetricsLog log, int epoch, CancellationToken cancellationToken)
+        private bool Step(int microBatches, IEnumerator<PreparedBatch> prepared, MetricsLog log, CancellationToken cancellationToken)
         {
-            var model = _task.Model;
             var clock = Stopwatch.StartNew();
             double lossSum = 0;
             var clips = 0;
@@ -174,27 +174,18 @@ public sealed class Trainer
             {
                 if (cancellationToken.IsCancellationRequested || !prepared.MoveNext())
                 {
-                    optimizer.zero_grad();
-                    model.zero_grad();
+                    _step.Discard();
                     return false;
                 }
                 var batch = prepared.Current;
                 using var scope = NewDisposeScope();
                 var inputs = _task.Inputs(batch, SeedSequence.Random(_options.Seed, 1, state.GlobalStep, micro));
-                using var outputs = BatchForward.Run(model, inputs, _task.Arguments);
-                var loss = BatchForward.LossOf(outputs) ?? throw new InvalidOperationException($"{model.GetType().Name} returned no loss.");
-                lossSum += loss.to(ScalarType.Float64).item<double>();
-                // The mean over the step's micro-batches, as one large batch would give.
-                (loss.to(ScalarType.Float32) / microBatches).backward();
+                // The mean over the step's micro-batches, as one larger batch would give.
+                lossSum += _step.Accumulate(inputs, _task.Arguments, microBatches);
                 clips += batch.Count;
             }
-            masters?.GradientsToMasters();
-            var gradNorm = GradientClipping.ClipGradNorm(trainable, _options.MaxGradNorm > 0 ? _options.MaxGradNorm : double.MaxValue);
-            var learningRate = optimizer.ParamGroups.First().LearningRate;
-            optimizer.step();
+            var (gradNorm, learningRate) = _step.Apply();
             scheduler.step();
-            optimizer.zero_grad();
-            masters?.MastersToModel();
             state.GlobalStep++;
             state.Epoch = (double)state.GlobalStep / state.StepsPerEpoch;
             _boundaryRng.Dispose();

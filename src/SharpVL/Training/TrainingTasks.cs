@@ -100,7 +100,8 @@ public static class TrainingTasks
             {
                 // Other labels than the checkpoint's: a new head, initialised as Transformers initialises missing weights.
                 var weights = keepHead ? source : new KeyFilteredSource(source, ["classifier."]);
-                model.LoadWeights(weights, directory, load with { IgnoreMismatchedSizes = true });
+                var report = model.LoadWeights(weights, directory, load with { IgnoreMismatchedSizes = true, Logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance });
+                ReportLoad(report, directory, load);
             }
             return new ClassificationTask(model, directory, VideoLoader(VideoProcessor(directory, config.ImageSize), reader, config.NumFrames, options), labels);
         }
@@ -108,6 +109,24 @@ public static class TrainingTasks
         {
             model.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Warns about what the load found, except the new classification head, which is the point of fine-tuning (so
+    /// "you should probably train this model" is not printed by the command that trains it).
+    /// </summary>
+    private static void ReportLoad(LoadReport report, string directory, ModelLoadOptions load)
+    {
+        var log = load.Warn;
+        var missing = report.MissingKeys.Where(k => !k.StartsWith("classifier.", StringComparison.Ordinal)).ToList();
+        if (missing.Count > 0)
+        {
+            log($"Some weights of VideoMAEForVideoClassification were not in {directory} and are newly initialized: [{string.Join(", ", missing)}].");
+        }
+        if (report.UnexpectedKeys.Count > 0)
+        {
+            log($"Some weights of {directory} are not used by VideoMAEForVideoClassification: [{string.Join(", ", report.UnexpectedKeys)}].");
         }
     }
 

@@ -1,7 +1,6 @@
 using SharpVL.Modeling;
 using SharpVL.Pipelines;
 using SharpVL.Processing.Images;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace SharpVL.Tests.Pipelines;
@@ -12,7 +11,6 @@ namespace SharpVL.Tests.Pipelines;
 /// </summary>
 public class InferenceModeTests
 {
-    private static readonly ModelLoadOptions Quiet = new() { Log = _ => { } };
     private static readonly string Clip = TestPaths.Fixture("media/clip.mp4");
 
     private static List<bool> RecordModes(nn.Module model)
@@ -20,7 +18,7 @@ public class InferenceModeTests
         var modes = new List<bool>();
         foreach (var (_, module) in model.named_modules())
         {
-            if (module is Linear linear)
+            if (module is KernelLinear linear)
             {
                 linear.register_forward_pre_hook((Action<nn.Module>)(_ => modes.Add(is_inference_mode_enabled())));
             }
@@ -38,7 +36,7 @@ public class InferenceModeTests
     [Fact]
     public void VideoClassificationRunsUnderInferenceMode()
     {
-        using var pipeline = VideoClassificationPipeline.FromPretrained(TestPaths.Fixture("models/videomae-tiny-kinetics"), Quiet);
+        using var pipeline = VideoClassificationPipeline.FromPretrained(TestPaths.Fixture("models/videomae-tiny-kinetics"), ModelLoadOptions.Quiet);
         var modes = RecordModes(pipeline.Model);
         pipeline.ClassifyFiles([Clip]);
         AssertInference(modes, "ClassifyFiles");
@@ -47,7 +45,7 @@ public class InferenceModeTests
     [Fact]
     public void ZeroShotVideoClassificationAndEmbeddingsRunUnderInferenceMode()
     {
-        using var classifier = ZeroShotVideoClassificationPipeline.FromPretrained(TestPaths.Fixture("models/xclip-tiny"), Quiet);
+        using var classifier = ZeroShotVideoClassificationPipeline.FromPretrained(TestPaths.Fixture("models/xclip-tiny"), ModelLoadOptions.Quiet);
         var modes = RecordModes(classifier.Model);
         using (classifier.PrepareLabels(["a cat", "a dog"]))
         {
@@ -68,7 +66,7 @@ public class InferenceModeTests
     [Fact]
     public void ZeroShotImageClassificationAndSimilarityRunUnderInferenceMode()
     {
-        using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(TestPaths.Fixture("models/altclip-tiny"), Quiet);
+        using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(TestPaths.Fixture("models/altclip-tiny"), ModelLoadOptions.Quiet);
         var modes = RecordModes(pipeline.Model);
         var pixels = Enumerable.Range(0, 40 * 30 * 3).Select(i => (byte)(i * 7 % 251)).ToArray();
         RgbImage[] images = [new RgbImage(40, 30, pixels)];
@@ -83,7 +81,7 @@ public class InferenceModeTests
     [Fact]
     public void AudioVisualClassificationRunsUnderInferenceMode()
     {
-        using var pipeline = AudioVisualClassificationPipeline.FromPretrained(TestPaths.Fixture("models/tvlt-tiny-avclassification"), Quiet);
+        using var pipeline = AudioVisualClassificationPipeline.FromPretrained(TestPaths.Fixture("models/tvlt-tiny-avclassification"), ModelLoadOptions.Quiet);
         var modes = RecordModes(pipeline.Model);
         pipeline.Classify(TestPaths.Fixture("media/clip_with_audio.mp4"));
         AssertInference(modes, "Classify");

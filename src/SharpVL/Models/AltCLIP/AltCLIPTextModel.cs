@@ -13,7 +13,7 @@ namespace SharpVL.Models.AltCLIP;
 public sealed class AltCLIPTextModel : PreTrainedModel<AltCLIPTextConfig>
 {
     private readonly RobertaBackbone roberta;
-    private readonly Linear transformation;
+    private readonly KernelLinear transformation;
     private readonly LayerNorm pre_LN;
 
     /// <summary>Creates a randomly initialized tower for <paramref name="config"/>.</summary>
@@ -24,7 +24,7 @@ public sealed class AltCLIPTextModel : PreTrainedModel<AltCLIPTextConfig>
             config.VocabSize, config.HiddenSize, config.NumHiddenLayers, config.NumAttentionHeads, config.IntermediateSize,
             config.HiddenAct, config.MaxPositionEmbeddings, config.TypeVocabSize, config.LayerNormEps, config.PadTokenId ?? 1,
             config.HiddenDropoutProb, config.AttentionProbsDropoutProb));
-        transformation = nn.Linear(config.HiddenSize, config.ProjectDim);
+        transformation = new KernelLinear(config.HiddenSize, config.ProjectDim);
         pre_LN = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         RegisterComponents();
     }

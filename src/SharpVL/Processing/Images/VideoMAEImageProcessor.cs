@@ -20,7 +20,7 @@ public sealed class VideoMAEImageProcessor : IArrayImageProcessor
 
     /// <summary>Loads <c>preprocessor_config.json</c> from a model directory (or that file's path).</summary>
     public static VideoMAEImageProcessor FromPretrained(string directory) =>
-        new(ImageProcessingOptions.FromPretrained(directory, ImageProcessingOptions.VideoMAEDefaults));
+        new(ImageProcessingOptions.FromPretrained(directory, ImageProcessingOptions.VideoMAEDefaults, nameof(VideoMAEImageProcessor)));
 
     /// <summary>Builds the processor from the text of a <c>preprocessor_config.json</c>.</summary>
     public static VideoMAEImageProcessor FromJson(string json) =>
