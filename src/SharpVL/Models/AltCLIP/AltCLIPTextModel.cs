@@ -54,7 +54,7 @@ public sealed class AltCLIPTextModel : PreTrainedModel<AltCLIPTextConfig>
     /// <param name="headMask">[heads] or [layers, heads] multipliers of the attention probabilities.</param>
     /// <param name="outputAttentions">Return each layer's attention probabilities (default: config).</param>
     /// <param name="outputHiddenStates">Return RoBERTa's embeddings and layer outputs (default: config).</param>
-    public AltCLIPTowerOutput Forward(
+    public BaseModelOutputWithPooling Forward(
         Tensor inputIds, Tensor? attentionMask = null, Tensor? tokenTypeIds = null, Tensor? positionIds = null,
         Tensor? headMask = null, bool? outputAttentions = null, bool? outputHiddenStates = null)
     {
@@ -66,7 +66,7 @@ public sealed class AltCLIPTextModel : PreTrainedModel<AltCLIPTextConfig>
             outputAttentions ?? Config.OutputAttentions, outputHiddenStates ?? Config.OutputHiddenStates);
         var projectionState = transformation.call(pre_LN.call(encoded.LastHiddenState));
         var pooled = projectionState[TensorIndex.Colon, 0, TensorIndex.Colon];
-        var result = new AltCLIPTowerOutput(projectionState, pooled, encoded.HiddenStates, encoded.Attentions);
+        var result = new BaseModelOutputWithPooling(projectionState, pooled, encoded.HiddenStates, encoded.Attentions);
         result.MoveToOuterScope();
         return result;
     }

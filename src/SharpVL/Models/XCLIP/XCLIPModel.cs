@@ -152,7 +152,7 @@ public sealed class XCLIPModel : PreTrainedModel<XCLIPConfig>
         return logits.MoveToOuterDisposeScope();
     }
 
-    private (XCLIPPooledOutput Vision, XCLIPPooledOutput Mit, Tensor PromptVisual) RunVideoPart(
+    private (BaseModelOutputWithPooling Vision, BaseModelOutputWithPooling Mit, Tensor PromptVisual) RunVideoPart(
         Tensor pixelValues, bool outputAttentions, bool outputHiddenStates, bool interpolatePosEncoding)
     {
         if (pixelValues.dim() != 5)
