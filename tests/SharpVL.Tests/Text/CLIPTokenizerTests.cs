@@ -160,7 +160,7 @@ public class CLIPTokenizerTests
         var directory = Directory.CreateTempSubdirectory("sharpvl-clip-empty-");
         try
         {
-            var error = Assert.Throws<FileNotFoundException>(() => CLIPTokenizer.FromPretrained(directory.FullName));
+            var error = Assert.Throws<TokenizerException>(() => CLIPTokenizer.FromPretrained(directory.FullName));
             Assert.Contains("vocab.json", error.Message);
         }
         finally
