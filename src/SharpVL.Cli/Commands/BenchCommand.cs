@@ -90,7 +90,7 @@ internal static class BenchCommand
         }
         if (sections.Contains("train"))
         {
-            rows.AddRange(TrainingBenchmarks.Run(dtypes, null, repeats, Log));
+            rows.AddRange(TrainingBenchmarks.Run(dtypes, modelFilter, repeats, Log));
         }
         foreach (var extra in ExtraSections.Run(sections, repeats, Log))
         {

@@ -46,20 +46,7 @@ public sealed class VideoClassificationPipeline : ClassificationPipeline<VideoMA
         var directory = PretrainedFiles.Resolve(modelIdOrPath, options);
         return Build(
             () => VideoMAEForVideoClassification.FromPretrained(directory, options),
-            model => new VideoClassificationPipeline(model, LoadProcessor(directory, model.Config), reader, ownsModel: true));
-    }
-
-    private static VideoMAEImageProcessor LoadProcessor(string directory, VideoMAEConfig config)
-    {
-        if (File.Exists(Path.Combine(directory, "preprocessor_config.json")))
-        {
-            return VideoMAEImageProcessor.FromPretrained(directory);
-        }
-        return new VideoMAEImageProcessor(ImageProcessingOptions.VideoMAEDefaults with
-        {
-            Size = ImageSizeSpec.Shortest(config.ImageSize),
-            CropSize = ImageSizeSpec.Exact(config.ImageSize, config.ImageSize),
-        });
+            model => new VideoClassificationPipeline(model, VideoMAEImageProcessor.ForModel(directory, model.Config.ImageSize), reader, ownsModel: true));
     }
 
     /// <summary>Classifies frames already in memory (exactly <see cref="NumFrames"/> of them).</summary>

@@ -73,15 +73,6 @@ public static class TrainingTasks
         };
     }
 
-    private static VideoMAEImageProcessor VideoProcessor(string directory, int imageSize)
-        => File.Exists(Path.Combine(directory, "preprocessor_config.json"))
-            ? VideoMAEImageProcessor.FromPretrained(directory)
-            : new VideoMAEImageProcessor(ImageProcessingOptions.VideoMAEDefaults with
-            {
-                Size = ImageSizeSpec.Shortest(imageSize),
-                CropSize = ImageSizeSpec.Exact(imageSize, imageSize),
-            });
-
     private static VideoClipLoader VideoLoader(VideoMAEImageProcessor processor, VideoReader reader, int numFrames, TrainingTaskOptions options)
         => new(reader, numFrames, processor.Options, (clips, o) => processor.Preprocess(clips, o)) { Augmentation = options.Augmentation };
 
@@ -103,7 +94,7 @@ public static class TrainingTasks
                 var report = model.LoadWeights(weights, directory, load with { IgnoreMismatchedSizes = true, Log = _ => { } });
                 ReportLoad(report, directory, load);
             }
-            return new ClassificationTask(model, directory, VideoLoader(VideoProcessor(directory, config.ImageSize), reader, config.NumFrames, options), labels);
+            return new ClassificationTask(model, directory, VideoLoader(VideoMAEImageProcessor.ForModel(directory, config.ImageSize), reader, config.NumFrames, options), labels);
         }
         catch
         {
@@ -135,7 +126,7 @@ public static class TrainingTasks
         var model = VideoMAEForPreTraining.FromPretrained(directory, load);
         try
         {
-            var loader = VideoLoader(VideoProcessor(directory, model.Config.ImageSize), reader, model.Config.NumFrames, options);
+            var loader = VideoLoader(VideoMAEImageProcessor.ForModel(directory, model.Config.ImageSize), reader, model.Config.NumFrames, options);
             return new PreTrainingTask(model, directory, loader, options.MaskRatio!.Value);
         }
         catch

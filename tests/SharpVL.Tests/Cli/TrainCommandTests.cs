@@ -66,6 +66,36 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void ContrastivePairsTrainXClipAndReportRetrievalRecall()
+    {
+        var pairs = _workspace.Output("pairs.jsonl");
+        File.WriteAllLines(pairs,
+        [
+            "{\"path\": \"data/cooking/a.mp4\", \"text\": \"a person cooking\"}",
+            "{\"path\": \"data/cooking/b.mp4\", \"text\": \"someone cooks pasta\"}",
+            "{\"path\": \"data/music/a.mp4\", \"text\": \"a band playing music\"}",
+            "{\"path\": \"data/music/b.mp4\", \"text\": \"music on a stage\"}",
+        ]);
+        var output = _workspace.Output("xclip");
+        var (code, stdout, stderr) = CliRunner.Run(
+            "train", pairs, "--model", TestPaths.Fixture("models/xclip-tiny"), "--output", output, "--eval", pairs, "--epochs", "1", "--batch-size", "2", "--json");
+        Assert.True(code == 0, stderr);
+        var lines = Lines(stdout);
+        Assert.Equal(2, lines.Count(l => l.GetProperty("type").GetString() == "train"));
+        var eval = lines.Single(l => l.GetProperty("type").GetString() == "eval");
+        foreach (var key in new[] { "eval_video_to_text_recall@1", "eval_text_to_video_recall@1", "eval_video_to_text_recall@5" })
+        {
+            Assert.InRange(eval.GetProperty(key).GetDouble(), 0, 1);
+        }
+        // Four captions: every caption is among the top five.
+        Assert.Equal(1.0, eval.GetProperty("eval_text_to_video_recall@5").GetDouble());
+        // The tokenizer files travel with the model, so the folder works as an X-CLIP model directory.
+        Assert.True(File.Exists(Path.Combine(output, "vocab.json")));
+        using var model = SharpVL.Models.XCLIP.XCLIPModel.FromPretrained(output, TrainingWorkspace.Quiet);
+        Assert.Empty(model.LoadReport!.MissingKeys);
+    }
+
+    [Fact]
     public void BadInputIsRefusedBeforeTrainingStarts()
     {
         var empty = Directory.CreateDirectory(_workspace.Output("empty")).FullName;

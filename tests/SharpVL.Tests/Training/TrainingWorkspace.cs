@@ -33,8 +33,8 @@ internal sealed class TrainingWorkspace : IDisposable
 
     public string Output(string name) => Path.Combine(Root, name);
 
-    public static TrainingTask LoadTask(TrainingDataset data, TrainingTaskOptions? options = null)
-        => TrainingTasks.Load(VideoMAE, data, (options ?? new TrainingTaskOptions()) with { Load = Quiet, Seed = 7 });
+    public static TrainingTask LoadTask(TrainingDataset data, TrainingTaskOptions? options = null, string? model = null)
+        => TrainingTasks.Load(model ?? VideoMAE, data, (options ?? new TrainingTaskOptions()) with { Load = Quiet, Seed = 7 });
 
     public void Dispose()
     {

@@ -22,6 +22,19 @@ public sealed class VideoMAEImageProcessor : IArrayImageProcessor
     public static VideoMAEImageProcessor FromPretrained(string directory) =>
         new(ImageProcessingOptions.FromPretrained(directory, ImageProcessingOptions.VideoMAEDefaults));
 
+    /// <summary>
+    /// The processor of a model directory: its <c>preprocessor_config.json</c>, or for a directory without one the
+    /// class defaults sized to the model's <paramref name="imageSize"/> (shortest edge and square crop).
+    /// </summary>
+    public static VideoMAEImageProcessor ForModel(string directory, int imageSize) =>
+        File.Exists(Path.Combine(directory, "preprocessor_config.json"))
+            ? FromPretrained(directory)
+            : new(ImageProcessingOptions.VideoMAEDefaults with
+            {
+                Size = ImageSizeSpec.Shortest(imageSize),
+                CropSize = ImageSizeSpec.Exact(imageSize, imageSize),
+            });
+
     /// <summary>Builds the processor from the text of a <c>preprocessor_config.json</c>.</summary>
     public static VideoMAEImageProcessor FromJson(string json) =>
         new(ImageProcessingOptions.FromJson(json, ImageProcessingOptions.VideoMAEDefaults));
