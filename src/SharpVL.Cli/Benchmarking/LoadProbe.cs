@@ -30,7 +30,7 @@ internal static class LoadProbe
             }
             var baseline = Timing.ResidentBytes();
             var watch = Stopwatch.StartNew();
-            using var model = VideoMAEForVideoClassification.FromPretrained(parse.GetValue(directory)!, new() { Log = _ => { } });
+            using var model = VideoMAEForVideoClassification.FromPretrained(parse.GetValue(directory)!, SharpVL.Modeling.ModelLoadOptions.Quiet);
             var seconds = watch.Elapsed.TotalSeconds;
             Console.WriteLine(JsonSerializer.Serialize(new Result(seconds, baseline, Timing.PeakResidentBytes())));
             return 0;

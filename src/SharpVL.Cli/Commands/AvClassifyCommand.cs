@@ -37,10 +37,6 @@ internal static class AvClassifyCommand
                 return;
             }
             using var pipeline = model.Load(parse, run, (id, options) => AudioVisualClassificationPipeline.FromPretrained(id, options, decoding.Reader(parse)));
-            if (pipeline.Processor.UsedDefaults)
-            {
-                run.Warn("the model has no preprocessor_config.json; using TvltProcessor's defaults (224-pixel frames, 8 frames, 44.1 kHz audio).");
-            }
             pipeline.BatchSize = parse.GetValue(batchSize);
             var classification = new ClassificationOptions { TopK = k, Frames = selection };
             await InputBatches.ProcessAsync(

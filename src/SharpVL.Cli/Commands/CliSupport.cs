@@ -23,11 +23,7 @@ internal static class CliSupport
     {
         Device = device,
         DType = dtype is null ? null : TorchRuntime.ParseDType(dtype),
-        Log = message =>
-        {
-            progress?.Clear();
-            Console.Error.WriteLine($"warning: {message}");
-        },
+        Logger = new StandardErrorWarnings(progress),
         Progress = new DownloadReporter(),
     };
 

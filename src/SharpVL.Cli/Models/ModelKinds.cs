@@ -1,4 +1,6 @@
-using System.Text.Json;
+using SharpVL.Configuration;
+using SharpVL.Models.Auto;
+using SharpVL.Pipelines;
 
 namespace SharpVL.Cli.Models;
 
@@ -8,30 +10,15 @@ namespace SharpVL.Cli.Models;
 /// <param name="Note">Why it is not supported, when <paramref name="ClassName"/> is null.</param>
 internal sealed record ModelKind(string? ClassName, string? Command, string? Note = null);
 
-/// <summary>
-/// Maps config.json's <c>architectures</c> (else <c>model_type</c>) to the SharpVL class that loads the checkpoint, the
-/// way Transformers' Auto classes dispatch.
-/// </summary>
+/// <summary>The library's Auto dispatch (<see cref="ModelRegistry"/>) with the command of each pipeline task.</summary>
 internal static class ModelKinds
 {
-    private static readonly Dictionary<string, (string Class, string? Command)> Architectures = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, string> Commands = new(StringComparer.Ordinal)
     {
-        ["VideoMAEForVideoClassification"] = ("SharpVL.Models.VideoMAE.VideoMAEForVideoClassification", "classify"),
-        ["VideoMAEForPreTraining"] = ("SharpVL.Models.VideoMAE.VideoMAEForPreTraining", null),
-        ["VideoMAEModel"] = ("SharpVL.Models.VideoMAE.VideoMAEModel", null),
-        ["XCLIPModel"] = ("SharpVL.Models.XCLIP.XCLIPModel", "zero-shot, embed"),
-        ["AltCLIPModel"] = ("SharpVL.Models.AltCLIP.AltCLIPModel", "zero-shot-image, similarity"),
-        ["TvltForAudioVisualClassification"] = ("SharpVL.Models.Tvlt.TvltForAudioVisualClassification", "av-classify"),
-        ["TvltForPreTraining"] = ("SharpVL.Models.Tvlt.TvltForPreTraining", null),
-        ["TvltModel"] = ("SharpVL.Models.Tvlt.TvltModel", null),
-    };
-
-    private static readonly Dictionary<string, string> ModelTypes = new(StringComparer.Ordinal)
-    {
-        ["videomae"] = "VideoMAEModel",
-        ["xclip"] = "XCLIPModel",
-        ["altclip"] = "AltCLIPModel",
-        ["tvlt"] = "TvltModel",
+        [PipelineTasks.VideoClassification] = "classify",
+        [PipelineTasks.ZeroShotVideoClassification] = "zero-shot, embed",
+        [PipelineTasks.ZeroShotImageClassification] = "zero-shot-image, similarity",
+        [PipelineTasks.AudioVisualClassification] = "av-classify",
     };
 
     /// <summary>The kind of the checkpoint whose config.json is <paramref name="configPath"/> (a missing or unreadable config is a note, not an error).</summary>
@@ -43,27 +30,14 @@ internal static class ModelKinds
         }
         try
         {
-            using var config = JsonDocument.Parse(File.ReadAllBytes(configPath));
-            var root = config.RootElement;
-            if (root.TryGetProperty("architectures", out var architectures) && architectures.ValueKind == JsonValueKind.Array)
+            var (modelType, architectures) = ConfigJson.Peek(configPath);
+            if (ModelRegistry.ForConfig(modelType, architectures) is { } known)
             {
-                foreach (var architecture in architectures.EnumerateArray())
-                {
-                    if (architecture.GetString() is { } name && Architectures.TryGetValue(name, out var known))
-                    {
-                        return new ModelKind(known.Class, known.Command);
-                    }
-                }
-            }
-            var modelType = root.TryGetProperty("model_type", out var type) ? type.GetString() : null;
-            if (modelType is not null && ModelTypes.TryGetValue(modelType, out var baseClass))
-            {
-                var known = Architectures[baseClass];
-                return new ModelKind(known.Class, known.Command);
+                return new ModelKind(known.Type.FullName, known.Task is null ? null : Commands[known.Task]);
             }
             return new ModelKind(null, null, modelType is null ? "config.json has no model_type" : $"model_type '{modelType}' is not supported");
         }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (SharpVLException)
         {
             return new ModelKind(null, null, "config.json is not valid JSON");
         }

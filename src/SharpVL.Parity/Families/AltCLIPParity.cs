@@ -7,7 +7,6 @@ namespace SharpVL.Parity.Families;
 /// <summary>Runs the AltCLIP model cases (the CLIPImageProcessor and XLM-R tokenizer cases are in ProcessingParity / TokenizerParity).</summary>
 public static class AltCLIPParity
 {
-    private static readonly ModelLoadOptions Quiet = new() { Log = _ => { } };
 
     /// <summary>Adds the AltCLIP handlers to <paramref name="registry"/>.</summary>
     public static void Register(ParityRegistry registry)
@@ -17,7 +16,7 @@ public static class AltCLIPParity
         registry.Register("model", nameof(AltCLIPTextModel), (c, m, inputs) =>
         {
             // The manifest's load = subconfig_and_prefix: text_config + the text_model.* weights, which FromPretrained does.
-            using var model = AltCLIPTextModel.FromPretrained(m.Resolve(c.GetString("model")!), Quiet);
+            using var model = AltCLIPTextModel.FromPretrained(m.Resolve(c.GetString("model")!), ModelLoadOptions.Quiet);
             return new HandlerResult().With(model.Forward(
                 inputs["input_ids"], Optional(inputs, "attention_mask"), Optional(inputs, "token_type_ids"),
                 Optional(inputs, "position_ids"), Optional(inputs, "head_mask"),
@@ -25,7 +24,7 @@ public static class AltCLIPParity
         });
         registry.Register("model", nameof(AltCLIPVisionModel), (c, m, inputs) =>
         {
-            using var model = AltCLIPVisionModel.FromPretrained(m.Resolve(c.GetString("model")!), Quiet);
+            using var model = AltCLIPVisionModel.FromPretrained(m.Resolve(c.GetString("model")!), ModelLoadOptions.Quiet);
             return new HandlerResult().With(model.Forward(
                 inputs["pixel_values"], c.BoolArg("output_attentions"), c.BoolArg("output_hidden_states"),
                 c.BoolArg("interpolate_pos_encoding") ?? false).Flatten());
@@ -34,7 +33,7 @@ public static class AltCLIPParity
 
     private static HandlerResult RunAltCLIPModel(FixtureCase c, FixtureManifest m, IReadOnlyDictionary<string, Tensor> inputs)
     {
-        using var model = AltCLIPModel.FromPretrained(m.Resolve(c.GetString("model")!), Quiet);
+        using var model = AltCLIPModel.FromPretrained(m.Resolve(c.GetString("model")!), ModelLoadOptions.Quiet);
         var method = c.GetString("method") ?? "forward";
         return method switch
         {

@@ -16,7 +16,6 @@ public static class TrainingParity
     /// <summary>The case kind.</summary>
     public const string Kind = "train";
 
-    private static readonly ModelLoadOptions Quiet = new() { Log = _ => { } };
 
     private static readonly HashSet<string> ForwardFlags = ["return_loss", "output_attentions", "output_hidden_states", "interpolate_pos_encoding"];
 
@@ -58,7 +57,7 @@ public static class TrainingParity
     private static HandlerResult Run(FixtureCase c, FixtureManifest m, IReadOnlyDictionary<string, Tensor> inputs)
     {
         var settings = TrainCaseSettings.Read(c);
-        using var model = TrainableModels.Load(c.ClassName!, m.Resolve(c.GetString("model")!), Quiet);
+        using var model = TrainableModels.Load(c.ClassName!, m.Resolve(c.GetString("model")!), ModelLoadOptions.Quiet);
         model.train();
         var result = new HandlerResult();
         var groups = WeightDecayGroups.Of(model);

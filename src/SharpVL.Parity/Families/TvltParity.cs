@@ -12,7 +12,6 @@ namespace SharpVL.Parity.Families;
 /// <summary>Runs the TVLT model, processor, audio-decode and pipeline cases.</summary>
 public static class TvltParity
 {
-    private static readonly ModelLoadOptions Quiet = new() { Log = _ => { } };
 
     /// <summary>Adds the TVLT handlers to <paramref name="registry"/>.</summary>
     public static void Register(ParityRegistry registry)
@@ -54,7 +53,7 @@ public static class TvltParity
     {
         registry.Register("model", nameof(TvltModel), (c, m, inputs) =>
         {
-            using var model = TvltModel.FromPretrained(m.Resolve(c.GetString("model")!), Quiet);
+            using var model = TvltModel.FromPretrained(m.Resolve(c.GetString("model")!), ModelLoadOptions.Quiet);
             SetMode(model, c);
             return new HandlerResult().With(model.Forward(
                 inputs["pixel_values"], inputs["audio_values"], Optional(inputs, "pixel_mask"), Optional(inputs, "audio_mask"),
@@ -63,7 +62,7 @@ public static class TvltParity
         });
         registry.Register("model", nameof(TvltForPreTraining), (c, m, inputs) =>
         {
-            using var model = TvltForPreTraining.FromPretrained(m.Resolve(c.GetString("model")!), Quiet);
+            using var model = TvltForPreTraining.FromPretrained(m.Resolve(c.GetString("model")!), ModelLoadOptions.Quiet);
             SetMode(model, c);
             return new HandlerResult().With(model.Forward(
                 inputs["pixel_values"], inputs["audio_values"], Optional(inputs, "pixel_mask"), Optional(inputs, "audio_mask"),
@@ -72,7 +71,7 @@ public static class TvltParity
         });
         registry.Register("model", nameof(TvltForAudioVisualClassification), (c, m, inputs) =>
         {
-            using var model = TvltForAudioVisualClassification.FromPretrained(m.Resolve(c.GetString("model")!), Quiet);
+            using var model = TvltForAudioVisualClassification.FromPretrained(m.Resolve(c.GetString("model")!), ModelLoadOptions.Quiet);
             SetMode(model, c);
             return new HandlerResult().With(model.Forward(
                 inputs["pixel_values"], inputs["audio_values"], Optional(inputs, "pixel_mask"), Optional(inputs, "audio_mask"),
@@ -107,7 +106,7 @@ public static class TvltParity
             var frames = VideoReader.Default.ReadFrames(m.Resolve(c.GetString("file")!), indices);
             var audio = WavReader.Read(m.Resolve(c.GetString("audio_file")!));
             var processor = TvltProcessor.FromPretrained(m.Resolve(c.GetString("processor")!));
-            using var model = TvltForAudioVisualClassification.FromPretrained(m.Resolve(c.GetString("model")!), Quiet);
+            using var model = TvltForAudioVisualClassification.FromPretrained(m.Resolve(c.GetString("model")!), ModelLoadOptions.Quiet);
             var pipeline = new AudioVisualClassificationPipeline(model, processor);
             var inputs = pipeline.Prepare(frames, audio).ToTensors();
             var logits = model.Forward(inputs["pixel_values"], inputs["audio_values"], inputs["pixel_mask"], inputs["audio_mask"]).Logits;

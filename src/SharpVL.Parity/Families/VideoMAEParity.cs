@@ -9,7 +9,6 @@ namespace SharpVL.Parity.Families;
 /// <summary>Runs the VideoMAE model cases.</summary>
 public static class VideoMAEParity
 {
-    private static readonly ModelLoadOptions Quiet = new() { Log = _ => { } };
 
     /// <summary>Adds the VideoMAE handlers to <paramref name="registry"/>.</summary>
     public static void Register(ParityRegistry registry)
@@ -17,21 +16,21 @@ public static class VideoMAEParity
         ArgumentNullException.ThrowIfNull(registry);
         registry.Register("model", nameof(VideoMAEModel), (c, m, inputs) =>
         {
-            using var model = VideoMAEModel.FromPretrained(m.Resolve(c.GetString("model")!), Quiet);
+            using var model = VideoMAEModel.FromPretrained(m.Resolve(c.GetString("model")!), ModelLoadOptions.Quiet);
             return new HandlerResult().With(model.Forward(
                 inputs["pixel_values"], Optional(inputs, "bool_masked_pos"), Optional(inputs, "head_mask"),
                 c.BoolArg("output_attentions"), c.BoolArg("output_hidden_states")).Flatten());
         });
         registry.Register("model", nameof(VideoMAEForPreTraining), (c, m, inputs) =>
         {
-            using var model = VideoMAEForPreTraining.FromPretrained(m.Resolve(c.GetString("model")!), Quiet);
+            using var model = VideoMAEForPreTraining.FromPretrained(m.Resolve(c.GetString("model")!), ModelLoadOptions.Quiet);
             return new HandlerResult().With(model.Forward(
                 inputs["pixel_values"], inputs["bool_masked_pos"], Optional(inputs, "head_mask"),
                 c.BoolArg("output_attentions"), c.BoolArg("output_hidden_states")).Flatten());
         });
         registry.Register("model", nameof(VideoMAEForVideoClassification), (c, m, inputs) =>
         {
-            using var model = VideoMAEForVideoClassification.FromPretrained(m.Resolve(c.GetString("model")!), Quiet);
+            using var model = VideoMAEForVideoClassification.FromPretrained(m.Resolve(c.GetString("model")!), ModelLoadOptions.Quiet);
             return new HandlerResult().With(model.Forward(
                 inputs["pixel_values"], Optional(inputs, "head_mask"), Optional(inputs, "labels"),
                 c.BoolArg("output_attentions"), c.BoolArg("output_hidden_states")).Flatten());
@@ -43,7 +42,7 @@ public static class VideoMAEParity
             var frames = VideoReader.Default.ReadFrames(m.Resolve(c.GetString("file")!), indices);
             var processor = VideoMAEImageProcessor.FromPretrained(m.Resolve(c.GetString("processor")!));
             var pixels = processor.Preprocess([frames]).ToTensor();
-            using var model = VideoMAEForVideoClassification.FromPretrained(directory, Quiet);
+            using var model = VideoMAEForVideoClassification.FromPretrained(directory, ModelLoadOptions.Quiet);
             using var output = model.Forward(pixels);
             return new HandlerResult().With([new("pixel_values", pixels), new("logits", output.Logits.clone())]);
         });

@@ -11,7 +11,6 @@ namespace SharpVL.Parity.Families;
 /// <summary>Runs the X-CLIP model cases and the <c>xclip_from_mp4</c> pipeline.</summary>
 public static class XCLIPParity
 {
-    private static readonly ModelLoadOptions Quiet = new() { Log = _ => { } };
 
     /// <summary>Adds the X-CLIP handlers to <paramref name="registry"/>.</summary>
     public static void Register(ParityRegistry registry)
@@ -20,14 +19,14 @@ public static class XCLIPParity
         registry.Register("model", nameof(XCLIPModel), RunXCLIPModel);
         registry.Register("model", nameof(XCLIPTextModel), (c, m, inputs) =>
         {
-            using var model = XCLIPTextModel.FromPretrained(m.Resolve(c.GetString("model")!), Quiet);
+            using var model = XCLIPTextModel.FromPretrained(m.Resolve(c.GetString("model")!), ModelLoadOptions.Quiet);
             return new HandlerResult().With(model.Forward(
                 inputs["input_ids"], VideoMAEParity.Optional(inputs, "attention_mask"), VideoMAEParity.Optional(inputs, "position_ids"),
                 c.BoolArg("output_attentions"), c.BoolArg("output_hidden_states")).Flatten());
         });
         registry.Register("model", nameof(XCLIPVisionModel), (c, m, inputs) =>
         {
-            using var model = XCLIPVisionModel.FromPretrained(m.Resolve(c.GetString("model")!), Quiet);
+            using var model = XCLIPVisionModel.FromPretrained(m.Resolve(c.GetString("model")!), ModelLoadOptions.Quiet);
             return new HandlerResult().With(model.Forward(
                 inputs["pixel_values"], c.BoolArg("output_attentions"), c.BoolArg("output_hidden_states"),
                 c.BoolArg("interpolate_pos_encoding") ?? false).Flatten());
@@ -37,7 +36,7 @@ public static class XCLIPParity
 
     private static HandlerResult RunXCLIPModel(FixtureCase c, FixtureManifest m, IReadOnlyDictionary<string, Tensor> inputs)
     {
-        using var model = XCLIPModel.FromPretrained(m.Resolve(c.GetString("model")!), Quiet);
+        using var model = XCLIPModel.FromPretrained(m.Resolve(c.GetString("model")!), ModelLoadOptions.Quiet);
         var attentionMask = VideoMAEParity.Optional(inputs, "attention_mask");
         var positionIds = VideoMAEParity.Optional(inputs, "position_ids");
         var result = new HandlerResult();
@@ -67,7 +66,7 @@ public static class XCLIPParity
         var frames = DecodeFrames(c, m, indices);
         var processor = XCLIPProcessor.FromPretrained(m.Resolve(c.GetString("processor")!));
         var processed = processor.Process(texts, [frames], new TokenizeOptions { Padding = PaddingStrategy.Longest });
-        using var model = XCLIPModel.FromPretrained(m.Resolve(c.GetString("model")!), Quiet);
+        using var model = XCLIPModel.FromPretrained(m.Resolve(c.GetString("model")!), ModelLoadOptions.Quiet);
         var tensors = processed.ToTensors();
         using var output = model.Forward(tensors.InputIds!, tensors.PixelValues!, tensors.AttentionMask);
         var result = new HandlerResult();

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using static TorchSharp.torch;
 
 namespace SharpVL.Modeling;
@@ -17,8 +19,11 @@ public sealed record ModelLoadOptions
     /// <summary>Re-initialize weights whose checkpoint shape differs instead of failing (Transformers' <c>ignore_mismatched_sizes</c>).</summary>
     public bool IgnoreMismatchedSizes { get; init; }
 
-    /// <summary>Where load warnings go (missing/unexpected keys); default standard error.</summary>
-    public Action<string>? Log { get; init; }
+    /// <summary>
+    /// Where load warnings go (missing, unexpected or re-initialised weights, as Transformers' logger warns); null writes
+    /// them to standard error. Pass the host's logger to see them in its logs, or <see cref="NullLogger.Instance"/> to drop them.
+    /// </summary>
+    public ILogger? Logger { get; init; }
 
     /// <summary>Download progress for Hub models (nothing is reported for files already cached).</summary>
     public IProgress<Hub.DownloadProgress>? Progress { get; init; }
@@ -29,5 +34,8 @@ public sealed record ModelLoadOptions
     /// <summary>Options with every default.</summary>
     public static ModelLoadOptions Default { get; } = new();
 
-    internal void Warn(string message) => (Log ?? (m => Console.Error.WriteLine(m)))(message);
+    /// <summary>Every default, except that load warnings are dropped.</summary>
+    public static ModelLoadOptions Quiet { get; } = new() { Logger = NullLogger.Instance };
+
+    internal void Warn(string message) => LoadLog.Warning(Logger ?? StandardErrorLogger.Instance, message, null);
 }

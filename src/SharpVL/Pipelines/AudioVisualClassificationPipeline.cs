@@ -35,7 +35,7 @@ public sealed class AudioVisualClassificationPipeline : ClassificationPipeline<T
 
     private protected override bool TakesVideo => true;
 
-    /// <summary>The processor (the model directory's, or Transformers' defaults when it has no preprocessor_config.json).</summary>
+    /// <summary>The processor.</summary>
     public TvltProcessor Processor { get; }
 
     /// <summary>Video decoding (ffmpeg).</summary>
@@ -45,8 +45,8 @@ public sealed class AudioVisualClassificationPipeline : ClassificationPipeline<T
     public AudioTrackReader AudioReader { get; init; } = AudioTrackReader.Default;
 
     /// <summary>
-    /// Loads the model and its processor from a directory or Hub id. Without <c>preprocessor_config.json</c> the
-    /// processor uses TvltProcessor's constructor defaults (see <see cref="TvltProcessor.UsedDefaults"/>).
+    /// Loads the model and its processor from a directory or Hub id. A directory without <c>preprocessor_config.json</c>
+    /// is an error; to use TVLT's defaults, pass <see cref="TvltProcessor.CreateDefault"/> to the constructor.
     /// </summary>
     public static AudioVisualClassificationPipeline FromPretrained(string modelIdOrPath, ModelLoadOptions? options = null, VideoReader? reader = null)
     {

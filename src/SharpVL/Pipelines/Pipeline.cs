@@ -1,4 +1,5 @@
 using SharpVL.Modeling;
+using SharpVL.Models.Auto;
 
 namespace SharpVL.Pipelines;
 
@@ -42,5 +43,20 @@ public static class Pipeline
             PipelineTasks.AudioVisualClassification => AudioVisualClassificationPipeline.FromPretrained(modelIdOrPath, options),
             _ => throw new ArgumentException($"Unknown task '{task}'; the tasks are {string.Join(", ", PipelineTasks.All)}.", nameof(task)),
         };
+    }
+
+    /// <summary>
+    /// Loads the pipeline for the task of the model in <paramref name="modelIdOrPath"/>, found from its config's
+    /// <c>architectures</c>/<c>model_type</c> (Transformers' <c>pipeline(model=...)</c>).
+    /// </summary>
+    /// <exception cref="Configuration.ConfigException">The model has no pipeline task (e.g. a pre-training checkpoint) or is not supported.</exception>
+    public static IClassificationPipeline Create(string modelIdOrPath, ModelLoadOptions? options = null)
+    {
+        var directory = PretrainedFiles.Resolve(modelIdOrPath, options);
+        var found = ModelRegistry.ForDirectory(directory);
+        return found.Task is { } task
+            ? Create(task, directory, options)
+            : throw new Configuration.ConfigException(directory, "architectures",
+                $"names {found.ClassName}, which no pipeline task uses; the tasks are {string.Join(", ", PipelineTasks.All)}.");
     }
 }

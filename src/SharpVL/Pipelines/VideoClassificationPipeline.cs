@@ -1,5 +1,6 @@
 using SharpVL.Modeling;
 using SharpVL.Models.VideoMAE;
+using SharpVL.Processing;
 using SharpVL.Processing.Images;
 using SharpVL.Processing.Video;
 using static TorchSharp.torch;
@@ -38,15 +39,16 @@ public sealed class VideoClassificationPipeline : ClassificationPipeline<VideoMA
     public int NumFrames => Model.Config.NumFrames;
 
     /// <summary>
-    /// Loads model and processor from a directory or Hub id. A directory without <c>preprocessor_config.json</c> gets
-    /// VideoMAEImageProcessor defaults sized to the model's <c>image_size</c>.
+    /// Loads model and processor from a directory or Hub id. A directory without <c>preprocessor_config.json</c> is an
+    /// error (<see cref="ProcessorFileNotFoundException"/>); to use defaults, pass a processor built from explicit
+    /// options to the constructor.
     /// </summary>
     public static VideoClassificationPipeline FromPretrained(string modelIdOrPath, ModelLoadOptions? options = null, VideoReader? reader = null)
     {
         var directory = PretrainedFiles.Resolve(modelIdOrPath, options);
         return Build(
             () => VideoMAEForVideoClassification.FromPretrained(directory, options),
-            model => new VideoClassificationPipeline(model, VideoMAEImageProcessor.ForModel(directory, model.Config.ImageSize), reader, ownsModel: true));
+            model => new VideoClassificationPipeline(model, VideoMAEImageProcessor.FromPretrained(directory), reader, ownsModel: true));
     }
 
     /// <summary>Classifies frames already in memory (exactly <see cref="NumFrames"/> of them).</summary>

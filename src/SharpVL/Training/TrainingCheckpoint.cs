@@ -115,14 +115,14 @@ public static class TrainingCheckpoint
         {
             if (masters is null)
             {
-                task.Model.LoadWeights(source, directory, new Modeling.ModelLoadOptions { Log = _ => { } });
+                task.Model.LoadWeights(source, directory, Modeling.ModelLoadOptions.Quiet);
             }
             else
             {
                 var weights = source.Keys.ToDictionary(k => k, source.ReadTensor);
                 try
                 {
-                    task.Model.LoadWeights(source, directory, new Modeling.ModelLoadOptions { Log = _ => { } });
+                    task.Model.LoadWeights(source, directory, Modeling.ModelLoadOptions.Quiet);
                     masters.Load(weights);
                 }
                 finally

@@ -91,10 +91,14 @@ public static class TrainingTasks
             {
                 // Other labels than the checkpoint's: a new head, initialised as Transformers initialises missing weights.
                 var weights = keepHead ? source : new KeyFilteredSource(source, ["classifier."]);
-                var report = model.LoadWeights(weights, directory, load with { IgnoreMismatchedSizes = true, Log = _ => { } });
+                var report = model.LoadWeights(weights, directory, load with { IgnoreMismatchedSizes = true, Logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance });
                 ReportLoad(report, directory, load);
             }
-            return new ClassificationTask(model, directory, VideoLoader(VideoMAEImageProcessor.ForModel(directory, config.ImageSize), reader, config.NumFrames, options), labels);
+            if (!keepHead && options.Seed is int seed)
+            {
+                InitializeHead(model, config.InitializerRange, seed);
+            }
+            return new ClassificationTask(model, directory, VideoLoader(VideoMAEImageProcessor.FromPretrained(directory), reader, config.NumFrames, options), labels);
         }
         catch
         {
@@ -104,12 +108,33 @@ public static class TrainingTasks
     }
 
     /// <summary>
+    /// Draws the new classifier as Transformers initialises a Linear (weight ~ N(0, initializer_range), bias 0), from a
+    /// generator of its own: the same head for the same seed even while other threads draw from torch's global one.
+    /// </summary>
+    private static void InitializeHead(PreTrainedModel model, double initializerRange, int seed)
+    {
+        using var generator = new TorchSharp.torch.Generator((ulong)seed);
+        using var noGrad = TorchSharp.torch.no_grad();
+        foreach (var (name, parameter) in model.named_parameters().Where(p => p.name.StartsWith("classifier.", StringComparison.Ordinal)))
+        {
+            if (name.EndsWith(".weight", StringComparison.Ordinal))
+            {
+                parameter.normal_(0, initializerRange, generator);
+            }
+            else
+            {
+                parameter.zero_();
+            }
+        }
+    }
+
+    /// <summary>
     /// Warns about what the load found, except the new classification head, which is the point of fine-tuning (so
     /// "you should probably train this model" is not printed by the command that trains it).
     /// </summary>
     private static void ReportLoad(LoadReport report, string directory, ModelLoadOptions load)
     {
-        var log = load.Log ?? (m => Console.Error.WriteLine(m));
+        var log = load.Warn;
         var missing = report.MissingKeys.Where(k => !k.StartsWith("classifier.", StringComparison.Ordinal)).ToList();
         if (missing.Count > 0)
         {
@@ -126,7 +151,7 @@ public static class TrainingTasks
         var model = VideoMAEForPreTraining.FromPretrained(directory, load);
         try
         {
-            var loader = VideoLoader(VideoMAEImageProcessor.ForModel(directory, model.Config.ImageSize), reader, model.Config.NumFrames, options);
+            var loader = VideoLoader(VideoMAEImageProcessor.FromPretrained(directory), reader, model.Config.NumFrames, options);
             return new PreTrainingTask(model, directory, loader, options.MaskRatio!.Value);
         }
         catch

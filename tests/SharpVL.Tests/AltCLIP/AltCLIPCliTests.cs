@@ -39,7 +39,7 @@ public sealed class AltCLIPCliTests : IDisposable
             "--model", AltCLIPFixtures.ModelDir, "--json");
         Assert.True(code == 0, stderr);
 
-        using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(AltCLIPFixtures.ModelDir, new ModelLoadOptions { Log = _ => { } });
+        using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(AltCLIPFixtures.ModelDir, ModelLoadOptions.Quiet);
         var expected = pipeline.ClassifyFiles(_images, new ClassificationOptions { CandidateLabels = ["一张猫的照片", "一张狗的照片", "a red square"] });
         using var document = JsonDocument.Parse(stdout);
         var results = document.RootElement.GetProperty("results").EnumerateArray().ToList();
@@ -64,7 +64,7 @@ public sealed class AltCLIPCliTests : IDisposable
             "similarity", "--images", _images[0], _images[1], "--texts", "一只猫在沙发上睡觉。", "a photo of a cat", "Ein Hund",
             "--model", AltCLIPFixtures.ModelDir, "--json", "--batch-size", "2");
         Assert.True(code == 0, stderr);
-        using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(AltCLIPFixtures.ModelDir, new ModelLoadOptions { Log = _ => { } });
+        using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(AltCLIPFixtures.ModelDir, ModelLoadOptions.Quiet);
         var expected = pipeline.SimilarityFiles(_images, ["一只猫在沙发上睡觉。", "a photo of a cat", "Ein Hund"]);
         using var document = JsonDocument.Parse(stdout);
         var cosine = document.RootElement.GetProperty("cosine").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetSingle()).ToArray()).ToArray();

@@ -8,7 +8,6 @@ namespace SharpVL.Tests.AltCLIP;
 
 public class AltCLIPModelTests
 {
-    private static readonly ModelLoadOptions Quiet = new() { Log = _ => { } };
 
     private static bool Same(Tensor a, Tensor b)
     {
@@ -57,7 +56,7 @@ public class AltCLIPModelTests
     public void TextModelLoadsFromTheCompositeDirectoryUnderTextModelPrefix()
     {
         var warnings = new List<string>();
-        using var model = AltCLIPTextModel.FromPretrained(AltCLIPFixtures.ModelDir, new ModelLoadOptions { Log = warnings.Add });
+        using var model = AltCLIPTextModel.FromPretrained(AltCLIPFixtures.ModelDir, new ModelLoadOptions { Logger = new CollectingLogger(warnings) });
         var report = model.LoadReport!;
         Assert.Empty(report.MissingKeys);
         Assert.Contains("logit_scale", report.UnexpectedKeys);
@@ -78,7 +77,7 @@ public class AltCLIPModelTests
         var directory = Path.Combine(Path.GetTempPath(), "sharpvl-altclip-text-" + Guid.NewGuid().ToString("N"));
         try
         {
-            using (var model = AltCLIPTextModel.FromPretrained(AltCLIPFixtures.ModelDir, Quiet))
+            using (var model = AltCLIPTextModel.FromPretrained(AltCLIPFixtures.ModelDir, ModelLoadOptions.Quiet))
             {
                 model.SavePretrained(directory);
             }
@@ -86,7 +85,7 @@ public class AltCLIPModelTests
             Assert.Contains("roberta.embeddings.word_embeddings.weight", safetensors.Keys);
             Assert.DoesNotContain(safetensors.Keys, k => k.StartsWith("text_model.", StringComparison.Ordinal));
 
-            using var reloaded = AltCLIPTextModel.FromPretrained(directory, Quiet);
+            using var reloaded = AltCLIPTextModel.FromPretrained(directory, ModelLoadOptions.Quiet);
             Assert.Empty(reloaded.LoadReport!.MissingKeys);
             Assert.Empty(reloaded.LoadReport.UnexpectedKeys);
             using var output = reloaded.Forward(inputs["input_ids"], inputs["attention_mask"]);
@@ -107,7 +106,7 @@ public class AltCLIPModelTests
     {
         var inputs = AltCLIPFixtures.Read("cases/altclip_text_model.inputs.safetensors");
         var ids = inputs["input_ids"];
-        using var model = AltCLIPTextModel.FromPretrained(AltCLIPFixtures.ModelDir, Quiet);
+        using var model = AltCLIPTextModel.FromPretrained(AltCLIPFixtures.ModelDir, ModelLoadOptions.Quiet);
         using var defaults = model.Forward(ids, inputs["attention_mask"]);
         using var same = RobertaEmbeddings.CreatePositionIds(ids, 1);
         using var explicitSame = model.Forward(ids, inputs["attention_mask"], positionIds: same);
@@ -120,7 +119,7 @@ public class AltCLIPModelTests
     [Fact]
     public void InterpolatePosEncodingRunsOtherResolutions()
     {
-        using var model = AltCLIPVisionModel.FromPretrained(AltCLIPFixtures.ModelDir, Quiet);
+        using var model = AltCLIPVisionModel.FromPretrained(AltCLIPFixtures.ModelDir, ModelLoadOptions.Quiet);
         Assert.Empty(model.LoadReport!.MissingKeys);
         using var pixels = randn(2, 3, 48, 40);
         using var output = model.Forward(pixels, interpolatePosEncoding: true);
@@ -137,7 +136,7 @@ public class AltCLIPModelTests
         using var interpolated = model.Forward(fixture["pixel_values"], interpolatePosEncoding: true);
         Assert.True(Same(plain.LastHiddenState, interpolated.LastHiddenState));
 
-        using var full = AltCLIPModel.FromPretrained(AltCLIPFixtures.ModelDir, Quiet);
+        using var full = AltCLIPModel.FromPretrained(AltCLIPFixtures.ModelDir, ModelLoadOptions.Quiet);
         using var features = full.GetImageFeatures(pixels, interpolatePosEncoding: true);
         Assert.Equal(new long[] { 2, 16 }, features.shape);
     }
@@ -146,7 +145,7 @@ public class AltCLIPModelTests
     public void ForwardMatchesFeatureMethods()
     {
         var inputs = AltCLIPFixtures.Read("cases/altclip_forward_2i3t.inputs.safetensors");
-        using var model = AltCLIPModel.FromPretrained(AltCLIPFixtures.ModelDir, Quiet);
+        using var model = AltCLIPModel.FromPretrained(AltCLIPFixtures.ModelDir, ModelLoadOptions.Quiet);
         using var output = model.Forward(inputs["input_ids"], inputs["pixel_values"], inputs["attention_mask"]);
         Assert.Null(output.Loss);
         Assert.Null(output.TextModelOutput.HiddenStates);
@@ -162,7 +161,7 @@ public class AltCLIPModelTests
     public void BadInputsAreClearErrors()
     {
         var inputs = AltCLIPFixtures.Read("cases/altclip_forward_2i3t.inputs.safetensors");
-        using var model = AltCLIPModel.FromPretrained(AltCLIPFixtures.ModelDir, Quiet);
+        using var model = AltCLIPModel.FromPretrained(AltCLIPFixtures.ModelDir, ModelLoadOptions.Quiet);
 
         var loss = Assert.Throws<ArgumentException>(() => model.Forward(inputs["input_ids"], inputs["pixel_values"], inputs["attention_mask"], returnLoss: true));
         Assert.Contains("2 images and 3 texts", loss.Message, StringComparison.Ordinal);
@@ -183,7 +182,7 @@ public class AltCLIPModelTests
         var pixels = Assert.Throws<ArgumentException>(() => model.GetImageFeatures(flat));
         Assert.Contains("pixel_values", pixels.Message, StringComparison.Ordinal);
 
-        var wrongModel = Assert.Throws<SharpVL.Configuration.ConfigException>(() => AltCLIPModel.FromPretrained(TestPaths.Fixture("models/videomae-tiny"), Quiet));
+        var wrongModel = Assert.Throws<SharpVL.Configuration.ConfigException>(() => AltCLIPModel.FromPretrained(TestPaths.Fixture("models/videomae-tiny"), ModelLoadOptions.Quiet));
         Assert.Contains("videomae", wrongModel.Message, StringComparison.Ordinal);
     }
 
@@ -192,7 +191,7 @@ public class AltCLIPModelTests
     {
         var inputs = AltCLIPFixtures.Read("cases/altclip_forward_loss_3i3t.inputs.safetensors");
         var expected = AltCLIPFixtures.Read("cases/altclip_forward_loss_3i3t.expected.safetensors");
-        using var model = AltCLIPModel.FromPretrained(AltCLIPFixtures.ModelDir, Quiet);
+        using var model = AltCLIPModel.FromPretrained(AltCLIPFixtures.ModelDir, ModelLoadOptions.Quiet);
         using var output = model.Forward(inputs["input_ids"], inputs["pixel_values"], inputs["attention_mask"], returnLoss: true);
         Assert.Equal(0, output.Loss!.dim());
         AltCLIPFixtures.AssertClose(expected["loss"], output.Loss);

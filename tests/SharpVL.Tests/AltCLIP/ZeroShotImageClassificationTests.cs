@@ -12,7 +12,6 @@ namespace SharpVL.Tests.AltCLIP;
 /// </summary>
 public sealed class ZeroShotImageClassificationTests : IDisposable
 {
-    private static readonly ModelLoadOptions Quiet = new() { Log = _ => { } };
     private static readonly string[] Labels = ["一张猫的照片", "一张狗的照片", "a photo of a car", "Ein Hund spielt im Garten."];
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "sharpvl-altclip-" + Guid.NewGuid().ToString("N"));
@@ -63,7 +62,7 @@ public sealed class ZeroShotImageClassificationTests : IDisposable
     [Fact]
     public void ProbabilitiesMatchTheDirectModelComputation()
     {
-        using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(AltCLIPFixtures.ModelDir, Quiet);
+        using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(AltCLIPFixtures.ModelDir, ModelLoadOptions.Quiet);
         var results = pipeline.ClassifyFiles(ImagePaths, new ClassificationOptions { CandidateLabels = Labels });
         var direct = DirectProbabilities(pipeline.Model, pipeline.Processor, ImagePaths, Labels);
 
@@ -87,7 +86,7 @@ public sealed class ZeroShotImageClassificationTests : IDisposable
     [Fact]
     public void BatchSizeDoesNotChangeTheResult()
     {
-        using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(AltCLIPFixtures.ModelDir, Quiet);
+        using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(AltCLIPFixtures.ModelDir, ModelLoadOptions.Quiet);
         var images = ImagePaths.Select(ImageFile.LoadRgb).ToList();
         var together = pipeline.Probabilities(images, new ClassificationOptions { CandidateLabels = Labels });
         pipeline.BatchSize = 1;
@@ -104,7 +103,7 @@ public sealed class ZeroShotImageClassificationTests : IDisposable
     [Fact]
     public void HypothesisTemplateIsAppliedToEveryLabel()
     {
-        using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(AltCLIPFixtures.ModelDir, Quiet);
+        using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(AltCLIPFixtures.ModelDir, ModelLoadOptions.Quiet);
         var images = ImagePaths.Select(ImageFile.LoadRgb).ToList();
         var templated = pipeline.Probabilities(images, new ClassificationOptions { CandidateLabels = ["a cat", "a dog"], HypothesisTemplate = "This is {}" });
         var direct = DirectProbabilities(pipeline.Model, pipeline.Processor, ImagePaths, ["This is a cat", "This is a dog"]);
@@ -117,7 +116,7 @@ public sealed class ZeroShotImageClassificationTests : IDisposable
     [Fact]
     public void SimilarityMatrixIsCosineAndScaledLogits()
     {
-        using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(AltCLIPFixtures.ModelDir, Quiet);
+        using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(AltCLIPFixtures.ModelDir, ModelLoadOptions.Quiet);
         pipeline.BatchSize = 1;
         var result = pipeline.SimilarityFiles(ImagePaths, Labels);
         Assert.Equal(ImagePaths, result.ImageSources);
@@ -150,7 +149,7 @@ public sealed class ZeroShotImageClassificationTests : IDisposable
     [Fact]
     public void BadArgumentsAreClearErrors()
     {
-        using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(AltCLIPFixtures.ModelDir, Quiet);
+        using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(AltCLIPFixtures.ModelDir, ModelLoadOptions.Quiet);
         static ClassificationOptions With(params string[] labels) => new() { CandidateLabels = labels };
         Assert.Contains("candidate label", Assert.Throws<ArgumentException>(() => pipeline.ClassifyFiles(ImagePaths, With())).Message, StringComparison.Ordinal);
         Assert.Contains("candidate label", Assert.Throws<ArgumentException>(() => pipeline.ClassifyFiles(ImagePaths)).Message, StringComparison.Ordinal);

@@ -85,4 +85,17 @@ public class ClassifyCommandTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Fact]
+    public void LoadWarningsReachStderrAlsoUnderJson()
+    {
+        // videomae-tiny is a base checkpoint: the classifier head is freshly initialised, and the user must be told.
+        var (exit, stdout, stderr) = CliRunner.Run(
+            "classify", "tests/fixtures/media/clip.mp4", "--model", "tests/fixtures/models/videomae-tiny", "--json");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("warning: Some weights of VideoMAEForVideoClassification were not initialized", stderr, StringComparison.Ordinal);
+        Assert.Contains("classifier.weight", stderr, StringComparison.Ordinal);
+        using var document = JsonDocument.Parse(stdout); // stdout stays one JSON document
+        Assert.Equal(2, document.RootElement.GetProperty("results")[0].GetProperty("labels").GetArrayLength());
+    }
 }

@@ -18,14 +18,13 @@ namespace SharpVL.Tests.Configuration;
 /// </summary>
 public class HostileConfigTests
 {
-    private static readonly ModelLoadOptions Quiet = new() { Log = _ => { } };
 
     private static readonly Dictionary<string, Func<string, object>> Loaders = new()
     {
-        ["videomae-tiny-kinetics"] = dir => VideoMAEForVideoClassification.FromPretrained(dir, Quiet),
-        ["tvlt-tiny-avclassification"] = dir => TvltForAudioVisualClassification.FromPretrained(dir, Quiet),
-        ["xclip-tiny"] = dir => XCLIPModel.FromPretrained(dir, Quiet),
-        ["altclip-tiny"] = dir => AltCLIPModel.FromPretrained(dir, Quiet),
+        ["videomae-tiny-kinetics"] = dir => VideoMAEForVideoClassification.FromPretrained(dir, ModelLoadOptions.Quiet),
+        ["tvlt-tiny-avclassification"] = dir => TvltForAudioVisualClassification.FromPretrained(dir, ModelLoadOptions.Quiet),
+        ["xclip-tiny"] = dir => XCLIPModel.FromPretrained(dir, ModelLoadOptions.Quiet),
+        ["altclip-tiny"] = dir => AltCLIPModel.FromPretrained(dir, ModelLoadOptions.Quiet),
     };
 
     /// <summary>A copy of a fixture model directory whose config.json has <paramref name="field"/> (dotted) set to <paramref name="json"/>.</summary>

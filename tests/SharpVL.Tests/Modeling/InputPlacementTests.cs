@@ -15,13 +15,12 @@ namespace SharpVL.Tests.Modeling;
 /// </summary>
 public class InputPlacementTests
 {
-    private static readonly ModelLoadOptions Quiet = new() { Log = _ => { } };
 
     [Fact]
     public void TheRuleMovesInputsToTheModelsDeviceAndFloatsToItsDType()
     {
         using var model = VideoMAEForVideoClassification.FromPretrained(
-            TestPaths.Fixture("models/videomae-tiny-kinetics"), new ModelLoadOptions { Device = "meta", DType = ScalarType.BFloat16, Log = _ => { } });
+            TestPaths.Fixture("models/videomae-tiny-kinetics"), ModelLoadOptions.Quiet with { Device = "meta", DType = ScalarType.BFloat16 });
         using var pixels = zeros(new long[] { 1, 2 }, dtype: ScalarType.Float64);
         using var ids = zeros(new long[] { 1, 2 }, dtype: ScalarType.Int64);
         using var mask = zeros(new long[] { 1, 2 }, dtype: ScalarType.Bool);
@@ -38,7 +37,7 @@ public class InputPlacementTests
     [Fact]
     public void VideoMAEPlacesEveryInput()
     {
-        using var model = VideoMAEForVideoClassification.FromPretrained(TestPaths.Fixture("models/videomae-tiny-kinetics"), Quiet);
+        using var model = VideoMAEForVideoClassification.FromPretrained(TestPaths.Fixture("models/videomae-tiny-kinetics"), ModelLoadOptions.Quiet);
         var config = model.Config;
         using var pixels = zeros(new long[] { 1, config.NumFrames, config.NumChannels, config.ImageSize, config.ImageSize }, dtype: ScalarType.Float64);
         using var headMask = ones(new long[] { config.NumAttentionHeads });
@@ -48,7 +47,7 @@ public class InputPlacementTests
     [Fact]
     public void VideoMAEPreTrainingPlacesEveryInput()
     {
-        using var model = VideoMAEForPreTraining.FromPretrained(TestPaths.Fixture("models/videomae-tiny"), Quiet);
+        using var model = VideoMAEForPreTraining.FromPretrained(TestPaths.Fixture("models/videomae-tiny"), ModelLoadOptions.Quiet);
         var config = model.Config;
         using var pixels = zeros(new long[] { 1, config.NumFrames, config.NumChannels, config.ImageSize, config.ImageSize });
         var tokens = config.NumFrames / config.TubeletSize * (config.ImageSize / config.PatchSize) * (config.ImageSize / config.PatchSize);
@@ -59,7 +58,7 @@ public class InputPlacementTests
     [Fact]
     public void XCLIPPlacesEveryInput()
     {
-        using var model = XCLIPModel.FromPretrained(TestPaths.Fixture("models/xclip-tiny"), Quiet);
+        using var model = XCLIPModel.FromPretrained(TestPaths.Fixture("models/xclip-tiny"), ModelLoadOptions.Quiet);
         var vision = model.Config.VisionConfig;
         using var pixels = zeros(new long[] { 2, vision.NumFrames, vision.NumChannels, vision.ImageSize, vision.ImageSize });
         using var ids = tensor(new long[,] { { 0, 5, 7, 9 }, { 0, 6, 9, 1 }, { 0, 4, 9, 1 } });
@@ -76,7 +75,7 @@ public class InputPlacementTests
     [Fact]
     public void AltCLIPPlacesEveryInput()
     {
-        using var model = AltCLIPModel.FromPretrained(TestPaths.Fixture("models/altclip-tiny"), Quiet);
+        using var model = AltCLIPModel.FromPretrained(TestPaths.Fixture("models/altclip-tiny"), ModelLoadOptions.Quiet);
         var vision = model.Config.VisionConfig;
         using var pixels = zeros(new long[] { 2, vision.NumChannels, vision.ImageSize, vision.ImageSize }, dtype: ScalarType.Float64);
         using var ids = tensor(new long[,] { { 0, 5, 7, 2 } });
@@ -87,7 +86,7 @@ public class InputPlacementTests
     [Fact]
     public void TvltPlacesEveryInput()
     {
-        using var model = TvltForAudioVisualClassification.FromPretrained(TestPaths.Fixture("models/tvlt-tiny-avclassification"), Quiet);
+        using var model = TvltForAudioVisualClassification.FromPretrained(TestPaths.Fixture("models/tvlt-tiny-avclassification"), ModelLoadOptions.Quiet);
         var config = model.Config;
         var audioPatch = config.AudioPatchSize;
         var pixelTokens = config.NumFrames * (config.ImageSize / config.ImagePatchSize[0]) * (config.ImageSize / config.ImagePatchSize[1]);

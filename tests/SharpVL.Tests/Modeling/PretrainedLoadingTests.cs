@@ -19,7 +19,7 @@ public class PretrainedLoadingTests
     public void BaseModelFromHeadCheckpointDropsPrefixAndReportsHeadKeysAsUnexpected()
     {
         var warnings = new List<string>();
-        using var model = VideoMAEModel.FromPretrained(Model("videomae-tiny"), new ModelLoadOptions { Log = warnings.Add });
+        using var model = VideoMAEModel.FromPretrained(Model("videomae-tiny"), new ModelLoadOptions { Logger = new CollectingLogger(warnings) });
         var report = model.LoadReport!;
         Assert.Empty(report.MissingKeys);
         Assert.Contains("encoder_to_decoder.weight", report.UnexpectedKeys);
@@ -37,7 +37,7 @@ public class PretrainedLoadingTests
         var config = VideoMAEConfig.FromPretrained(Model("videomae-tiny-kinetics"));
         using var model = new VideoMAEForVideoClassification(config);
         var warnings = new List<string>();
-        var report = model.LoadWeights(new InMemoryTensorSource(baseOnly), "memory", new ModelLoadOptions { Log = warnings.Add });
+        var report = model.LoadWeights(new InMemoryTensorSource(baseOnly), "memory", new ModelLoadOptions { Logger = new CollectingLogger(warnings) });
 
         Assert.Equal(["fc_norm.weight", "fc_norm.bias", "classifier.weight", "classifier.bias"], report.MissingKeys.Order().Reverse().OrderBy(k => k.StartsWith("classifier", StringComparison.Ordinal)));
         Assert.Empty(report.UnexpectedKeys);
@@ -61,7 +61,7 @@ public class PretrainedLoadingTests
         Assert.Contains("[5, 32]", error.Message, StringComparison.Ordinal);
 
         var report = model.LoadWeights(new InMemoryTensorSource(checkpoint), "memory",
-            new ModelLoadOptions { IgnoreMismatchedSizes = true, Log = _ => { } });
+            ModelLoadOptions.Quiet with { IgnoreMismatchedSizes = true });
         Assert.Equal(["classifier.weight", "classifier.bias"], report.MismatchedKeys);
     }
 

@@ -12,7 +12,6 @@ namespace SharpVL.Tests.Pipelines;
 /// </summary>
 public class InferenceModeTests
 {
-    private static readonly ModelLoadOptions Quiet = new() { Log = _ => { } };
     private static readonly string Clip = TestPaths.Fixture("media/clip.mp4");
 
     private static List<bool> RecordModes(nn.Module model)
@@ -38,7 +37,7 @@ public class InferenceModeTests
     [Fact]
     public void VideoClassificationRunsUnderInferenceMode()
     {
-        using var pipeline = VideoClassificationPipeline.FromPretrained(TestPaths.Fixture("models/videomae-tiny-kinetics"), Quiet);
+        using var pipeline = VideoClassificationPipeline.FromPretrained(TestPaths.Fixture("models/videomae-tiny-kinetics"), ModelLoadOptions.Quiet);
         var modes = RecordModes(pipeline.Model);
         pipeline.ClassifyFiles([Clip]);
         AssertInference(modes, "ClassifyFiles");
@@ -47,7 +46,7 @@ public class InferenceModeTests
     [Fact]
     public void ZeroShotVideoClassificationAndEmbeddingsRunUnderInferenceMode()
     {
-        using var classifier = ZeroShotVideoClassificationPipeline.FromPretrained(TestPaths.Fixture("models/xclip-tiny"), Quiet);
+        using var classifier = ZeroShotVideoClassificationPipeline.FromPretrained(TestPaths.Fixture("models/xclip-tiny"), ModelLoadOptions.Quiet);
         var modes = RecordModes(classifier.Model);
         using (classifier.PrepareLabels(["a cat", "a dog"]))
         {
@@ -68,7 +67,7 @@ public class InferenceModeTests
     [Fact]
     public void ZeroShotImageClassificationAndSimilarityRunUnderInferenceMode()
     {
-        using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(TestPaths.Fixture("models/altclip-tiny"), Quiet);
+        using var pipeline = ZeroShotImageClassificationPipeline.FromPretrained(TestPaths.Fixture("models/altclip-tiny"), ModelLoadOptions.Quiet);
         var modes = RecordModes(pipeline.Model);
         var pixels = Enumerable.Range(0, 40 * 30 * 3).Select(i => (byte)(i * 7 % 251)).ToArray();
         RgbImage[] images = [new RgbImage(40, 30, pixels)];
@@ -83,7 +82,7 @@ public class InferenceModeTests
     [Fact]
     public void AudioVisualClassificationRunsUnderInferenceMode()
     {
-        using var pipeline = AudioVisualClassificationPipeline.FromPretrained(TestPaths.Fixture("models/tvlt-tiny-avclassification"), Quiet);
+        using var pipeline = AudioVisualClassificationPipeline.FromPretrained(TestPaths.Fixture("models/tvlt-tiny-avclassification"), ModelLoadOptions.Quiet);
         var modes = RecordModes(pipeline.Model);
         pipeline.Classify(TestPaths.Fixture("media/clip_with_audio.mp4"));
         AssertInference(modes, "Classify");

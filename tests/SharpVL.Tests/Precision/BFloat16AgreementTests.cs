@@ -18,8 +18,8 @@ public class BFloat16AgreementTests(ITestOutputHelper output)
     /// <summary>Largest |bf16 − fp32| logit difference accepted (measured: see the test output; README documents it).</summary>
     public const double LogitTolerance = 0.15;
 
-    private static readonly ModelLoadOptions Bf16 = new() { DType = ScalarType.BFloat16, Log = _ => { } };
-    private static readonly ModelLoadOptions Fp32 = new() { Log = _ => { } };
+    private static readonly ModelLoadOptions Bf16 = ModelLoadOptions.Quiet with { DType = ScalarType.BFloat16 };
+    private static readonly ModelLoadOptions Fp32 = ModelLoadOptions.Quiet;
 
     private static Dictionary<string, Tensor> Inputs(string caseName)
     {

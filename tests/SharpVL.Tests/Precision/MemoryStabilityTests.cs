@@ -11,7 +11,6 @@ namespace SharpVL.Tests.Precision;
 /// <summary>Forwards release every intermediate: native memory stays flat over many calls.</summary>
 public class MemoryStabilityTests
 {
-    private static readonly ModelLoadOptions Quiet = new() { Log = _ => { } };
 
     private static Dictionary<string, Tensor> Inputs(string caseName)
     {
@@ -41,10 +40,10 @@ public class MemoryStabilityTests
         var xclip = Inputs("xclip_forward_2v3t");
         var altclip = Inputs("altclip_forward_2i3t");
         var tvlt = Inputs("tvlt_avclassification_labels");
-        using var videomaeModel = VideoMAEForVideoClassification.FromPretrained(TestPaths.Fixture("models/videomae-tiny-kinetics"), Quiet);
-        using var xclipModel = XCLIPModel.FromPretrained(TestPaths.Fixture("models/xclip-tiny"), Quiet);
-        using var altclipModel = AltCLIPModel.FromPretrained(TestPaths.Fixture("models/altclip-tiny"), Quiet);
-        using var tvltModel = TvltForAudioVisualClassification.FromPretrained(TestPaths.Fixture("models/tvlt-tiny-avclassification"), Quiet);
+        using var videomaeModel = VideoMAEForVideoClassification.FromPretrained(TestPaths.Fixture("models/videomae-tiny-kinetics"), ModelLoadOptions.Quiet);
+        using var xclipModel = XCLIPModel.FromPretrained(TestPaths.Fixture("models/xclip-tiny"), ModelLoadOptions.Quiet);
+        using var altclipModel = AltCLIPModel.FromPretrained(TestPaths.Fixture("models/altclip-tiny"), ModelLoadOptions.Quiet);
+        using var tvltModel = TvltForAudioVisualClassification.FromPretrained(TestPaths.Fixture("models/tvlt-tiny-avclassification"), ModelLoadOptions.Quiet);
 
         Assert.Equal(0, LiveTensorsAfter(100, () =>
         {

@@ -92,7 +92,7 @@ public class ImageProcessingOptionsTests
         Assert.Contains("resample", e3.Message);
 
         Assert.Throws<SharpVL.Configuration.ConfigException>(() => VideoMAEImageProcessor.FromJson("{not json"));
-        var e4 = Assert.Throws<FileNotFoundException>(() => VideoMAEImageProcessor.FromPretrained("/no/such/model"));
+        var e4 = Assert.Throws<SharpVL.Processing.ProcessorFileNotFoundException>(() => VideoMAEImageProcessor.FromPretrained("/no/such/model"));
         Assert.Contains("preprocessor_config.json", e4.Message);
     }
 

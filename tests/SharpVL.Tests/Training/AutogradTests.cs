@@ -142,7 +142,7 @@ public class AutogradTests
             case "altclip":
             {
                 // The public altclip-tiny has its dropout probabilities (the training case uses a copy with them at 0).
-                var model = AltCLIPModel.FromPretrained(TestPaths.Fixture("models/altclip-tiny"), TrainingFixtures.Quiet);
+                var model = AltCLIPModel.FromPretrained(TestPaths.Fixture("models/altclip-tiny"), ModelLoadOptions.Quiet);
                 Assert.True(model.Config.TextConfig.HiddenDropoutProb > 0);
                 var batch = TrainingFixtures.StepBatch("altclip_train_contrastive", 0);
                 return (model, batch, ForwardArguments.None, o => ((AltCLIPOutput)o).LogitsPerImage);
@@ -162,7 +162,7 @@ public class AutogradTests
     private static PreTrainedModel Loaded(PreTrainedModel model, string directory)
     {
         using var source = CheckpointFiles.Open(directory);
-        model.LoadWeights(source, directory, TrainingFixtures.Quiet);
+        model.LoadWeights(source, directory, ModelLoadOptions.Quiet);
         return model;
     }
 }

@@ -1,5 +1,6 @@
 using SharpVL.Checkpoints;
 using SharpVL.Configuration;
+using SharpVL.Modeling;
 using SharpVL.Models.VideoMAE;
 using SharpVL.Training;
 using static TorchSharp.torch;
@@ -49,7 +50,7 @@ public class GradientCheckpointingTests
         using var model = new VideoMAEForVideoClassification(config);
         using (var source = CheckpointFiles.Open(dir))
         {
-            model.LoadWeights(source, dir, TrainingFixtures.Quiet);
+            model.LoadWeights(source, dir, ModelLoadOptions.Quiet);
         }
         model.train();
         var batch = TrainingFixtures.StepBatch("videomae_train_classification", 0);

@@ -137,4 +137,20 @@ public class TrainerTests
         Assert.True(master.to(ScalarType.BFloat16).equal(inModel).all().item<bool>());
         Assert.False(master.equal(inModel.to(ScalarType.Float32)).all().item<bool>());
     }
+
+    [Fact]
+    public void EarlyStoppingEndsTheRunWhenTheMetricStopsImproving()
+    {
+        using var workspace = new TrainingWorkspace();
+        var data = TrainingDataset.Load(workspace.Data);
+        using var task = TrainingWorkspace.LoadTask(data);
+        // No change of accuracy can beat a threshold of 2: the second evaluation is one without improvement.
+        var options = Options(workspace.Output("early")) with { Epochs = 5, EarlyStoppingPatience = 1, EarlyStoppingThreshold = 2 };
+        var result = new Trainer(task, options).Train(data, eval: data);
+        Assert.True(result.StoppedEarly);
+        Assert.Equal(4, result.State.GlobalStep);
+        Assert.Equal(2, result.State.BestStep);
+        Assert.Equal(2, result.State.LogHistory.Count(r => r.ContainsKey("eval_loss")));
+        Assert.True(File.Exists(Path.Combine(workspace.Output("early"), "model.safetensors")));
+    }
 }

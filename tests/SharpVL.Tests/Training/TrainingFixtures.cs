@@ -9,7 +9,8 @@ namespace SharpVL.Tests.Training;
 /// <summary>Reads the training reference cases of <c>tests/fixtures-training</c> for direct use in tests.</summary>
 internal static class TrainingFixtures
 {
-    public static readonly ModelLoadOptions Quiet = new() { Log = _ => { } };
+    /// <summary>The quiet load options (<see cref="ModelLoadOptions.Quiet"/>), under the name training tests use.</summary>
+    public static ModelLoadOptions Quiet => ModelLoadOptions.Quiet;
 
     private static readonly Lazy<JsonElement> Manifest = new(() =>
         JsonDocument.Parse(File.ReadAllText(TestPaths.TrainingFixture("manifest.json"))).RootElement.Clone());
@@ -21,7 +22,7 @@ internal static class TrainingFixtures
     public static PreTrainedModel LoadModel(string caseName)
     {
         var c = Case(caseName);
-        return TrainableModels.Load(c.GetProperty("class").GetString()!, TestPaths.TrainingFixture(c.GetProperty("model").GetString()!), Quiet);
+        return TrainableModels.Load(c.GetProperty("class").GetString()!, TestPaths.TrainingFixture(c.GetProperty("model").GetString()!), ModelLoadOptions.Quiet);
     }
 
     public static Dictionary<string, Tensor> ReadTensors(string relative)

@@ -29,7 +29,8 @@ internal sealed class TrainingWorkspace : IDisposable
 
     public static string VideoMAE => TestPaths.Fixture("models/videomae-tiny-kinetics");
 
-    public static readonly ModelLoadOptions Quiet = new() { Log = _ => { } };
+    /// <summary>The quiet load options (<see cref="ModelLoadOptions.Quiet"/>), under the name training tests use.</summary>
+    public static ModelLoadOptions Quiet => ModelLoadOptions.Quiet;
 
     public string Output(string name) => Path.Combine(Root, name);
 

@@ -9,14 +9,13 @@ namespace SharpVL.Tests.Tvlt;
 
 public class AudioVisualClassificationTests
 {
-    private static readonly ModelLoadOptions Quiet = new() { Log = _ => { } };
     private const string Model = "models/tvlt-tiny-avclassification";
 
     [Fact]
     public void PipelineReproducesTheFixtureLogitsFromDecodedFramesAndToneWav()
     {
         var expected = TvltFixtures.Load("cases/pipeline_tvlt_classification_from_mp4.expected.safetensors");
-        using var pipeline = AudioVisualClassificationPipeline.FromPretrained(TestPaths.Fixture(Model), Quiet);
+        using var pipeline = AudioVisualClassificationPipeline.FromPretrained(TestPaths.Fixture(Model), ModelLoadOptions.Quiet);
         var frames = VideoReader.Default.ReadFrames(TestPaths.Fixture("media/clip_with_audio.mp4"), [0, 12, 24, 36]);
         var result = pipeline.Classify(frames, WavReader.Read(TestPaths.Fixture("media/tone.wav")));
         var logits = TvltFixtures.Floats(expected["logits"]);
@@ -31,7 +30,7 @@ public class AudioVisualClassificationTests
     [Fact]
     public void ClassifyFileUsesTheSoundtrackAndRecordsTheFrames()
     {
-        using var pipeline = AudioVisualClassificationPipeline.FromPretrained(TestPaths.Fixture(Model), Quiet);
+        using var pipeline = AudioVisualClassificationPipeline.FromPretrained(TestPaths.Fixture(Model), ModelLoadOptions.Quiet);
         var path = TestPaths.Fixture("media/clip_with_audio.mp4");
         var result = pipeline.Classify(path, new ClassificationOptions { TopK = 2, Frames = FrameSelection.Indices([0, 12, 24, 36]) });
         Assert.Equal(path, result.Source);
@@ -46,7 +45,7 @@ public class AudioVisualClassificationTests
     [Fact]
     public void ResamplesAudioAtOtherRates()
     {
-        using var pipeline = AudioVisualClassificationPipeline.FromPretrained(TestPaths.Fixture(Model), Quiet);
+        using var pipeline = AudioVisualClassificationPipeline.FromPretrained(TestPaths.Fixture(Model), ModelLoadOptions.Quiet);
         var frames = VideoReader.Default.ReadFrames(TestPaths.Fixture("media/clip.mp4"), [0, 12]);
         var tone = WavReader.Read(TestPaths.Fixture("media/tone.wav"));
         var at16k = new AudioWaveform(AudioResampler.Resample(tone.Samples, 44100, 16000), 16000);

@@ -9,7 +9,7 @@ public class TvltHalfPrecisionTests
     {
         var inputs = TvltFixtures.Load("cases/tvlt_avclassification_nomask.inputs.safetensors");
         var expected = TvltFixtures.Load("cases/tvlt_avclassification_nomask.expected.safetensors");
-        var options = new ModelLoadOptions { DType = TorchSharp.torch.ScalarType.BFloat16, Log = _ => { } };
+        var options = ModelLoadOptions.Quiet with { DType = TorchSharp.torch.ScalarType.BFloat16 };
         using var model = SharpVL.Models.Tvlt.TvltForAudioVisualClassification.FromPretrained(
             TestPaths.Fixture("models/tvlt-tiny-avclassification"), options);
         using var output = model.Forward(inputs["pixel_values"], inputs["audio_values"]);

@@ -54,13 +54,15 @@ public class TvltImageProcessorTests
     }
 
     [Fact]
-    public void ProcessorWithoutConfigFileUsesTransformersDefaults()
+    public void ProcessorWithoutConfigFileIsAnErrorAndDefaultsAreExplicit()
     {
         var directory = Directory.CreateTempSubdirectory("sharpvl-tvlt-").FullName;
         try
         {
-            var processor = TvltProcessor.FromPretrained(directory);
-            Assert.True(processor.UsedDefaults);
+            var missing = Assert.Throws<SharpVL.Processing.ProcessorFileNotFoundException>(() => TvltProcessor.FromPretrained(directory));
+            Assert.Equal(Path.Combine(directory, "preprocessor_config.json"), missing.FilePath);
+            Assert.Contains("preprocessor_config.json: not found; TvltProcessor needs it", missing.Message, StringComparison.Ordinal);
+            var processor = TvltProcessor.CreateDefault();
             Assert.Equal(8, processor.ImageProcessor.NumFrames);
             Assert.Equal(224, processor.ImageProcessor.Options.Size.ShortestEdge);
             Assert.Equal(2048, processor.FeatureExtractor.Options.SpectrogramLength);
@@ -71,7 +73,6 @@ public class TvltImageProcessorTests
             Directory.Delete(directory, recursive: true);
         }
         var tiny = TvltProcessor.FromPretrained(TestPaths.Fixture("models/tvlt-tiny"));
-        Assert.False(tiny.UsedDefaults);
         Assert.Equal(4, tiny.ImageProcessor.NumFrames);
         Assert.Equal(32, tiny.ImageProcessor.Options.Size.ShortestEdge);
         Assert.Throws<ArgumentException>(() => tiny.Process());

@@ -6,7 +6,6 @@ namespace SharpVL.Tests.Tvlt;
 
 public class TvltMaskingTests
 {
-    private static readonly ModelLoadOptions Quiet = new() { Log = _ => { } };
 
     [Fact]
     public void StableArgsortOfInjectedNoiseMatchesTheStableReference()
@@ -14,7 +13,7 @@ public class TvltMaskingTests
         // Only the noise is injected: SharpVL sorts it stably, which the fixture's second expected file reproduces.
         var inputs = TvltFixtures.Load("cases/tvlt_model_masked.inputs.safetensors");
         var expected = TvltFixtures.Load("cases/tvlt_model_masked.expected_stable_argsort.safetensors");
-        using var model = TvltModel.FromPretrained(TestPaths.Fixture("models/tvlt-tiny"), Quiet);
+        using var model = TvltModel.FromPretrained(TestPaths.Fixture("models/tvlt-tiny"), ModelLoadOptions.Quiet);
         using var output = model.Forward(
             inputs["pixel_values"], inputs["audio_values"], inputs["pixel_mask"], inputs["audio_mask"],
             maskPixel: true, maskAudio: true, outputHiddenStates: true,
@@ -35,7 +34,7 @@ public class TvltMaskingTests
     {
         var inputs = TvltFixtures.Load("cases/tvlt_pretraining_train_mode.inputs.safetensors");
         var expected = TvltFixtures.Load("cases/tvlt_pretraining_train_mode.expected_stable_argsort.safetensors");
-        using var model = TvltForPreTraining.FromPretrained(TestPaths.Fixture("models/tvlt-tiny"), Quiet);
+        using var model = TvltForPreTraining.FromPretrained(TestPaths.Fixture("models/tvlt-tiny"), ModelLoadOptions.Quiet);
         model.train();
         using var output = model.Forward(
             inputs["pixel_values"], inputs["audio_values"], inputs["pixel_mask"], inputs["audio_mask"], inputs["labels"],
@@ -52,7 +51,7 @@ public class TvltMaskingTests
     public void EvalModePreTrainingRunsOnlyTheMatchingTask()
     {
         var inputs = TvltFixtures.Load("cases/tvlt_pretraining_eval_mode.inputs.safetensors");
-        using var model = TvltForPreTraining.FromPretrained(TestPaths.Fixture("models/tvlt-tiny"), Quiet);
+        using var model = TvltForPreTraining.FromPretrained(TestPaths.Fixture("models/tvlt-tiny"), ModelLoadOptions.Quiet);
         using var output = model.Forward(
             inputs["pixel_values"], inputs["audio_values"], inputs["pixel_mask"], inputs["audio_mask"], inputs["labels"],
             inputs["pixel_values_mixed"], inputs["pixel_mask_mixed"]);
@@ -67,7 +66,7 @@ public class TvltMaskingTests
     public void GeneratedNoiseMasksFrameLevelAudioAndIsReproducible()
     {
         var inputs = TvltFixtures.Load("cases/tvlt_model.inputs.safetensors");
-        using var model = TvltModel.FromPretrained(TestPaths.Fixture("models/tvlt-tiny"), Quiet);
+        using var model = TvltModel.FromPretrained(TestPaths.Fixture("models/tvlt-tiny"), ModelLoadOptions.Quiet);
         TvltModelOutput Run(long seed) => model.Forward(
             inputs["pixel_values"], inputs["audio_values"], inputs["pixel_mask"], inputs["audio_mask"], maskPixel: true, maskAudio: true,
             noise: new TvltMaskingNoise(Generator: new Generator((ulong)seed)));
@@ -93,7 +92,7 @@ public class TvltMaskingTests
     public void WrongShapesAreClearErrors()
     {
         var inputs = TvltFixtures.Load("cases/tvlt_model.inputs.safetensors");
-        using var model = TvltModel.FromPretrained(TestPaths.Fixture("models/tvlt-tiny"), Quiet);
+        using var model = TvltModel.FromPretrained(TestPaths.Fixture("models/tvlt-tiny"), ModelLoadOptions.Quiet);
         using var small = zeros([2L, 4, 3, 16, 16]);
         Assert.Contains("doesn't match model", Assert.Throws<ArgumentException>(() => model.Forward(small, inputs["audio_values"])).Message);
         using var badNoise = zeros(2, 5);

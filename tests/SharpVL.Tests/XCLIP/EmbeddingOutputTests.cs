@@ -63,7 +63,7 @@ public sealed class EmbeddingOutputTests : IDisposable
         using var report = JsonDocument.Parse(stdout);
         Assert.Equal(4, report.RootElement.GetProperty("summary").GetProperty("files").GetArrayLength());
 
-        using var model = XCLIPModel.FromPretrained(TestPaths.Fixture("models/xclip-tiny"), new ModelLoadOptions { Log = _ => { } });
+        using var model = XCLIPModel.FromPretrained(TestPaths.Fixture("models/xclip-tiny"), ModelLoadOptions.Quiet);
         var processor = XCLIPProcessor.FromPretrained(TestPaths.Fixture("models/xclip-tiny"));
         var encoding = processor.Process(["a cat", "a dog running"], tokenizeOptions: new SharpVL.Processing.Text.TokenizeOptions
         {

@@ -8,7 +8,6 @@ namespace SharpVL.Tests.XCLIP;
 public class XCLIPModelTests
 {
     private static readonly string TinyDir = TestPaths.Fixture("models/xclip-tiny");
-    private static readonly ModelLoadOptions Quiet = new() { Log = _ => { } };
 
     internal static Dictionary<string, Tensor> ReadCase(string file)
     {
@@ -25,8 +24,8 @@ public class XCLIPModelTests
             File.Copy(Path.Combine(TinyDir, "config.json"), Path.Combine(binDir, "config.json"));
             File.Copy(Path.Combine(TinyDir, "pytorch_model.bin"), Path.Combine(binDir, "pytorch_model.bin"));
             var inputs = ReadCase("cases/xclip_forward_2v3t.inputs.safetensors");
-            using var fromSafetensors = XCLIPModel.FromPretrained(TinyDir, Quiet);
-            using var fromBin = XCLIPModel.FromPretrained(binDir, Quiet);
+            using var fromSafetensors = XCLIPModel.FromPretrained(TinyDir, ModelLoadOptions.Quiet);
+            using var fromBin = XCLIPModel.FromPretrained(binDir, ModelLoadOptions.Quiet);
             Assert.Empty(fromBin.LoadReport!.MissingKeys);
             Assert.Empty(fromBin.LoadReport!.UnexpectedKeys);
             using var a = fromSafetensors.Forward(inputs["input_ids"], inputs["pixel_values"], inputs["attention_mask"], outputHiddenStates: true);
@@ -52,19 +51,19 @@ public class XCLIPModelTests
         try
         {
             var inputs = ReadCase("cases/xclip_forward_1v3t.inputs.safetensors");
-            using var model = XCLIPModel.FromPretrained(TinyDir, Quiet);
+            using var model = XCLIPModel.FromPretrained(TinyDir, ModelLoadOptions.Quiet);
             model.SavePretrained(Path.Combine(dir, "full"));
-            using var reloaded = XCLIPModel.FromPretrained(Path.Combine(dir, "full"), Quiet);
+            using var reloaded = XCLIPModel.FromPretrained(Path.Combine(dir, "full"), ModelLoadOptions.Quiet);
             Assert.Empty(reloaded.LoadReport!.MissingKeys);
             Assert.Equal(4, reloaded.Config.VisionConfig.NumFrames);
             using var a = model.Forward(inputs["input_ids"], inputs["pixel_values"], inputs["attention_mask"]);
             using var b = reloaded.Forward(inputs["input_ids"], inputs["pixel_values"], inputs["attention_mask"]);
             Assert.True(a.LogitsPerVideo.eq(b.LogitsPerVideo).all().item<bool>());
 
-            using var text = XCLIPTextModel.FromPretrained(TinyDir, Quiet);
+            using var text = XCLIPTextModel.FromPretrained(TinyDir, ModelLoadOptions.Quiet);
             text.SavePretrained(Path.Combine(dir, "text"));
             Assert.Equal("xclip_text_model", SharpVL.Configuration.ConfigJson.Peek(Path.Combine(dir, "text")).ModelType);
-            using var textReloaded = XCLIPTextModel.FromPretrained(Path.Combine(dir, "text"), Quiet);
+            using var textReloaded = XCLIPTextModel.FromPretrained(Path.Combine(dir, "text"), ModelLoadOptions.Quiet);
             Assert.Empty(textReloaded.LoadReport!.MissingKeys);
             using var c = text.Forward(inputs["input_ids"], inputs["attention_mask"]);
             using var d = textReloaded.Forward(inputs["input_ids"], inputs["attention_mask"]);
@@ -79,10 +78,10 @@ public class XCLIPModelTests
     [Fact]
     public void TowersLoadFromTheCompositeDirectoryWithoutMissingWeights()
     {
-        using var text = XCLIPTextModel.FromPretrained(TinyDir, Quiet);
+        using var text = XCLIPTextModel.FromPretrained(TinyDir, ModelLoadOptions.Quiet);
         Assert.Empty(text.LoadReport!.MissingKeys);
         Assert.Empty(text.LoadReport!.UnexpectedKeys);
-        using var vision = XCLIPVisionModel.FromPretrained(TinyDir, Quiet);
+        using var vision = XCLIPVisionModel.FromPretrained(TinyDir, ModelLoadOptions.Quiet);
         Assert.Empty(vision.LoadReport!.MissingKeys);
         Assert.Empty(vision.LoadReport!.UnexpectedKeys);
         Assert.Equal(32, vision.Config.HiddenSize);
@@ -93,7 +92,7 @@ public class XCLIPModelTests
     {
         var inputs = ReadCase("cases/xclip_forward_2v3t.inputs.safetensors");
         var expected = ReadCase("cases/xclip_forward_2v3t.expected.safetensors");
-        using var model = XCLIPModel.FromPretrained(TinyDir, Quiet);
+        using var model = XCLIPModel.FromPretrained(TinyDir, ModelLoadOptions.Quiet);
         using var text = model.GetTextFeatures(inputs["input_ids"], inputs["attention_mask"]);
         using var videos = model.EncodeVideos(inputs["pixel_values"]);
         using var logits = model.ScoreVideos(videos, text);
@@ -105,7 +104,7 @@ public class XCLIPModelTests
     public void LossNeedsAsManyVideosAsTexts()
     {
         var inputs = ReadCase("cases/xclip_forward_2v3t.inputs.safetensors");
-        using var model = XCLIPModel.FromPretrained(TinyDir, Quiet);
+        using var model = XCLIPModel.FromPretrained(TinyDir, ModelLoadOptions.Quiet);
         var error = Assert.Throws<ArgumentException>(() =>
             model.Forward(inputs["input_ids"], inputs["pixel_values"], inputs["attention_mask"], returnLoss: true));
         Assert.Contains("2 videos and 3 texts", error.Message, StringComparison.Ordinal);
@@ -114,7 +113,7 @@ public class XCLIPModelTests
     [Fact]
     public void FrameCountMustBeAMultipleOfNumFrames()
     {
-        using var vision = XCLIPVisionModel.FromPretrained(TinyDir, Quiet);
+        using var vision = XCLIPVisionModel.FromPretrained(TinyDir, ModelLoadOptions.Quiet);
         using var frames = randn([6, 3, 32, 32]);
         var error = Assert.Throws<ArgumentException>(() => vision.Forward(frames));
         Assert.Contains("num_frames (4)", error.Message, StringComparison.Ordinal);
@@ -123,7 +122,7 @@ public class XCLIPModelTests
     [Fact]
     public void OtherResolutionsNeedInterpolatePosEncoding()
     {
-        using var model = XCLIPModel.FromPretrained(TinyDir, Quiet);
+        using var model = XCLIPModel.FromPretrained(TinyDir, ModelLoadOptions.Quiet);
         var inputs = ReadCase("cases/xclip_forward_1v3t.inputs.safetensors");
         using var large = randn([1, 4, 3, 48, 48]);
         var error = Assert.Throws<ArgumentException>(() => model.Forward(inputs["input_ids"], large, inputs["attention_mask"]));
@@ -135,7 +134,7 @@ public class XCLIPModelTests
         Assert.Equal([1L, 3L], output.LogitsPerVideo.shape);
         Assert.True(output.LogitsPerVideo.isfinite().all().item<bool>());
 
-        using var vision = XCLIPVisionModel.FromPretrained(TinyDir, Quiet);
+        using var vision = XCLIPVisionModel.FromPretrained(TinyDir, ModelLoadOptions.Quiet);
         using var same = vision.Forward(large.view(4, 3, 48, 48), interpolatePosEncoding: true);
         Assert.True(same.LastHiddenState.allclose(output.VisionModelOutput.LastHiddenState, rtol: 1e-5, atol: 1e-6));
     }
@@ -143,7 +142,7 @@ public class XCLIPModelTests
     [Fact]
     public void OutOfVocabularyIdsAreAClearError()
     {
-        using var text = XCLIPTextModel.FromPretrained(TinyDir, Quiet);
+        using var text = XCLIPTextModel.FromPretrained(TinyDir, ModelLoadOptions.Quiet);
         using var ids = tensor(new long[] { 49406, 60000, 49407 }).unsqueeze(0);
         var error = Assert.Throws<ArgumentException>(() => text.Forward(ids));
         Assert.Contains("vocab_size", error.Message, StringComparison.Ordinal);

@@ -63,7 +63,7 @@ public sealed class XCLIPProcessorTests : IDisposable
     [Fact]
     public void MissingPreprocessorConfigIsAClearError()
     {
-        var error = Assert.Throws<FileNotFoundException>(() => XCLIPProcessor.FromPretrained(_dir));
+        var error = Assert.Throws<SharpVL.Processing.ProcessorFileNotFoundException>(() => XCLIPProcessor.FromPretrained(_dir));
         Assert.Contains("preprocessor_config.json", error.Message, StringComparison.Ordinal);
     }
 }

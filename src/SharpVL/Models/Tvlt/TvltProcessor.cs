@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SharpVL.Processing;
 using SharpVL.Processing.Audio;
 using SharpVL.Processing.Images;
 using static TorchSharp.torch;
@@ -28,29 +29,16 @@ public sealed class TvltProcessor
     public static TvltProcessor CreateDefault() => new(new TvltImageProcessor(), new TvltFeatureExtractor());
 
     /// <summary>
-    /// Loads both parts from a model directory's <c>preprocessor_config.json</c>. When the directory has no such file
-    /// the Transformers constructor defaults are used (<see cref="CreateDefault"/>) and <see cref="UsedDefaults"/> is set.
+    /// Loads both parts from a model directory's <c>preprocessor_config.json</c> (or that file). For the Transformers
+    /// constructor defaults, use <see cref="CreateDefault"/>.
     /// </summary>
+    /// <exception cref="ProcessorFileNotFoundException">There is no <c>preprocessor_config.json</c>.</exception>
     public static TvltProcessor FromPretrained(string directory)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        if (!Directory.Exists(directory) && !File.Exists(directory))
-        {
-            throw new DirectoryNotFoundException($"Processor directory '{directory}' does not exist.");
-        }
-        string path = File.Exists(directory) ? directory : Path.Combine(directory, "preprocessor_config.json");
-        if (!File.Exists(path))
-        {
-            var defaults = CreateDefault();
-            defaults.UsedDefaults = true;
-            return defaults;
-        }
+        var path = ProcessorFileNotFoundException.PreprocessorConfig(directory, nameof(TvltProcessor));
         string json = File.ReadAllText(path);
         return new TvltProcessor(TvltImageProcessor.FromJson(json, path), new TvltFeatureExtractor(TvltFeatureExtractorOptions.FromJson(json, path)));
     }
-
-    /// <summary>Whether <see cref="FromPretrained"/> found no <c>preprocessor_config.json</c> and fell back to the defaults.</summary>
-    public bool UsedDefaults { get; private set; }
 
     /// <summary>Processes videos and/or audio (at least one).</summary>
     /// <param name="videos">Videos (lists of RGB frames) → <c>pixel_values</c>, <c>pixel_mask</c>.</param>

@@ -1,3 +1,4 @@
+using SharpVL.Processing;
 using SharpVL.Processing.Images;
 using SharpVL.Processing.Text;
 
@@ -27,7 +28,8 @@ public sealed class XCLIPProcessor
     /// <c>VideoMAEFeatureExtractor</c> files with <c>"size": 224</c> and no <c>crop_size</c>) and the CLIP tokenizer files.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
-    /// <exception cref="FileNotFoundException">preprocessor_config.json or the tokenizer files are missing.</exception>
+    /// <exception cref="ProcessorFileNotFoundException">preprocessor_config.json is missing.</exception>
+    /// <exception cref="FileNotFoundException">The tokenizer files are missing.</exception>
     public static XCLIPProcessor FromPretrained(string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
@@ -35,11 +37,7 @@ public sealed class XCLIPProcessor
         {
             throw new DirectoryNotFoundException($"Processor directory not found: {directory}");
         }
-        var preprocessorConfig = Path.Combine(directory, "preprocessor_config.json");
-        if (!File.Exists(preprocessorConfig))
-        {
-            throw new FileNotFoundException($"No preprocessor_config.json in '{directory}' (an X-CLIP processor needs it).", preprocessorConfig);
-        }
+        ProcessorFileNotFoundException.PreprocessorConfig(directory, nameof(XCLIPProcessor));
         return new XCLIPProcessor(VideoMAEImageProcessor.FromPretrained(directory), ClipTokenizer.FromPretrained(directory));
     }
 

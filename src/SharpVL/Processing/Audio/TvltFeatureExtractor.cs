@@ -39,15 +39,10 @@ public sealed class TvltFeatureExtractor
     public ReadOnlySpan<float> MelFilters => _melFilters;
 
     /// <summary>Loads the settings from <c>preprocessor_config.json</c> in a model directory (or that file).</summary>
-    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="ProcessorFileNotFoundException">There is no such file.</exception>
     public static TvltFeatureExtractor FromPretrained(string directoryOrFile)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directoryOrFile);
-        string path = File.Exists(directoryOrFile) ? directoryOrFile : Path.Combine(directoryOrFile, "preprocessor_config.json");
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"No preprocessor_config.json at '{path}'.", path);
-        }
+        var path = ProcessorFileNotFoundException.PreprocessorConfig(directoryOrFile, nameof(TvltFeatureExtractor));
         return new TvltFeatureExtractor(TvltFeatureExtractorOptions.FromJson(File.ReadAllText(path), path));
     }
 

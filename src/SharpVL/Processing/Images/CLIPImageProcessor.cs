@@ -20,7 +20,7 @@ public sealed class CLIPImageProcessor : IArrayImageProcessor
 
     /// <summary>Loads <c>preprocessor_config.json</c> from a model directory (or that file's path).</summary>
     public static CLIPImageProcessor FromPretrained(string directory) =>
-        new(ImageProcessingOptions.FromPretrained(directory, ImageProcessingOptions.ClipDefaults));
+        new(ImageProcessingOptions.FromPretrained(directory, ImageProcessingOptions.ClipDefaults, nameof(CLIPImageProcessor)));
 
     /// <summary>Builds the processor from the text of a <c>preprocessor_config.json</c>.</summary>
     public static CLIPImageProcessor FromJson(string json) =>

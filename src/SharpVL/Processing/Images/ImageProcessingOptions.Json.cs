@@ -47,16 +47,13 @@ public sealed partial record ImageProcessingOptions
     }
 
     /// <summary>Reads <c>preprocessor_config.json</c> from a model directory (or the given file).</summary>
-    public static ImageProcessingOptions FromPretrained(string directoryOrFile, ImageProcessingOptions defaults)
+    /// <param name="directoryOrFile">The model directory, or the file.</param>
+    /// <param name="defaults">The processor class's constructor defaults.</param>
+    /// <param name="processor">The processor class, named in the error when the file is missing.</param>
+    /// <exception cref="ProcessorFileNotFoundException">There is no <c>preprocessor_config.json</c>.</exception>
+    public static ImageProcessingOptions FromPretrained(string directoryOrFile, ImageProcessingOptions defaults, string processor = "the image processor")
     {
-        ArgumentNullException.ThrowIfNull(directoryOrFile);
-        string path = File.Exists(directoryOrFile) && !Directory.Exists(directoryOrFile)
-            ? directoryOrFile
-            : Path.Combine(directoryOrFile, "preprocessor_config.json");
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"No preprocessor_config.json at '{path}'.", path);
-        }
+        var path = ProcessorFileNotFoundException.PreprocessorConfig(directoryOrFile, processor);
         return FromJson(File.ReadAllText(path), defaults, path);
     }
 

@@ -45,7 +45,7 @@ public sealed class TvltImageProcessor
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
     public static TvltImageProcessor FromPretrained(string directoryOrFile)
     {
-        var options = ImageProcessingOptions.FromPretrained(directoryOrFile, TvltDefaults);
+        var options = ImageProcessingOptions.FromPretrained(directoryOrFile, TvltDefaults, nameof(TvltImageProcessor));
         var path = File.Exists(directoryOrFile) && !Directory.Exists(directoryOrFile)
             ? directoryOrFile
             : Path.Combine(directoryOrFile, "preprocessor_config.json");

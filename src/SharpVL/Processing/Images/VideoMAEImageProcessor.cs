@@ -20,20 +20,7 @@ public sealed class VideoMAEImageProcessor : IArrayImageProcessor
 
     /// <summary>Loads <c>preprocessor_config.json</c> from a model directory (or that file's path).</summary>
     public static VideoMAEImageProcessor FromPretrained(string directory) =>
-        new(ImageProcessingOptions.FromPretrained(directory, ImageProcessingOptions.VideoMAEDefaults));
-
-    /// <summary>
-    /// The processor of a model directory: its <c>preprocessor_config.json</c>, or for a directory without one the
-    /// class defaults sized to the model's <paramref name="imageSize"/> (shortest edge and square crop).
-    /// </summary>
-    public static VideoMAEImageProcessor ForModel(string directory, int imageSize) =>
-        File.Exists(Path.Combine(directory, "preprocessor_config.json"))
-            ? FromPretrained(directory)
-            : new(ImageProcessingOptions.VideoMAEDefaults with
-            {
-                Size = ImageSizeSpec.Shortest(imageSize),
-                CropSize = ImageSizeSpec.Exact(imageSize, imageSize),
-            });
+        new(ImageProcessingOptions.FromPretrained(directory, ImageProcessingOptions.VideoMAEDefaults, nameof(VideoMAEImageProcessor)));
 
     /// <summary>Builds the processor from the text of a <c>preprocessor_config.json</c>.</summary>
     public static VideoMAEImageProcessor FromJson(string json) =>
