@@ -22,6 +22,7 @@ var root = new Command("sharpvl", "sharpvl: Transformers' video, vision and audi
     new System.CommandLine.Help.HelpOption(),
     new VersionOption(),
     GlobalOptions.Verbose,
+    GlobalOptions.Fp32Kernel,
 };
 root.Subcommands.Add(ClassifyCommand.Create());
 root.Subcommands.Add(ZeroShotCommand.Create());
@@ -61,6 +62,10 @@ using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Creat
 try
 {
     // The exception handler is ours (one line, details under --verbose), so no stack trace ever reaches the user.
+    if (parse.GetValue(GlobalOptions.Fp32Kernel) is string kernel)
+    {
+        SharpVL.Runtime.Kernels.Fp32Kernels.Force(SharpVL.Runtime.Kernels.Fp32Kernels.Parse(kernel));
+    }
     var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
     return await parse.InvokeAsync(configuration, interrupt.Token).ConfigureAwait(false);
 }

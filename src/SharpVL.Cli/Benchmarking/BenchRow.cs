@@ -15,6 +15,9 @@ internal sealed record BenchRow(
     string Name, string DType, int Batch, double MedianS, double MinS, double MaxS, double Gflops,
     double? RooflineFraction, string? Throughput = null, string? Notes = null)
 {
+    /// <summary>The kernel that ran the products (<c>libtorch</c>, <c>onednn</c>, <c>dnnl-sgemm</c>), where one applies.</summary>
+    public string? Backend { get; init; }
+
     /// <summary>Achieved GFLOP/s.</summary>
     public double GflopsPerSecond => MedianS > 0 ? Gflops / MedianS : 0;
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using SharpVL.Cli.Benchmarking;
 using SharpVL.Runtime;
+using SharpVL.Runtime.Kernels;
 using static TorchSharp.torch;
 
 namespace SharpVL.Cli.Commands;
@@ -59,15 +60,15 @@ internal static class BenchCommand
         }
         var rows = new List<BenchRow>();
         var roofline = new Dictionary<ScalarType, double>();
-        Log($"threads: {get_num_threads()} (cores: {Environment.ProcessorCount})");
+        Log($"threads: {get_num_threads()} (cores: {Environment.ProcessorCount}); float32 kernel: {Fp32Kernels.Name(Fp32Kernels.Current)}");
         if (sections.Contains("gemm") || sections.Contains("models"))
         {
             foreach (var dtype in dtypes)
             {
-                var row = Roofline.Measure(dtype, 2048, repeats);
-                roofline[dtype] = row.Gflops / row.MinS;
-                rows.Add(row);
-                Log($"{row.Name} {row.DType}: {roofline[dtype]:0} GFLOP/s peak");
+                var gemms = Roofline.MeasureAll(dtype, repeats, Log).ToList();
+                rows.AddRange(gemms);
+                roofline[dtype] = Roofline.Best(gemms, TorchRuntime.DTypeName(dtype));
+                Log($"roofline {TorchRuntime.DTypeName(dtype)}: {roofline[dtype]:0} GFLOP/s (best exact GEMM of this run)");
             }
         }
         if (sections.Contains("models"))
@@ -81,9 +82,13 @@ internal static class BenchCommand
                         using var prepared = benchmark.Prepare(dtype, batch);
                         var (median, min, max) = Timing.Measure(prepared.Run, warmup: 1, repeats: batch > 1 ? Math.Max(1, repeats / 2) : repeats);
                         var fraction = roofline.TryGetValue(dtype, out var peak) && peak > 0 ? prepared.Gflops / median / peak : (double?)null;
-                        var row = new BenchRow(benchmark.Name, TorchRuntime.DTypeName(dtype), batch, median, min, max, prepared.Gflops, fraction);
+                        var backend = dtype == ScalarType.Float32 ? Fp32Kernels.Name(Fp32Kernels.Current) : "libtorch";
+                        var row = new BenchRow(benchmark.Name, TorchRuntime.DTypeName(dtype), batch, median, min, max, prepared.Gflops, fraction)
+                        {
+                            Backend = backend,
+                        };
                         rows.Add(row);
-                        Log($"{row.Name} {row.DType} b{batch}: {median:0.000} s ({row.GflopsPerSecond:0} GFLOP/s, {fraction:P0} of roofline)");
+                        Log($"{row.Name} {row.DType} b{batch} [{backend}]: {median:0.000} s ({row.GflopsPerSecond:0} GFLOP/s, {fraction:P0} of roofline)");
                     }
                 }
             }
@@ -107,6 +112,7 @@ internal static class BenchCommand
     {
         name = row.Name,
         dtype = row.DType,
+        backend = row.Backend,
         batch = row.Batch,
         median_s = row.MedianS,
         min_s = row.MinS,
@@ -122,11 +128,11 @@ internal static class BenchCommand
     {
         var culture = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine("| benchmark | dtype | batch | median s | min–max s | GFLOP | GFLOP/s | roofline | throughput | notes |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| benchmark | dtype | backend | batch | median s | min–max s | GFLOP | GFLOP/s | roofline | throughput | notes |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var row in rows)
         {
-            text.AppendLine(culture, $"| {row.Name} | {row.DType} | {(row.Batch > 0 ? row.Batch.ToString(culture) : "")} | {row.MedianS:0.0000} | " +
+            text.AppendLine(culture, $"| {row.Name} | {row.DType} | {row.Backend} | {(row.Batch > 0 ? row.Batch.ToString(culture) : "")} | {row.MedianS:0.0000} | " +
                 $"{row.MinS:0.0000}–{row.MaxS:0.0000} | {(row.Gflops > 0 ? row.Gflops.ToString("0.0", culture) : "")} | " +
                 $"{(row.Gflops > 0 ? row.GflopsPerSecond.ToString("0", culture) : "")} | {(row.RooflineFraction is double f ? f.ToString("P0", culture) : "")} | " +
                 $"{row.Throughput} | {row.Notes} |");

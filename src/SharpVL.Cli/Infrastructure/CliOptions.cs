@@ -141,24 +141,15 @@ internal sealed class FrameOptions
         }
         if (indices is not null)
         {
-            return FrameSelection.Indices(ParseIndices(indices));
+            try
+            {
+                return FrameSelection.Parse(indices);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"--frame-indices: {e.Message}");
+            }
         }
         return sampleRate is int rate ? FrameSelection.Sampled(rate, parse.GetValue(Seed)) : null;
-    }
-
-    /// <summary>Parses <c>4,16,28,40</c> (spaces allowed) into non-negative integers.</summary>
-    public static List<int> ParseIndices(string text)
-    {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries);
-        var indices = new List<int>(parts.Length);
-        foreach (var part in parts)
-        {
-            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
-            {
-                throw new UsageException($"--frame-indices: '{part}' is not a frame index (a whole number ≥ 0).");
-            }
-            indices.Add(index);
-        }
-        return indices;
     }
 }

@@ -11,4 +11,14 @@ internal static class GlobalOptions
         Description = "Show full error details (exception types and stack traces).",
         Recursive = true,
     };
+
+    /// <summary>
+    /// <c>--fp32-kernel</c>: the exact float32 kernel for Linear layers and attention products on the CPU (overrides the
+    /// SHARPVL_FP32_KERNEL environment variable and the start-up probe).
+    /// </summary>
+    public static Option<string?> Fp32Kernel { get; } = new("--fp32-kernel")
+    {
+        Description = "Float32 CPU kernel: libtorch, onednn or dnnl-sgemm (default: the fastest, probed once per machine; env SHARPVL_FP32_KERNEL).",
+        Recursive = true,
+    };
 }

@@ -99,28 +99,17 @@ internal sealed class HtmlReportBuilder : IDisposable
     public void Save(string path)
     {
         _body.Flush();
-        var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var output = new StreamWriter(temporary, append: false, new UTF8Encoding(false)))
+            using var output = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
+            output.Write(Header());
+            output.Flush();
+            using (var body = File.OpenRead(_bodyFile))
             {
-                output.Write(Header());
-                output.Flush();
-                using (var body = File.OpenRead(_bodyFile))
-                {
-                    body.CopyTo(output.BaseStream);
-                }
-                output.Write("</main>\n</body>\n</html>\n");
+                body.CopyTo(output.BaseStream);
             }
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+            output.Write("</main>\n</body>\n</html>\n");
+        });
     }
 
     private string Header()

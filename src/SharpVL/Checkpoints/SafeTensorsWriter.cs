@@ -26,30 +26,17 @@ public static class SafeTensorsWriter
         try
         {
             var header = BuildHeader(items, metadata);
-            var fullPath = System.IO.Path.GetFullPath(path);
-            var directory = System.IO.Path.GetDirectoryName(fullPath)!;
-            var temp = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-            try
+            AtomicFile.Write(path, stream =>
             {
-                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+                Span<byte> prefix = stackalloc byte[8];
+                BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
+                stream.Write(prefix);
+                stream.Write(header);
+                foreach (var item in items)
                 {
-                    Span<byte> prefix = stackalloc byte[8];
-                    BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
-                    stream.Write(prefix);
-                    stream.Write(header);
-                    foreach (var item in items)
-                    {
-                        TensorBytes.Copy(item.Data, span => stream.Write(span));
-                    }
-                    stream.Flush(flushToDisk: true);
+                    TensorBytes.Copy(item.Data, span => stream.Write(span));
                 }
-                File.Move(temp, fullPath, overwrite: true);
-            }
-            catch
-            {
-                File.Delete(temp);
-                throw;
-            }
+            });
         }
         finally
         {

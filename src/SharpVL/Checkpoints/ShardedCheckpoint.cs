@@ -45,6 +45,22 @@ public sealed class ShardedCheckpoint : ITensorSource
     /// </summary>
     public static ShardedCheckpoint Open(string indexPath)
     {
+        var (weightMap, metadata) = ReadIndex(indexPath);
+        var checkpoint = new ShardedCheckpoint(indexPath, weightMap, metadata);
+        foreach (var shard in checkpoint.Shards)
+        {
+            checkpoint.CheckShardExists(shard);
+        }
+        return checkpoint;
+    }
+
+    /// <summary>
+    /// Parses an index file (the one parser of <c>*.index.json</c>, used by the loader and the Hub download): its
+    /// weight map in file order, every shard a plain file name next to the index, and its metadata.
+    /// </summary>
+    /// <exception cref="CheckpointException">The file is not an index, or a shard name leaves the directory.</exception>
+    internal static (List<KeyValuePair<string, string>> WeightMap, Dictionary<string, string> Metadata) ReadIndex(string indexPath)
+    {
         ArgumentException.ThrowIfNullOrEmpty(indexPath);
         if (!File.Exists(indexPath))
         {
@@ -81,6 +97,10 @@ public sealed class ShardedCheckpoint : ITensorSource
                 CheckShardName(indexPath, entry.Name, shard);
                 weightMap.Add(new(entry.Name, shard));
             }
+            if (weightMap.Count == 0)
+            {
+                throw new CheckpointException($"'{indexPath}' has an empty \"weight_map\".", indexPath);
+            }
 
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
             if (root.TryGetProperty("metadata", out var meta) && meta.ValueKind == JsonValueKind.Object)
@@ -91,12 +111,7 @@ public sealed class ShardedCheckpoint : ITensorSource
                 }
             }
 
-            var checkpoint = new ShardedCheckpoint(indexPath, weightMap, metadata);
-            foreach (var shard in checkpoint.Shards)
-            {
-                checkpoint.CheckShardExists(shard);
-            }
-            return checkpoint;
+            return (weightMap, metadata);
         }
     }
 

@@ -177,6 +177,10 @@ public abstract class PreTrainedModel : nn.Module
                 loaded.Add(modelKey);
             }
         }
+        foreach (var linear in modules().OfType<KernelLinear>())
+        {
+            linear.ReleasePackedWeight();
+        }
         var missing = expected.Keys.Where(k => !loaded.Contains(k)).ToList();
         InitializeMissing(missing);
         LoadReport = new LoadReport(missing, unexpected, mismatched);
@@ -227,7 +231,7 @@ public abstract class PreTrainedModel : nn.Module
     {
         switch (module)
         {
-            case TorchSharp.Modules.Linear or TorchSharp.Modules.Conv2d or TorchSharp.Modules.Conv3d:
+            case KernelLinear or TorchSharp.Modules.Linear or TorchSharp.Modules.Conv2d or TorchSharp.Modules.Conv3d:
                 foreach (var (name, parameter) in module.named_parameters(recurse: false))
                 {
                     if (name == "weight")

@@ -11,6 +11,28 @@ public abstract record FrameSelection
     /// <summary>Exactly these frame indices (validated against the clip length).</summary>
     public static FrameSelection Indices(IReadOnlyList<int> indices) => new ExplicitFrames(indices);
 
+    /// <summary>Parses <c>4,16,28,40</c> (spaces allowed) into <see cref="Indices"/>: the one parser of frame lists.</summary>
+    /// <exception cref="FormatException">An entry is not a whole number ≥ 0 (the message quotes it).</exception>
+    public static FrameSelection Parse(string text) => Indices(ParseIndices(text));
+
+    /// <summary>Parses a comma-separated list of frame indices, culture-invariant: digits only, spaces around entries allowed.</summary>
+    /// <exception cref="FormatException">An entry is not a whole number ≥ 0 (the message quotes it).</exception>
+    public static IReadOnlyList<int> ParseIndices(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var indices = new List<int>(parts.Length);
+        foreach (var part in parts)
+        {
+            if (!int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index))
+            {
+                throw new FormatException($"'{TextForMessages.Printable(part)}' is not a frame index (a whole number ≥ 0).");
+            }
+            indices.Add(index);
+        }
+        return indices;
+    }
+
     /// <summary>
     /// The Transformers docs' <c>sample_frame_indices(clip_len, frame_sample_rate, seg_len)</c>: a random window of
     /// <c>clip_len · frame_sample_rate</c> frames, evenly sampled; with a seed, the same frames numpy picks after

@@ -7,6 +7,5 @@ internal static class FrameList
 {
     public static string Format(IReadOnlyList<int> frames) => string.Join(',', frames.Select(f => f.ToString(CultureInfo.InvariantCulture)));
 
-    public static IReadOnlyList<int> Parse(string text) =>
-        text.Length == 0 ? [] : [.. text.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
+    public static IReadOnlyList<int> Parse(string text) => text.Length == 0 ? [] : Pipelines.FrameSelection.ParseIndices(text);
 }

@@ -223,7 +223,10 @@ public sealed class ModelLocatorTests : IDisposable
 
         var error = Assert.Throws<SharpVL.Checkpoints.CheckpointException>(() => ShardIndex.ReadShardFiles(index));
 
-        Assert.Contains($"Shard index '{index}' has no 'weight_map' object", error.Message);
+        Assert.Contains($"'{index}' has no \"weight_map\" object", error.Message);
+        Assert.Equal(index, error.FilePath);
+        File.WriteAllText(index, "{\"weight_map\": {\"a\": \"../model.safetensors\"}}");
+        Assert.Contains("plain file name", Assert.Throws<SharpVL.Checkpoints.CheckpointException>(() => ShardIndex.ReadShardFiles(index)).Message);
     }
 
     private ModelLocator Locator() => new(_context.Client());

@@ -1,7 +1,6 @@
 using SharpVL.Modeling;
 using SharpVL.Pipelines;
 using SharpVL.Processing.Images;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace SharpVL.Tests.Pipelines;
@@ -19,7 +18,7 @@ public class InferenceModeTests
         var modes = new List<bool>();
         foreach (var (_, module) in model.named_modules())
         {
-            if (module is Linear linear)
+            if (module is KernelLinear linear)
             {
                 linear.register_forward_pre_hook((Action<nn.Module>)(_ => modes.Add(is_inference_mode_enabled())));
             }

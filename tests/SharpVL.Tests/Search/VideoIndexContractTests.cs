@@ -91,9 +91,12 @@ public abstract class VideoIndexContractTests(SearchFixture fixture)
         Assert.Equal(new IndexStats(5, 10), store.Stats());
         using var searcher = new VideoSearcher(store, Fixture.Embedder);
         var hits = searcher.Search(Query, 20, SearchMode.Exact);
-        var barsScores = hits.Where(h => h.Path.EndsWith("bars.mp4", StringComparison.Ordinal)).Select(h => h.Score).Order();
-        var patternScores = hits.Where(h => h.Path == pattern).Select(h => h.Score).Order();
-        Assert.Equal(barsScores, patternScores);
+        var barsScores = hits.Where(h => h.Path.EndsWith("bars.mp4", StringComparison.Ordinal)).Select(h => (double)h.Score).Order().ToList();
+        var patternScores = hits.Where(h => h.Path == pattern).Select(h => (double)h.Score).Order().ToList();
+        // The same clip embedded in another batch: equal up to float32 summation order (the GEMM kernel may block by
+        // batch size).
+        Assert.Equal(barsScores.Count, patternScores.Count);
+        Assert.All(barsScores.Zip(patternScores), pair => Assert.Equal(pair.First, pair.Second, 1e-6));
 
         // Other segment lengths re-cut every file.
         var recut = Index(store, media, new VideoIndexerOptions { Segmenting = new SegmentingOptions { SegmentSeconds = 2, StrideSeconds = 1 } });

@@ -1,4 +1,3 @@
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace SharpVL.Modeling.Clip;
@@ -9,10 +8,10 @@ namespace SharpVL.Modeling.Clip;
 /// </summary>
 public sealed class ClipAttention : nn.Module
 {
-    private readonly Linear q_proj;
-    private readonly Linear k_proj;
-    private readonly Linear v_proj;
-    private readonly Linear out_proj;
+    private readonly KernelLinear q_proj;
+    private readonly KernelLinear k_proj;
+    private readonly KernelLinear v_proj;
+    private readonly KernelLinear out_proj;
     private readonly int _heads;
     private readonly int _headDim;
     private readonly double _dropout;
@@ -30,10 +29,10 @@ public sealed class ClipAttention : nn.Module
         _heads = numHeads;
         _headDim = embedDim / numHeads;
         _dropout = attentionDropout;
-        q_proj = nn.Linear(embedDim, embedDim);
-        k_proj = nn.Linear(embedDim, embedDim);
-        v_proj = nn.Linear(embedDim, embedDim);
-        out_proj = nn.Linear(embedDim, embedDim);
+        q_proj = new KernelLinear(embedDim, embedDim);
+        k_proj = new KernelLinear(embedDim, embedDim);
+        v_proj = new KernelLinear(embedDim, embedDim);
+        out_proj = new KernelLinear(embedDim, embedDim);
         RegisterComponents();
     }
 

@@ -1,4 +1,3 @@
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace SharpVL.Modeling.Clip;
@@ -6,15 +5,15 @@ namespace SharpVL.Modeling.Clip;
 /// <summary>CLIP's feed-forward block: <c>fc2(act(fc1(x)))</c>.</summary>
 public sealed class ClipMlp : nn.Module<Tensor, Tensor>
 {
-    private readonly Linear fc1;
-    private readonly Linear fc2;
+    private readonly KernelLinear fc1;
+    private readonly KernelLinear fc2;
     private readonly Func<Tensor, Tensor> _activation;
 
     /// <summary>Creates the block.</summary>
     public ClipMlp(int hiddenSize, int intermediateSize, string hiddenAct) : base(nameof(ClipMlp))
     {
-        fc1 = nn.Linear(hiddenSize, intermediateSize);
-        fc2 = nn.Linear(intermediateSize, hiddenSize);
+        fc1 = new KernelLinear(hiddenSize, intermediateSize);
+        fc2 = new KernelLinear(intermediateSize, hiddenSize);
         _activation = Activations.Get(hiddenAct);
         RegisterComponents();
     }

@@ -53,14 +53,14 @@ public sealed class RobertaEmbeddings : nn.Module
         {
             throw new ArgumentException($"input_ids must be [batch, sequence], got [{string.Join(", ", inputIds.shape)}].", nameof(inputIds));
         }
-        CheckRange(inputIds, _settings.VocabSize, "input_ids", "vocab_size");
+        IndexRange.Check(inputIds, _settings.VocabSize, "input_ids", "vocab_size");
         using var scope = NewDisposeScope();
         var positions = positionIds ?? CreatePositionIds(inputIds, _settings.PadTokenId);
         CheckShape(positions, inputIds, "position_ids");
-        CheckRange(positions, _settings.MaxPositionEmbeddings, "position_ids", "max_position_embeddings");
+        IndexRange.Check(positions, _settings.MaxPositionEmbeddings, "position_ids", "max_position_embeddings");
         var types = tokenTypeIds ?? zeros_like(inputIds);
         CheckShape(types, inputIds, "token_type_ids");
-        CheckRange(types, _settings.TypeVocabSize, "token_type_ids", "type_vocab_size");
+        IndexRange.Check(types, _settings.TypeVocabSize, "token_type_ids", "type_vocab_size");
         var embeddings = word_embeddings.call(inputIds).add_(token_type_embeddings.call(types)).add_(position_embeddings.call(positions));
         return dropout.call(LayerNorm.call(embeddings)).MoveToOuterDisposeScope();
     }
@@ -71,23 +71,6 @@ public sealed class RobertaEmbeddings : nn.Module
         {
             throw new ArgumentException(
                 $"{name} has shape [{string.Join(", ", ids.shape)}] but input_ids has [{string.Join(", ", inputIds.shape)}].");
-        }
-    }
-
-    // An out-of-range index would fail deep inside libtorch with an unhelpful message; name the limit instead.
-    private static void CheckRange(Tensor ids, long size, string name, string limitName)
-    {
-        if (ids.numel() == 0)
-        {
-            return;
-        }
-        using var minimum = ids.min();
-        using var maximum = ids.max();
-        var min = minimum.item<long>();
-        var max = maximum.item<long>();
-        if (min < 0 || max >= size)
-        {
-            throw new ArgumentException($"{name} must lie in [0, {size}) ({limitName}), got values from {min} to {max}.");
         }
     }
 }

@@ -7,7 +7,7 @@ namespace SharpVL.Modeling.Roberta;
 /// <summary>BERT's post-LayerNorm residual block: <c>LayerNorm(dense(x) + residual)</c> (<c>dense</c>, <c>LayerNorm</c>).</summary>
 public sealed class RobertaResidualOutput : nn.Module
 {
-    private readonly Linear dense;
+    private readonly KernelLinear dense;
     private readonly LayerNorm LayerNorm;
     private readonly Dropout dropout;
 
@@ -17,7 +17,7 @@ public sealed class RobertaResidualOutput : nn.Module
     /// </summary>
     public RobertaResidualOutput(int inputSize, int hiddenSize, double layerNormEps, double hiddenDropout = 0) : base(nameof(RobertaResidualOutput))
     {
-        dense = nn.Linear(inputSize, hiddenSize);
+        dense = new KernelLinear(inputSize, hiddenSize);
         LayerNorm = nn.LayerNorm(hiddenSize, layerNormEps);
         dropout = nn.Dropout(hiddenDropout);
         RegisterComponents();
@@ -66,13 +66,13 @@ public sealed class RobertaAttention : nn.Module
 /// <summary>RoBERTa's feed-forward expansion (<c>dense</c> + activation).</summary>
 public sealed class RobertaIntermediate : nn.Module<Tensor, Tensor>
 {
-    private readonly Linear dense;
+    private readonly KernelLinear dense;
     private readonly Func<Tensor, Tensor> _activation;
 
     /// <summary>Creates the block.</summary>
     public RobertaIntermediate(int hiddenSize, int intermediateSize, string hiddenAct) : base(nameof(RobertaIntermediate))
     {
-        dense = nn.Linear(hiddenSize, intermediateSize);
+        dense = new KernelLinear(hiddenSize, intermediateSize);
         _activation = Activations.Get(hiddenAct);
         RegisterComponents();
     }

@@ -6,13 +6,13 @@ namespace SharpVL.Modeling.ViT;
 /// <summary>Output projection after self-attention (<c>attention.output.dense</c>); the residual is added by the layer.</summary>
 public sealed class ViTSelfOutput : nn.Module<Tensor, Tensor>
 {
-    private readonly Linear dense;
+    private readonly KernelLinear dense;
     private readonly Dropout dropout;
 
     /// <summary>Creates the projection.</summary>
     public ViTSelfOutput(int hiddenSize, double hiddenDropout = 0) : base(nameof(ViTSelfOutput))
     {
-        dense = nn.Linear(hiddenSize, hiddenSize);
+        dense = new KernelLinear(hiddenSize, hiddenSize);
         dropout = nn.Dropout(hiddenDropout);
         RegisterComponents();
     }
@@ -54,13 +54,13 @@ public sealed class ViTAttention : nn.Module
 /// <summary>First feed-forward projection with its activation (<c>intermediate.dense</c>).</summary>
 public sealed class ViTIntermediate : nn.Module<Tensor, Tensor>
 {
-    private readonly Linear dense;
+    private readonly KernelLinear dense;
     private readonly Func<Tensor, Tensor> _activation;
 
     /// <summary>Creates the projection.</summary>
     public ViTIntermediate(int hiddenSize, int intermediateSize, string activation) : base(nameof(ViTIntermediate))
     {
-        dense = nn.Linear(hiddenSize, intermediateSize);
+        dense = new KernelLinear(hiddenSize, intermediateSize);
         _activation = Activations.Get(activation);
         RegisterComponents();
     }
@@ -76,13 +76,13 @@ public sealed class ViTIntermediate : nn.Module<Tensor, Tensor>
 /// <summary>Second feed-forward projection plus the residual (<c>output.dense</c>).</summary>
 public sealed class ViTOutput : nn.Module<Tensor, Tensor, Tensor>
 {
-    private readonly Linear dense;
+    private readonly KernelLinear dense;
     private readonly Dropout dropout;
 
     /// <summary>Creates the projection.</summary>
     public ViTOutput(int intermediateSize, int hiddenSize, double hiddenDropout = 0) : base(nameof(ViTOutput))
     {
-        dense = nn.Linear(intermediateSize, hiddenSize);
+        dense = new KernelLinear(intermediateSize, hiddenSize);
         dropout = nn.Dropout(hiddenDropout);
         RegisterComponents();
     }

@@ -6,9 +6,9 @@ namespace SharpVL.Modeling.ViT;
 /// <summary>Multi-head self-attention with <c>query</c>/<c>key</c>/<c>value</c> projections (state-dict names of ViT-style models).</summary>
 public sealed class ViTSelfAttention : nn.Module
 {
-    private readonly Linear query;
-    private readonly Linear key;
-    private readonly Linear value;
+    private readonly KernelLinear query;
+    private readonly KernelLinear key;
+    private readonly KernelLinear value;
     private readonly Parameter? q_bias;
     private readonly Parameter? v_bias;
     private readonly int _heads;
@@ -28,9 +28,9 @@ public sealed class ViTSelfAttention : nn.Module
         _headSize = settings.HiddenSize / settings.NumAttentionHeads;
         _attentionDropout = settings.AttentionDropout;
         var linearBias = settings.Bias == QkvBiasStyle.LinearBias;
-        query = nn.Linear(settings.HiddenSize, settings.HiddenSize, hasBias: linearBias);
-        key = nn.Linear(settings.HiddenSize, settings.HiddenSize, hasBias: linearBias);
-        value = nn.Linear(settings.HiddenSize, settings.HiddenSize, hasBias: linearBias);
+        query = new KernelLinear(settings.HiddenSize, settings.HiddenSize, hasBias: linearBias);
+        key = new KernelLinear(settings.HiddenSize, settings.HiddenSize, hasBias: linearBias);
+        value = new KernelLinear(settings.HiddenSize, settings.HiddenSize, hasBias: linearBias);
         if (settings.Bias == QkvBiasStyle.SeparateQueryValueBias)
         {
             q_bias = nn.Parameter(zeros(settings.HiddenSize));
@@ -56,9 +56,9 @@ public sealed class ViTSelfAttention : nn.Module
         return (merged, probabilities);
     }
 
-    private Tensor Project(Tensor x, Linear projection, Tensor? extraBias)
+    private Tensor Project(Tensor x, KernelLinear projection, Tensor? extraBias)
     {
-        var projected = extraBias is null ? projection.call(x) : nn.functional.linear(x, projection.weight!, extraBias);
+        var projected = extraBias is null ? projection.call(x) : projection.Apply(x, extraBias);
         return projected.view(x.shape[0], x.shape[1], _heads, _headSize).transpose(1, 2);
     }
 }

@@ -12,8 +12,8 @@ public sealed class AltCLIPModel : PreTrainedModel<AltCLIPConfig>
 {
     private readonly AltCLIPTextModel text_model;
     private readonly AltCLIPVisionTransformer vision_model;
-    private readonly Linear visual_projection;
-    private readonly Linear text_projection;
+    private readonly KernelLinear visual_projection;
+    private readonly KernelLinear text_projection;
     private readonly Parameter logit_scale;
 
     /// <summary>Creates a randomly initialized model for <paramref name="config"/>.</summary>
@@ -22,8 +22,8 @@ public sealed class AltCLIPModel : PreTrainedModel<AltCLIPConfig>
         ArgumentNullException.ThrowIfNull(config);
         text_model = new AltCLIPTextModel(config.TextConfig);
         vision_model = new AltCLIPVisionTransformer(config.VisionConfig);
-        visual_projection = nn.Linear(config.VisionConfig.HiddenSize, config.ProjectionDim, hasBias: false);
-        text_projection = nn.Linear(config.TextConfig.ProjectDim, config.ProjectionDim, hasBias: false);
+        visual_projection = new KernelLinear(config.VisionConfig.HiddenSize, config.ProjectionDim, hasBias: false);
+        text_projection = new KernelLinear(config.TextConfig.ProjectDim, config.ProjectionDim, hasBias: false);
         logit_scale = nn.Parameter(tensor((float)config.LogitScaleInitValue));
         RegisterComponents();
     }

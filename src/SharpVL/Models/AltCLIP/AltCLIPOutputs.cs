@@ -3,21 +3,6 @@ using static TorchSharp.torch;
 
 namespace SharpVL.Models.AltCLIP;
 
-/// <summary>
-/// Output of one AltCLIP tower (Transformers' <c>BaseModelOutputWithPooling</c> /
-/// <c>BaseModelOutputWithPoolingAndProjection</c>).
-/// </summary>
-/// <param name="LastHiddenState">
-/// Vision: the last encoder layer's tokens [B, N + 1, D]. Text: the projection state
-/// <c>transformation(pre_LN(roberta output))</c> [B, T, project_dim].
-/// </param>
-/// <param name="PoolerOutput">Vision: <c>post_layernorm(CLS)</c>; text: token 0 of the projection state.</param>
-/// <param name="HiddenStates">Embeddings plus each encoder layer's output (text: RoBERTa's, width hidden_size), when requested.</param>
-/// <param name="Attentions">Each layer's attention probabilities, when requested.</param>
-public sealed record AltCLIPTowerOutput(
-    Tensor LastHiddenState, Tensor PoolerOutput, IReadOnlyList<Tensor>? HiddenStates = null, IReadOnlyList<Tensor>? Attentions = null)
-    : ModelOutput;
-
 /// <summary>Output of <see cref="AltCLIPModel.Forward"/> (Transformers' <c>AltCLIPOutput</c>).</summary>
 /// <param name="Loss">Symmetric contrastive loss (with <c>return_loss</c>; needs as many images as texts).</param>
 /// <param name="LogitsPerImage">Scaled cosine similarities [images, texts].</param>
@@ -28,5 +13,5 @@ public sealed record AltCLIPTowerOutput(
 /// <param name="VisionModelOutput">The vision tower's output.</param>
 public sealed record AltCLIPOutput(
     Tensor? Loss, Tensor LogitsPerImage, Tensor LogitsPerText, Tensor TextEmbeds, Tensor ImageEmbeds,
-    AltCLIPTowerOutput TextModelOutput, AltCLIPTowerOutput VisionModelOutput)
+    BaseModelOutputWithPooling TextModelOutput, BaseModelOutputWithPooling VisionModelOutput)
     : ModelOutput;

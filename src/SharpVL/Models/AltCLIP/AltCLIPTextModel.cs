@@ -13,7 +13,7 @@ namespace SharpVL.Models.AltCLIP;
 public sealed class AltCLIPTextModel : PreTrainedModel<AltCLIPTextConfig>
 {
     private readonly RobertaBackbone roberta;
-    private readonly Linear transformation;
+    private readonly KernelLinear transformation;
     private readonly LayerNorm pre_LN;
 
     /// <summary>Creates a randomly initialized tower for <paramref name="config"/>.</summary>
@@ -24,7 +24,7 @@ public sealed class AltCLIPTextModel : PreTrainedModel<AltCLIPTextConfig>
             config.VocabSize, config.HiddenSize, config.NumHiddenLayers, config.NumAttentionHeads, config.IntermediateSize,
             config.HiddenAct, config.MaxPositionEmbeddings, config.TypeVocabSize, config.LayerNormEps, config.PadTokenId ?? 1,
             config.HiddenDropoutProb, config.AttentionProbsDropoutProb));
-        transformation = nn.Linear(config.HiddenSize, config.ProjectDim);
+        transformation = new KernelLinear(config.HiddenSize, config.ProjectDim);
         pre_LN = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         RegisterComponents();
     }
@@ -54,7 +54,7 @@ public sealed class AltCLIPTextModel : PreTrainedModel<AltCLIPTextConfig>
     /// <param name="headMask">[heads] or [layers, heads] multipliers of the attention probabilities.</param>
     /// <param name="outputAttentions">Return each layer's attention probabilities (default: config).</param>
     /// <param name="outputHiddenStates">Return RoBERTa's embeddings and layer outputs (default: config).</param>
-    public AltCLIPTowerOutput Forward(
+    public BaseModelOutputWithPooling Forward(
         Tensor inputIds, Tensor? attentionMask = null, Tensor? tokenTypeIds = null, Tensor? positionIds = null,
         Tensor? headMask = null, bool? outputAttentions = null, bool? outputHiddenStates = null)
     {
@@ -66,7 +66,7 @@ public sealed class AltCLIPTextModel : PreTrainedModel<AltCLIPTextConfig>
             outputAttentions ?? Config.OutputAttentions, outputHiddenStates ?? Config.OutputHiddenStates);
         var projectionState = transformation.call(pre_LN.call(encoded.LastHiddenState));
         var pooled = projectionState[TensorIndex.Colon, 0, TensorIndex.Colon];
-        var result = new AltCLIPTowerOutput(projectionState, pooled, encoded.HiddenStates, encoded.Attentions);
+        var result = new BaseModelOutputWithPooling(projectionState, pooled, encoded.HiddenStates, encoded.Attentions);
         result.MoveToOuterScope();
         return result;
     }

@@ -33,7 +33,7 @@ public sealed class AltCLIPVisionModel : PreTrainedModel<AltCLIPVisionConfig>
     /// <param name="outputAttentions">Return each layer's attention probabilities (default: config).</param>
     /// <param name="outputHiddenStates">Return the embeddings and each layer's output (default: config).</param>
     /// <param name="interpolatePosEncoding">Resize the position table for images of another resolution than <c>image_size</c>.</param>
-    public AltCLIPTowerOutput Forward(
+    public BaseModelOutputWithPooling Forward(
         Tensor pixelValues, bool? outputAttentions = null, bool? outputHiddenStates = null, bool interpolatePosEncoding = false)
     {
         ArgumentNullException.ThrowIfNull(pixelValues);

@@ -1,3 +1,4 @@
+using SharpVL.Modeling;
 using SharpVL.Modeling.Clip;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -34,13 +35,13 @@ public sealed class AltCLIPVisionTransformer : nn.Module
     /// <param name="outputAttentions">Return each layer's attention probabilities.</param>
     /// <param name="outputHiddenStates">Return the (pre-LN'd) embeddings and each layer's output.</param>
     /// <param name="interpolatePosEncoding">Resize the position table bicubically for inputs of another resolution.</param>
-    public AltCLIPTowerOutput Forward(Tensor pixelValues, bool outputAttentions, bool outputHiddenStates, bool interpolatePosEncoding = false)
+    public BaseModelOutputWithPooling Forward(Tensor pixelValues, bool outputAttentions, bool outputHiddenStates, bool interpolatePosEncoding = false)
     {
         ArgumentNullException.ThrowIfNull(pixelValues);
         var dtype = post_layernorm.weight!.dtype;
         var hidden = pre_layrnorm.call(embeddings.Forward(pixelValues.to(dtype), interpolatePosEncoding));
         var encoded = encoder.Forward(hidden, null, outputAttentions, outputHiddenStates);
         var cls = encoded.LastHiddenState[TensorIndex.Colon, 0, TensorIndex.Colon];
-        return new AltCLIPTowerOutput(encoded.LastHiddenState, post_layernorm.call(cls), encoded.HiddenStates, encoded.Attentions);
+        return new BaseModelOutputWithPooling(encoded.LastHiddenState, post_layernorm.call(cls), encoded.HiddenStates, encoded.Attentions);
     }
 }

@@ -21,10 +21,10 @@ public sealed class TvltForAudioVisualClassification : TvltPreTrainedModel
         tvlt = new TvltModel(config);
         int h = config.HiddenSize;
         classifier = nn.Sequential(
-            ("0", nn.Linear(h, h * 2)),
+            ("0", new KernelLinear(h, h * 2)),
             ("1", nn.LayerNorm(h * 2, config.LayerNormEps)),
             ("2", nn.GELU()),
-            ("3", nn.Linear(h * 2, config.NumLabels)));
+            ("3", new KernelLinear(h * 2, config.NumLabels)));
         RegisterComponents();
     }
 

@@ -13,7 +13,7 @@ public sealed class TvltForPreTraining : TvltPreTrainedModel
 {
     private readonly TvltModel tvlt;
     private readonly TvltMatchingHead? matching_head;
-    private readonly Linear? encoder_to_decoder;
+    private readonly KernelLinear? encoder_to_decoder;
     private readonly Parameter? pixel_mask_token;
     private readonly Parameter? audio_mask_token;
     private readonly TvltDecoder? decoder;
@@ -43,7 +43,7 @@ public sealed class TvltForPreTraining : TvltPreTrainedModel
         if (config.TaskMae)
         {
             int d = config.DecoderHiddenSize;
-            encoder_to_decoder = nn.Linear(config.HiddenSize, d);
+            encoder_to_decoder = new KernelLinear(config.HiddenSize, d);
             pixel_mask_token = nn.Parameter(zeros(1, 1, d));
             audio_mask_token = nn.Parameter(zeros(1, 1, d));
             decoder = new TvltDecoder(config);

@@ -41,12 +41,12 @@ internal sealed class TvltDecoder : nn.Module, IGradientCheckpointable
 internal sealed class TvltMatchingHead : nn.Module
 {
     private readonly TvltPooler pooler;
-    private readonly Linear fc;
+    private readonly KernelLinear fc;
 
     internal TvltMatchingHead(TvltConfig config) : base(nameof(TvltMatchingHead))
     {
         pooler = new TvltPooler(config.HiddenSize);
-        fc = nn.Linear(config.HiddenSize, 1);
+        fc = new KernelLinear(config.HiddenSize, 1);
         RegisterComponents();
     }
 
@@ -60,11 +60,11 @@ internal sealed class TvltMatchingHead : nn.Module
 /// <summary><c>TvltPooler</c>: tanh(dense(first token)).</summary>
 internal sealed class TvltPooler : nn.Module
 {
-    private readonly Linear dense;
+    private readonly KernelLinear dense;
 
     internal TvltPooler(int hiddenSize) : base(nameof(TvltPooler))
     {
-        dense = nn.Linear(hiddenSize, hiddenSize);
+        dense = new KernelLinear(hiddenSize, hiddenSize);
         RegisterComponents();
     }
 
@@ -79,11 +79,11 @@ internal sealed class TvltPooler : nn.Module
 /// <summary><c>TvltMAEHead</c>: one Linear named <c>decoder</c> from decoder width to patch values.</summary>
 internal sealed class TvltMaeHead : nn.Module
 {
-    private readonly Linear decoder;
+    private readonly KernelLinear decoder;
 
     internal TvltMaeHead(int decoderHiddenSize, int outputDim) : base(nameof(TvltMaeHead))
     {
-        decoder = nn.Linear(decoderHiddenSize, outputDim);
+        decoder = new KernelLinear(decoderHiddenSize, outputDim);
         RegisterComponents();
     }
 

@@ -10,7 +10,7 @@ public sealed class VideoMAEDecoder : nn.Module, IGradientCheckpointable
 {
     private readonly ModuleList<ViTLayer> decoder_layers;
     private readonly LayerNorm norm;
-    private readonly Linear? head;
+    private readonly KernelLinear? head;
 
     /// <summary>Creates the decoder for <paramref name="config"/>.</summary>
     public VideoMAEDecoder(VideoMAEConfig config) : base(nameof(VideoMAEDecoder))
@@ -21,7 +21,7 @@ public sealed class VideoMAEDecoder : nn.Module, IGradientCheckpointable
         // nn.LayerNorm default eps (1e-5): the reference does not pass config.layer_norm_eps here.
         norm = nn.LayerNorm(config.DecoderHiddenSize);
         var pixelsPerToken = config.NumChannels * config.TubeletSize * config.PatchSize * config.PatchSize;
-        head = pixelsPerToken > 0 ? nn.Linear(config.DecoderHiddenSize, pixelsPerToken) : null;
+        head = pixelsPerToken > 0 ? new KernelLinear(config.DecoderHiddenSize, pixelsPerToken) : null;
         RegisterComponents();
     }
 

@@ -13,7 +13,7 @@ public sealed class VideoMAEForPreTraining : VideoMAEPreTrainedModel
     private static readonly float[] ImageNetDefaultStd = [0.229f, 0.224f, 0.225f];
 
     private readonly VideoMAEModel videomae;
-    private readonly Linear encoder_to_decoder;
+    private readonly KernelLinear encoder_to_decoder;
     private readonly Parameter mask_token;
     private readonly VideoMAEDecoder decoder;
 
@@ -21,7 +21,7 @@ public sealed class VideoMAEForPreTraining : VideoMAEPreTrainedModel
     public VideoMAEForPreTraining(VideoMAEConfig config) : base(nameof(VideoMAEForPreTraining), config)
     {
         videomae = new VideoMAEModel(config);
-        encoder_to_decoder = nn.Linear(config.HiddenSize, config.DecoderHiddenSize, hasBias: false);
+        encoder_to_decoder = new KernelLinear(config.HiddenSize, config.DecoderHiddenSize, hasBias: false);
         mask_token = nn.Parameter(zeros(1, 1, config.DecoderHiddenSize));
         decoder = new VideoMAEDecoder(config);
         RegisterComponents();

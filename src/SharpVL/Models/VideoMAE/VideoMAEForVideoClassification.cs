@@ -10,7 +10,7 @@ public sealed class VideoMAEForVideoClassification : VideoMAEPreTrainedModel
 {
     private readonly VideoMAEModel videomae;
     private readonly LayerNorm? fc_norm;
-    private readonly Linear? classifier;
+    private readonly KernelLinear? classifier;
 
     /// <summary>Creates a randomly initialized model for <paramref name="config"/>.</summary>
     public VideoMAEForVideoClassification(VideoMAEConfig config) : base(nameof(VideoMAEForVideoClassification), config)
@@ -18,7 +18,7 @@ public sealed class VideoMAEForVideoClassification : VideoMAEPreTrainedModel
         videomae = new VideoMAEModel(config);
         // nn.LayerNorm default eps (1e-5), not config.layer_norm_eps: the reference builds it that way.
         fc_norm = config.UseMeanPooling ? nn.LayerNorm(config.HiddenSize) : null;
-        classifier = config.NumLabels > 0 ? nn.Linear(config.HiddenSize, config.NumLabels) : null;
+        classifier = config.NumLabels > 0 ? new KernelLinear(config.HiddenSize, config.NumLabels) : null;
         RegisterComponents();
     }
 
@@ -43,7 +43,7 @@ public sealed class VideoMAEForVideoClassification : VideoMAEPreTrainedModel
         var encoded = videomae.Forward(pixelValues, null, headMask, outputAttentions, outputHiddenStates);
         var sequence = encoded.LastHiddenState;
         // The head may be kept in float32 under a half-precision body (KeepInFloat32Modules): pool, then match its dtype.
-        var headDType = (classifier?.weight ?? fc_norm?.weight)?.dtype ?? sequence.dtype;
+        var headDType = ((Tensor?)classifier?.Weight ?? fc_norm?.weight)?.dtype ?? sequence.dtype;
         var pooledTokens = fc_norm is null ? sequence[TensorIndex.Colon, 0] : sequence.mean([1]);
         var pooled = fc_norm is null ? pooledTokens.to(headDType) : fc_norm.call(pooledTokens.to(headDType));
         var logits = classifier is null ? pooled : classifier.call(pooled);

@@ -13,7 +13,7 @@ namespace SharpVL.Models.XCLIP;
 /// </summary>
 internal sealed class XCLIPCrossFrameLayer : nn.Module, IEncoderLayer
 {
-    private readonly Linear message_fc;
+    private readonly KernelLinear message_fc;
     private readonly LayerNorm message_ln;
     private readonly ClipAttention message_attn;
     private readonly ClipAttention self_attn;
@@ -28,7 +28,7 @@ internal sealed class XCLIPCrossFrameLayer : nn.Module, IEncoderLayer
         var width = config.HiddenSize;
         _numFrames = config.NumFrames;
         _dropPathRate = config.DropPathRate;
-        message_fc = nn.Linear(width, width);
+        message_fc = new KernelLinear(width, width);
         message_ln = nn.LayerNorm(width, config.LayerNormEps);
         message_attn = new ClipAttention(width, config.NumAttentionHeads, config.AttentionDropout);
         self_attn = new ClipAttention(width, config.NumAttentionHeads, config.AttentionDropout);

@@ -20,8 +20,8 @@ public sealed class XCLIPModel : PreTrainedModel<XCLIPConfig>
 
     private readonly XCLIPTextTransformer text_model;
     private readonly XCLIPVisionTransformer vision_model;
-    private readonly Linear visual_projection;
-    private readonly Linear text_projection;
+    private readonly KernelLinear visual_projection;
+    private readonly KernelLinear text_projection;
     private readonly Parameter logit_scale;
     private readonly LayerNorm prompts_visual_layernorm;
     private readonly Parameter prompts_visual_projection;
@@ -36,8 +36,8 @@ public sealed class XCLIPModel : PreTrainedModel<XCLIPConfig>
         var (text, vision, projection) = (config.TextConfig, config.VisionConfig, config.ProjectionDim);
         text_model = new XCLIPTextTransformer(text);
         vision_model = new XCLIPVisionTransformer(vision);
-        visual_projection = nn.Linear(vision.HiddenSize, projection, hasBias: false);
-        text_projection = nn.Linear(text.HiddenSize, projection, hasBias: false);
+        visual_projection = new KernelLinear(vision.HiddenSize, projection, hasBias: false);
+        text_projection = new KernelLinear(text.HiddenSize, projection, hasBias: false);
         logit_scale = nn.Parameter(tensor((float)config.LogitScaleInitValue));
         prompts_visual_layernorm = nn.LayerNorm(vision.HiddenSize, vision.LayerNormEps);
         prompts_visual_projection = nn.Parameter(randn(vision.HiddenSize, projection) * Math.Pow(vision.HiddenSize, -0.5));
@@ -152,7 +152,7 @@ public sealed class XCLIPModel : PreTrainedModel<XCLIPConfig>
         return logits.MoveToOuterDisposeScope();
     }
 
-    private (XCLIPPooledOutput Vision, XCLIPPooledOutput Mit, Tensor PromptVisual) RunVideoPart(
+    private (BaseModelOutputWithPooling Vision, BaseModelOutputWithPooling Mit, Tensor PromptVisual) RunVideoPart(
         Tensor pixelValues, bool outputAttentions, bool outputHiddenStates, bool interpolatePosEncoding)
     {
         if (pixelValues.dim() != 5)

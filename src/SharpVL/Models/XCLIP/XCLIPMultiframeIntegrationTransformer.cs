@@ -1,3 +1,4 @@
+using SharpVL.Modeling;
 using SharpVL.Modeling.Clip;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -29,7 +30,7 @@ internal sealed class XCLIPMultiframeIntegrationTransformer : nn.Module
     }
 
     /// <summary>Integrates [videos, frames, mit_hidden_size] frame features; tensors are created in the caller's scope.</summary>
-    public XCLIPPooledOutput Forward(Tensor frameFeatures, bool outputAttentions, bool outputHiddenStates)
+    public BaseModelOutputWithPooling Forward(Tensor frameFeatures, bool outputAttentions, bool outputHiddenStates)
     {
         if (frameFeatures.dim() != 3 || frameFeatures.shape[1] != _numFrames || frameFeatures.shape[2] != _width)
         {
@@ -39,6 +40,6 @@ internal sealed class XCLIPMultiframeIntegrationTransformer : nn.Module
         }
         var encoded = encoder.Forward(frameFeatures + position_embedding, null, outputAttentions, outputHiddenStates);
         var last = encoded.LastHiddenState + frameFeatures;
-        return new XCLIPPooledOutput(last, last.mean([1]), encoded.HiddenStates, encoded.Attentions);
+        return new BaseModelOutputWithPooling(last, last.mean([1]), encoded.HiddenStates, encoded.Attentions);
     }
 }

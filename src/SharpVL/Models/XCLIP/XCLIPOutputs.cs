@@ -3,18 +3,6 @@ using static TorchSharp.torch;
 
 namespace SharpVL.Models.XCLIP;
 
-/// <summary>
-/// An encoder output with a pooled vector (Transformers' <c>BaseModelOutputWithPooling</c>), as X-CLIP's text model,
-/// vision model and MIT return it.
-/// </summary>
-/// <param name="LastHiddenState">Output of the last layer ([batch, tokens, width]).</param>
-/// <param name="PoolerOutput">The pooled vector per sequence ([batch, width]).</param>
-/// <param name="HiddenStates">Embeddings plus each layer's output, when requested.</param>
-/// <param name="Attentions">Each layer's attention probabilities, when requested.</param>
-public sealed record XCLIPPooledOutput(
-    Tensor LastHiddenState, Tensor PoolerOutput, IReadOnlyList<Tensor>? HiddenStates = null, IReadOnlyList<Tensor>? Attentions = null)
-    : ModelOutput;
-
 /// <summary>Output of <see cref="XCLIPModel.Forward"/> (Transformers' <c>XCLIPOutput</c>).</summary>
 /// <param name="Loss">Contrastive loss, when requested (needs as many videos as texts).</param>
 /// <param name="LogitsPerVideo">Scaled cosine similarities [videos, texts].</param>
@@ -26,7 +14,7 @@ public sealed record XCLIPPooledOutput(
 /// <param name="MitOutput">The Multiframe Integration Transformer's output.</param>
 public sealed record XCLIPOutput(
     Tensor? Loss, Tensor LogitsPerVideo, Tensor LogitsPerText, Tensor TextEmbeds, Tensor VideoEmbeds,
-    XCLIPPooledOutput TextModelOutput, XCLIPPooledOutput VisionModelOutput, XCLIPPooledOutput MitOutput)
+    BaseModelOutputWithPooling TextModelOutput, BaseModelOutputWithPooling VisionModelOutput, BaseModelOutputWithPooling MitOutput)
     : ModelOutput;
 
 /// <summary>

@@ -10,10 +10,10 @@ namespace SharpVL.Models.XCLIP;
 /// </summary>
 internal sealed class XCLIPCrossAttention : nn.Module
 {
-    private readonly Linear q_proj;
-    private readonly Linear k_proj;
-    private readonly Linear v_proj;
-    private readonly Linear proj;
+    private readonly KernelLinear q_proj;
+    private readonly KernelLinear k_proj;
+    private readonly KernelLinear v_proj;
+    private readonly KernelLinear proj;
     private readonly Dropout proj_drop;
     private readonly int _heads;
     private readonly double _attentionDropout;
@@ -23,10 +23,10 @@ internal sealed class XCLIPCrossAttention : nn.Module
         var dim = config.ProjectionDim;
         _heads = config.PromptNumAttentionHeads;
         _attentionDropout = config.PromptAttentionDropout;
-        q_proj = nn.Linear(dim, dim, hasBias: false);
-        k_proj = nn.Linear(dim, dim, hasBias: false);
-        v_proj = nn.Linear(dim, dim, hasBias: false);
-        proj = nn.Linear(dim, dim);
+        q_proj = new KernelLinear(dim, dim, hasBias: false);
+        k_proj = new KernelLinear(dim, dim, hasBias: false);
+        v_proj = new KernelLinear(dim, dim, hasBias: false);
+        proj = new KernelLinear(dim, dim);
         proj_drop = nn.Dropout(config.PromptProjectionDropout);
         RegisterComponents();
     }
@@ -75,10 +75,10 @@ internal sealed class XCLIPPromptGeneratorLayer : nn.Module
         norm1 = nn.LayerNorm(dim, config.TextConfig.LayerNormEps);
         norm3 = nn.LayerNorm(dim, config.TextConfig.LayerNormEps);
         mlp = nn.Sequential(
-            nn.Linear(dim, dim * 4),
+            new KernelLinear(dim, dim * 4),
             new ActivationModule(config.PromptHiddenAct),
             nn.Dropout(config.PromptAttentionDropout),
-            nn.Linear(dim * 4, dim));
+            new KernelLinear(dim * 4, dim));
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using SharpVL.Modeling;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -30,26 +31,11 @@ internal sealed class XCLIPTextEmbeddings : nn.Module
                 $"input_ids has {length} tokens but the text model has only {_maxPositions} positions (max_position_embeddings); " +
                 "tokenize with truncation.");
         }
-        RequireRange(inputIds, _vocabSize, "input_ids", "vocab_size");
+        IndexRange.Check(inputIds, _vocabSize, "input_ids", "vocab_size");
         using var scope = NewDisposeScope();
         var positions = positionIds ?? arange(length, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0);
-        RequireRange(positions, _maxPositions, "position_ids", "max_position_embeddings");
+        IndexRange.Check(positions, _maxPositions, "position_ids", "max_position_embeddings");
         var embedded = token_embedding.call(inputIds).add_(position_embedding.call(positions));
         return embedded.MoveToOuterDisposeScope();
-    }
-
-    // Out-of-range indices would fail inside libtorch with an unhelpful message; name the input instead.
-    private static void RequireRange(Tensor ids, long limit, string what, string limitName)
-    {
-        if (ids.numel() == 0)
-        {
-            return;
-        }
-        var min = ids.min().item<long>();
-        var max = ids.max().item<long>();
-        if (min < 0 || max >= limit)
-        {
-            throw new ArgumentException($"{what} holds values in [{min}, {max}], outside [0, {limit}) ({limitName}).");
-        }
     }
 }

@@ -42,7 +42,7 @@ public sealed class XCLIPTextModel : PreTrainedModel<XCLIPTextConfig>
     /// <param name="positionIds">[batch or 1, length] position indices (default 0..length-1).</param>
     /// <param name="outputAttentions">Return each layer's attention probabilities (default: config).</param>
     /// <param name="outputHiddenStates">Return the embeddings and each layer's output (default: config).</param>
-    public XCLIPPooledOutput Forward(
+    public BaseModelOutputWithPooling Forward(
         Tensor inputIds, Tensor? attentionMask = null, Tensor? positionIds = null,
         bool? outputAttentions = null, bool? outputHiddenStates = null)
     {

@@ -1,3 +1,4 @@
+using SharpVL.Modeling;
 using SharpVL.Modeling.Clip;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -27,7 +28,7 @@ internal sealed class XCLIPTextTransformer : nn.Module
     }
 
     /// <summary>Runs the tower; tensors are created in the caller's dispose scope.</summary>
-    public XCLIPPooledOutput Forward(
+    public BaseModelOutputWithPooling Forward(
         Tensor inputIds, Tensor? attentionMask, Tensor? positionIds, bool outputAttentions, bool outputHiddenStates, ScalarType dtype)
     {
         ArgumentNullException.ThrowIfNull(inputIds);
@@ -59,7 +60,7 @@ internal sealed class XCLIPTextTransformer : nn.Module
         var encoded = encoder.Forward(hidden, mask, outputAttentions, outputHiddenStates);
         var last = final_layer_norm.call(encoded.LastHiddenState);
         var pooled = last[arange(batch, device: last.device), FirstArgMax(ids)];
-        return new XCLIPPooledOutput(last, pooled, encoded.HiddenStates, encoded.Attentions);
+        return new BaseModelOutputWithPooling(last, pooled, encoded.HiddenStates, encoded.Attentions);
     }
 
     /// <summary>Index of the first maximum of each row, independent of how a backend breaks argmax ties.</summary>

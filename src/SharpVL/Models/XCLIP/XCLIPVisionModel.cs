@@ -41,7 +41,7 @@ public sealed class XCLIPVisionModel : PreTrainedModel<XCLIPVisionConfig>
     /// <param name="outputAttentions">Return each layer's attention probabilities over tokens + message (default: config).</param>
     /// <param name="outputHiddenStates">Return the embeddings and each layer's output (default: config).</param>
     /// <param name="interpolatePosEncoding">Bicubically resize the position table for frames of another size than image_size.</param>
-    public XCLIPPooledOutput Forward(
+    public BaseModelOutputWithPooling Forward(
         Tensor pixelValues, bool? outputAttentions = null, bool? outputHiddenStates = null, bool interpolatePosEncoding = false)
     {
         ArgumentNullException.ThrowIfNull(pixelValues);

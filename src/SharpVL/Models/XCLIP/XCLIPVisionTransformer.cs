@@ -1,3 +1,4 @@
+using SharpVL.Modeling;
 using SharpVL.Modeling.Clip;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -30,7 +31,7 @@ internal sealed class XCLIPVisionTransformer : nn.Module
     }
 
     /// <summary>Runs the tower on frames [videos·frames, channels, H, W]; tensors are created in the caller's scope.</summary>
-    public XCLIPPooledOutput Forward(Tensor pixelValues, bool outputAttentions, bool outputHiddenStates, bool interpolatePosEncoding)
+    public BaseModelOutputWithPooling Forward(Tensor pixelValues, bool outputAttentions, bool outputHiddenStates, bool interpolatePosEncoding)
     {
         ArgumentNullException.ThrowIfNull(pixelValues);
         if (pixelValues.dim() != 4 || pixelValues.shape[1] != _channels)
@@ -50,6 +51,6 @@ internal sealed class XCLIPVisionTransformer : nn.Module
         var encoded = encoder.Forward(hidden, outputAttentions, outputHiddenStates);
         var last = encoded.LastHiddenState;
         var pooled = post_layernorm.call(last[TensorIndex.Colon, 0, TensorIndex.Colon]);
-        return new XCLIPPooledOutput(last, pooled, encoded.HiddenStates, encoded.Attentions);
+        return new BaseModelOutputWithPooling(last, pooled, encoded.HiddenStates, encoded.Attentions);
     }
 }

@@ -103,22 +103,7 @@ public static class ImageFile
         }
         using (encoded)
         {
-            string temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
-            try
-            {
-                using (var file = File.Create(temp))
-                {
-                    encoded.SaveTo(file);
-                }
-                File.Move(temp, path, overwrite: true);
-            }
-            finally
-            {
-                if (File.Exists(temp))
-                {
-                    File.Delete(temp);
-                }
-            }
+            AtomicFile.Write(path, encoded.SaveTo);
         }
     }
 
