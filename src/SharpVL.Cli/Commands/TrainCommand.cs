@@ -79,7 +79,7 @@ internal static class TrainCommand
             ["mask_ratio"] = maskRatio,
         });
         var trainer = new Trainer(task, trainerOptions) { OnLog = reporter.Log };
-        reporter.Start(train.Count, trainer.StepsPerEpoch(train.Count) * trainerOptions.Epochs, kind);
+        reporter.Start(train.Count, trainer.StepsPerEpoch(train.Count), kind);
         var result = trainer.Train(train, eval, resume, cancellation);
         reporter.Finish(result);
         return result.Interrupted ? ExitCodes.Cancelled : ExitCodes.Success;

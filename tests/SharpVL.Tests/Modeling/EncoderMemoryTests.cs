@@ -62,6 +62,10 @@ public class EncoderMemoryTests
     private static List<long> GrowthPerLayer(nn.Module encoder, Tensor input, bool outputHiddenStates)
     {
         var growth = new List<long>();
+        // Tensors other tests left to the finalizer would otherwise be freed during the measurement (negative growth).
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         var baseline = NativeBytesInUse();
         EncoderLoop.LayerFinished = _ => growth.Add(NativeBytesInUse() - baseline);
         try

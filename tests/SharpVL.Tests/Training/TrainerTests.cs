@@ -116,6 +116,10 @@ public class TrainerTests
         {
             Assert.True(value.allclose(accumulated[name], rtol: 1e-4, atol: 1e-5), name);
         }
+        foreach (var tensor in large.Values.Concat(accumulated.Values))
+        {
+            tensor.Dispose();
+        }
     }
 
     [Fact]
