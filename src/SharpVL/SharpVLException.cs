@@ -13,7 +13,7 @@ public class SharpVLException : Exception
     /// <param name="path">The file the problem is in, when there is one.</param>
     /// <param name="innerException">The lower-level error, kept for diagnostics.</param>
     public SharpVLException(string message, string? path = null, Exception? innerException = null)
-        : base(message, innerException)
+        : base(TextForMessages.OneLine(message), innerException)
     {
         FilePath = path;
     }

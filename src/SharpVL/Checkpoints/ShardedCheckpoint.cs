@@ -183,7 +183,8 @@ public sealed class ShardedCheckpoint : ITensorSource
         var path = System.IO.Path.Combine(_directory, shard);
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"Shard '{shard}' listed in '{IndexPath}' is missing (looked for '{path}').", path);
+            // The index is what is wrong (or the download is incomplete): it names a file that is not there.
+            throw new CheckpointException($"'{IndexPath}': shard '{shard}' it lists is missing (looked for '{path}').", IndexPath);
         }
     }
 

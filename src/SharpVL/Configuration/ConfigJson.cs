@@ -60,6 +60,10 @@ public static class ConfigJson
         var path = ConfigPath(directoryOrFile);
         using var document = ParseDocument(ReadText(path), path);
         var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new ConfigException(path, null, $"is not a config: expected a JSON object, found {Kind(root.ValueKind)}.", path);
+        }
         var modelType = root.TryGetProperty("model_type", out var mt) && mt.ValueKind == JsonValueKind.String ? mt.GetString() : null;
         var architectures = root.TryGetProperty("architectures", out var arch) && arch.ValueKind == JsonValueKind.Array
             ? arch.EnumerateArray().Select(a => a.ValueKind == JsonValueKind.String ? a.GetString() ?? "" : "").ToList()
@@ -93,6 +97,11 @@ public static class ConfigJson
         {
             throw Invalid(e, source, path);
         }
+        catch (InvalidOperationException e)
+        {
+            // A string with an escaped lone surrogate ("\ud800") is valid JSON but no text.
+            throw new ConfigException(source, null, "holds a string that is not valid Unicode (an unpaired surrogate escape).", path, e);
+        }
         if (validate)
         {
             config.Validate();
@@ -122,9 +131,41 @@ public static class ConfigJson
     {
         var field = string.IsNullOrEmpty(e.Path) ? null : e.Path.TrimStart('$', '.');
         // The serializer appends " Path: $.x | LineNumber: ..." to its messages; the field is named already.
-        var reason = e.Message.Split(" Path: ", 2)[0].TrimEnd();
+        var reason = ReadableTypes(e.Message.Split(" Path: ", 2)[0].TrimEnd());
         return new ConfigException(source, field, field is null ? $"is not a valid config: {reason}" : $"has an invalid value: {reason}", path, e);
     }
+
+    /// <summary>"could not be converted to System.Int32" → "expected an integer": no .NET type names in messages.</summary>
+    private static string ReadableTypes(string reason)
+    {
+        const string marker = "The JSON value could not be converted to ";
+        int at = reason.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return reason;
+        }
+        var type = reason[(at + marker.Length)..].TrimEnd('.');
+        var expected = type switch
+        {
+            "System.Int32" or "System.Int64" or "System.Nullable`1[System.Int32]" or "System.Nullable`1[System.Int64]" => "an integer (that fits 32/64 bits)",
+            "System.Double" or "System.Single" or "System.Nullable`1[System.Double]" or "System.Nullable`1[System.Single]" => "a number",
+            "System.String" => "a string",
+            "System.Boolean" or "System.Nullable`1[System.Boolean]" => "true or false",
+            _ when type.Contains("Dictionary", StringComparison.Ordinal) => "an object",
+            _ when type.Contains("List", StringComparison.Ordinal) || type.EndsWith("[]", StringComparison.Ordinal) => "a list",
+            _ => "a value of another type",
+        };
+        return reason[..at] + "expected " + expected + ".";
+    }
+
+    private static string Kind(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "a list",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
 
     private static string ConfigPath(string directoryOrFile)
     {
@@ -151,7 +192,9 @@ public static class ConfigJson
     {
         try
         {
-            return JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 64 });
+            var document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 64 });
+            IO.UntrustedJson.RequireText(document.RootElement, "the file", (problem, inner) => new ConfigException(path, null, problem + ".", path, inner));
+            return document;
         }
         catch (JsonException e)
         {

@@ -29,6 +29,16 @@ internal sealed class NestedConfigConverter<TConfig> : JsonConverter<TConfig>
     internal static TConfig Parse(JsonObject node)
     {
         var expected = new TConfig().ModelTypeName;
+        try
+        {
+            // JsonObject builds its dictionary lazily and refuses duplicate keys there (the serializer takes the last).
+            _ = node.Count;
+            _ = node["model_type"];
+        }
+        catch (ArgumentException)
+        {
+            throw new NestedConfigJsonException(null, "has a key given twice.");
+        }
         if (node["model_type"] is JsonValue type && type.TryGetValue<string>(out var name) && name != expected)
         {
             node = (JsonObject)node.DeepClone();

@@ -28,13 +28,64 @@ internal static class UntrustedJson
             var bad = FirstInvalidByte(utf8.Span);
             throw fail($"{what} is not valid UTF-8 (byte 0x{utf8.Span[bad]:x2} at offset {bad})", null);
         }
+        JsonDocument document;
         try
         {
-            return JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = maxDepth });
+            document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = maxDepth });
         }
         catch (JsonException e)
         {
             throw fail($"{what} is not valid JSON ({e.Message})", e);
+        }
+        try
+        {
+            RequireText(document.RootElement, what, fail);
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
+        return document;
+    }
+
+    /// <summary>
+    /// Fails when a string or key of <paramref name="element"/> is not text: an escaped lone surrogate (<c>"\ud800"</c>) is
+    /// valid JSON, but reading it throws an <see cref="InvalidOperationException"/> that names nothing.
+    /// </summary>
+    public static void RequireText(JsonElement element, string what, Func<string, Exception?, Exception> fail)
+    {
+        ArgumentNullException.ThrowIfNull(fail);
+        try
+        {
+            Visit(element);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw fail($"{what} holds a string that is not valid Unicode (an unpaired surrogate escape)", e);
+        }
+
+        static void Visit(JsonElement e)
+        {
+            switch (e.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = e.GetString();
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var property in e.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        Visit(property.Value);
+                    }
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in e.EnumerateArray())
+                    {
+                        Visit(item);
+                    }
+                    break;
+            }
         }
     }
 

@@ -12,11 +12,8 @@ public class MediaException : SharpVLException
     /// <param name="problem">What is wrong, as a sentence fragment (no file name).</param>
     /// <param name="innerException">The lower-level error, kept for diagnostics.</param>
     public MediaException(string path, string problem, Exception? innerException = null)
-        : base($"'{path}': {OneLine(problem)}", path, innerException)
+        : base($"'{path}': {problem}", path, innerException)
     {
     }
 
-    /// <summary>Collapses line breaks (ffmpeg excerpts span lines) so the message stays one line.</summary>
-    private static string OneLine(string text) =>
-        string.Join(" | ", text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

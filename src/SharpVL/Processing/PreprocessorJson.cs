@@ -20,10 +20,18 @@ public static class PreprocessorJson
         {
             throw Fail(source, null, $"is not valid JSON: {e.Message}", e);
         }
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        try
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw Fail(source, null, "must hold a JSON object.");
+            }
+            IO.UntrustedJson.RequireText(document.RootElement, "the file", (problem, e) => Fail(source, null, problem + ".", e));
+        }
+        catch
         {
             document.Dispose();
-            throw Fail(source, null, "must hold a JSON object.");
+            throw;
         }
         return document;
     }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using SharpVL.Processing.Audio;
+using SharpVL.Processing;
 using SharpVL.Tests.Tvlt;
 
 namespace SharpVL.Tests.Audio;
@@ -65,11 +66,11 @@ public class WavReaderTests
     [Fact]
     public void BadFilesGiveClearErrors()
     {
-        Assert.Contains("not a RIFF/WAVE", Assert.Throws<InvalidDataException>(() => WavReader.Parse("hello world, not audio"u8)).Message);
+        Assert.Contains("not a RIFF/WAVE", Assert.Throws<MediaException>(() => WavReader.Parse("hello world, not audio"u8)).Message);
         var adpcm = WavWriter.Build(2, 1, 8000, 16, WavWriter.Int16(1));
-        Assert.Contains("format tag 2", Assert.Throws<InvalidDataException>(() => WavReader.Parse(adpcm)).Message);
+        Assert.Contains("format tag 2", Assert.Throws<MediaException>(() => WavReader.Parse(adpcm)).Message);
         var pcm12 = WavWriter.Build(1, 1, 8000, 12, []);
-        Assert.Contains("12-bit", Assert.Throws<InvalidDataException>(() => WavReader.Parse(pcm12)).Message);
+        Assert.Contains("12-bit", Assert.Throws<MediaException>(() => WavReader.Parse(pcm12)).Message);
         var missing = Path.Combine(Path.GetTempPath(), "sharpvl-no-such-file.wav");
         Assert.Contains(missing, Assert.Throws<FileNotFoundException>(() => WavReader.Read(missing)).Message);
     }

@@ -52,7 +52,7 @@ public class ShardedCheckpointTests
         WriteShards(dir);
         File.Delete(dir.File("model-00002-of-00002.safetensors"));
         File.WriteAllText(dir.File("model.safetensors.index.json"), Index);
-        var error = Assert.Throws<FileNotFoundException>(() => ShardedCheckpoint.Open(dir.File("model.safetensors.index.json")));
+        var error = Assert.Throws<CheckpointException>(() => ShardedCheckpoint.Open(dir.File("model.safetensors.index.json")));
         Assert.Contains("model-00002-of-00002.safetensors", error.Message);
         Assert.Contains("model.safetensors.index.json", error.Message);
     }
@@ -66,7 +66,7 @@ public class ShardedCheckpointTests
         using var source = ShardedCheckpoint.Open(dir.File("model.safetensors.index.json"));
         File.Delete(dir.File("model-00002-of-00002.safetensors"));
         using var weight = source.ReadTensor("a.weight");
-        Assert.Contains("model-00002-of-00002.safetensors", Assert.Throws<FileNotFoundException>(() => source.ReadTensor("b.ids")).Message);
+        Assert.Contains("model-00002-of-00002.safetensors", Assert.Throws<CheckpointException>(() => source.ReadTensor("b.ids")).Message);
     }
 
     [Fact]

@@ -160,7 +160,7 @@ public class ClipTokenizerTests
         var directory = Directory.CreateTempSubdirectory("sharpvl-clip-empty-");
         try
         {
-            var error = Assert.Throws<FileNotFoundException>(() => ClipTokenizer.FromPretrained(directory.FullName));
+            var error = Assert.Throws<TokenizerException>(() => ClipTokenizer.FromPretrained(directory.FullName));
             Assert.Contains("vocab.json", error.Message);
         }
         finally

@@ -29,7 +29,7 @@ public sealed class XCLIPProcessor
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="ProcessorFileNotFoundException">preprocessor_config.json is missing.</exception>
-    /// <exception cref="FileNotFoundException">The tokenizer files are missing.</exception>
+    /// <exception cref="Processing.Text.TokenizerException">The tokenizer files are missing or malformed.</exception>
     public static XCLIPProcessor FromPretrained(string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);

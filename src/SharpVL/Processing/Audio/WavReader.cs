@@ -15,7 +15,7 @@ public static class WavReader
 
     /// <summary>Reads a WAV file.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not a WAV file SharpVL can read; the message names the problem.</exception>
+    /// <exception cref="MediaException">The file is not a WAV file SharpVL can read; the message names the problem.</exception>
     public static AudioWaveform Read(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -27,25 +27,26 @@ public static class WavReader
     }
 
     /// <summary>Parses the bytes of a WAV file; <paramref name="source"/> names it in error messages.</summary>
-    /// <exception cref="InvalidDataException">Not a readable WAV file.</exception>
+    /// <exception cref="MediaException">Not a readable WAV file.</exception>
     public static AudioWaveform Parse(ReadOnlySpan<byte> bytes, string source = "WAV data")
     {
         if (bytes.Length < 12 || !bytes[..4].SequenceEqual("RIFF"u8) || !bytes.Slice(8, 4).SequenceEqual("WAVE"u8))
         {
-            throw new InvalidDataException($"'{source}' is not a RIFF/WAVE file.");
+            throw new MediaException(source, "not a RIFF/WAVE file.");
         }
         WavFormat? format = null;
-        int offset = 12;
+        // Chunk sizes are 32-bit and untrusted: the walk is done in 64-bit so a size near 2^32 cannot wrap the offset.
+        long offset = 12;
         while (offset + 8 <= bytes.Length)
         {
-            var id = bytes.Slice(offset, 4);
-            long size = BinaryPrimitives.ReadUInt32LittleEndian(bytes.Slice(offset + 4, 4));
-            int body = offset + 8;
+            var id = bytes.Slice((int)offset, 4);
+            long size = BinaryPrimitives.ReadUInt32LittleEndian(bytes.Slice((int)offset + 4, 4));
+            int body = (int)offset + 8;
             if (id.SequenceEqual("fmt "u8))
             {
                 if (size < 16 || body + size > bytes.Length)
                 {
-                    throw new InvalidDataException($"'{source}': truncated fmt chunk.");
+                    throw new MediaException(source, "truncated fmt chunk.");
                 }
                 format = WavFormat.Parse(bytes.Slice(body, (int)size), source);
             }
@@ -53,16 +54,16 @@ public static class WavReader
             {
                 if (format is null)
                 {
-                    throw new InvalidDataException($"'{source}': data chunk before the fmt chunk.");
+                    throw new MediaException(source, "data chunk before the fmt chunk.");
                 }
                 // Streaming writers leave the size at 0 or 0xFFFFFFFF; a short file is read as far as it goes.
                 long available = bytes.Length - body;
                 long length = size == 0 || size == uint.MaxValue || size > available ? available : size;
                 return Decode(bytes.Slice(body, (int)length), format);
             }
-            offset = checked(body + (int)Math.Min(size + (size & 1), int.MaxValue - body));
+            offset = body + size + (size & 1);
         }
-        throw new InvalidDataException(format is null ? $"'{source}' has no fmt chunk." : $"'{source}' has no data chunk.");
+        throw new MediaException(source, format is null ? "no fmt chunk." : "no data chunk.");
     }
 
     private static AudioWaveform Decode(ReadOnlySpan<byte> data, WavFormat format)
@@ -115,7 +116,7 @@ public static class WavReader
             {
                 if (fmt.Length < 40)
                 {
-                    throw new InvalidDataException($"'{source}': WAVE_FORMAT_EXTENSIBLE fmt chunk is too short.");
+                    throw new MediaException(source, "WAVE_FORMAT_EXTENSIBLE fmt chunk is too short.");
                 }
                 // The sub-format GUID starts with the plain format tag.
                 tag = BinaryPrimitives.ReadUInt16LittleEndian(fmt[24..]);
@@ -123,18 +124,18 @@ public static class WavReader
             bool isFloat = tag == FormatIeeeFloat;
             if (tag != FormatPcm && !isFloat)
             {
-                throw new InvalidDataException(
-                    $"'{source}': WAV format tag {tag} is not supported (only PCM = 1 and IEEE float = 3; compressed WAVs need ffmpeg).");
+                throw new MediaException(source,
+                    $"WAV format tag {tag} is not supported (only PCM = 1 and IEEE float = 3; compressed WAVs need ffmpeg).");
             }
             bool supported = isFloat ? bits is 32 or 64 : bits is 8 or 16 or 24 or 32;
             if (!supported)
             {
-                throw new InvalidDataException($"'{source}': {bits}-bit {(isFloat ? "float" : "PCM")} samples are not supported.");
+                throw new MediaException(source, $"{bits}-bit {(isFloat ? "float" : "PCM")} samples are not supported.");
             }
             if (channels < 1 || rate < 1 || rate > int.MaxValue || blockAlign != channels * bits / 8)
             {
-                throw new InvalidDataException(
-                    $"'{source}': inconsistent fmt chunk (channels {channels}, rate {rate}, block align {blockAlign}, {bits} bits).");
+                throw new MediaException(source,
+                    $"inconsistent fmt chunk (channels {channels}, rate {rate}, block align {blockAlign}, {bits} bits).");
             }
             return new WavFormat(isFloat, channels, (int)rate, blockAlign, bits);
         }

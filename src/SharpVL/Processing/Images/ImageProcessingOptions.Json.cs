@@ -32,6 +32,11 @@ public sealed partial record ImageProcessingOptions
                 {
                     throw PreprocessorJson.Invalid(source, property.Name, e);
                 }
+                catch (InvalidOperationException e)
+                {
+                    // JsonElement.GetString on a lone surrogate escape ("\ud800"): valid JSON, but no text.
+                    throw PreprocessorJson.Fail(source, property.Name, "holds a string that is not valid Unicode (an unpaired surrogate escape).", e);
+                }
             }
             options = options with { ExtraKeys = extras };
             try

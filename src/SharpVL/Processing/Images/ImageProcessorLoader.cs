@@ -10,15 +10,19 @@ public static class ImageProcessorLoader
     /// <c>preprocessor_config.json</c> names in <c>image_processor_type</c> (or the legacy
     /// <c>feature_extractor_type</c>, e.g. the Hub's X-CLIP repos' <c>VideoMAEFeatureExtractor</c>).
     /// </summary>
-    /// <exception cref="NotSupportedException">The class is not one this library implements here.</exception>
+    /// <exception cref="NotSupportedException"><paramref name="className"/> is not one this library implements here.</exception>
+    /// <exception cref="Configuration.ConfigException">The file names no class, or one this loader does not load.</exception>
     public static IArrayImageProcessor FromPretrained(string directory, string? className = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
+        bool fromFile = className is null;
         className ??= ClassNameFromConfig(directory);
         return className switch
         {
             "VideoMAEImageProcessor" or "VideoMAEFeatureExtractor" => VideoMAEImageProcessor.FromPretrained(directory),
             "CLIPImageProcessor" or "CLIPFeatureExtractor" => CLIPImageProcessor.FromPretrained(directory),
+            _ when fromFile => throw PreprocessorJson.Fail(Path.Combine(directory, "preprocessor_config.json"), "image_processor_type",
+                $"names '{className}', which this loader does not load (VideoMAEImageProcessor, CLIPImageProcessor; TVLT's processors load with TvltProcessor)."),
             _ => throw new NotSupportedException(
                 $"Image processor '{className}' (from '{directory}') is not supported; expected VideoMAEImageProcessor or CLIPImageProcessor."),
         };

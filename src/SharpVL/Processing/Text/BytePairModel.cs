@@ -50,7 +50,7 @@ internal sealed class BytePairModel
             if (!vocab.TryGetValue(left, out var leftId) || !vocab.TryGetValue(right, out var rightId)
                 || !vocab.TryGetValue(left + right, out var mergedId))
             {
-                throw new InvalidDataException(
+                throw new TokenizerException(
                     $"{source}: merge {rank} ('{left} {right}') uses a token that is not in the vocabulary.");
             }
 

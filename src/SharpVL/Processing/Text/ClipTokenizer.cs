@@ -38,7 +38,7 @@ public sealed class ClipTokenizer : ITextTokenizer
         _vocab = vocab;
         if (vocab.Count > 0 && vocab.Values.Max() >= MaxVocabularyId)
         {
-            throw new InvalidDataException($"{source}: token id {vocab.Values.Max()} is implausibly large for a BPE vocabulary.");
+            throw new TokenizerException($"{source}: token id {vocab.Values.Max()} is implausibly large for a BPE vocabulary.");
         }
 
         _idToToken = new string?[vocab.Count == 0 ? 0 : vocab.Values.Max() + 1];
@@ -46,7 +46,7 @@ public sealed class ClipTokenizer : ITextTokenizer
         {
             if (id < 0)
             {
-                throw new InvalidDataException($"{source}: token '{token}' has a negative id {id}.");
+                throw new TokenizerException($"{source}: token '{token}' has a negative id {id}.");
             }
 
             _idToToken[id] = token;
@@ -109,7 +109,7 @@ public sealed class ClipTokenizer : ITextTokenizer
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="FileNotFoundException">Neither tokenizer.json nor vocab.json + merges.txt is there.</exception>
-    /// <exception cref="InvalidDataException">A file is malformed.</exception>
+    /// <exception cref="TokenizerException">A file is malformed.</exception>
     public static ClipTokenizer FromPretrained(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -124,7 +124,7 @@ public sealed class ClipTokenizer : ITextTokenizer
 
     /// <summary>Loads <c>vocab.json</c> and <c>merges.txt</c> from a directory (the slow tokenizer's files).</summary>
     /// <exception cref="FileNotFoundException">A file is missing.</exception>
-    /// <exception cref="InvalidDataException">A file is malformed.</exception>
+    /// <exception cref="TokenizerException">A file is malformed.</exception>
     public static ClipTokenizer FromVocabAndMerges(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -134,8 +134,8 @@ public sealed class ClipTokenizer : ITextTokenizer
         {
             if (!File.Exists(path))
             {
-                throw new FileNotFoundException(
-                    $"CLIP tokenizer file not found: {path} (a CLIP tokenizer needs tokenizer.json or vocab.json + merges.txt).", path);
+                throw new TokenizerException(
+                    $"CLIP tokenizer file not found: {path} (a CLIP tokenizer needs tokenizer.json or vocab.json + merges.txt).");
             }
         }
 
@@ -160,7 +160,7 @@ public sealed class ClipTokenizer : ITextTokenizer
     /// (default: the file's directory) when present.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file is missing.</exception>
-    /// <exception cref="InvalidDataException">The file is malformed or not a CLIP BPE tokenizer.</exception>
+    /// <exception cref="TokenizerException">The file is malformed or not a CLIP BPE tokenizer.</exception>
     public static ClipTokenizer FromTokenizerJson(string path, string? configDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -174,21 +174,21 @@ public sealed class ClipTokenizer : ITextTokenizer
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("model", out var model)
             || model.ValueKind != JsonValueKind.Object)
         {
-            throw new InvalidDataException($"{path}: no 'model' object.");
+            throw new TokenizerException($"{path}: no 'model' object.");
         }
 
         var type = model.TryGetProperty("type", out var typeElement) ? typeElement.GetString() : null;
         var suffix = model.TryGetProperty("end_of_word_suffix", out var suffixElement) ? suffixElement.GetString() : null;
         if (type != "BPE" || suffix != EndOfWordSuffix)
         {
-            throw new InvalidDataException(
+            throw new TokenizerException(
                 $"{path}: model type '{type}' with end_of_word_suffix '{suffix}' is not CLIP's BPE (expected BPE and '</w>').");
         }
 
         if (!model.TryGetProperty("vocab", out var vocabElement) || !model.TryGetProperty("merges", out var mergesElement)
             || mergesElement.ValueKind != JsonValueKind.Array)
         {
-            throw new InvalidDataException($"{path}: model.vocab or model.merges is missing.");
+            throw new TokenizerException($"{path}: model.vocab or model.merges is missing.");
         }
 
         var vocab = ReadVocab(vocabElement, path);
@@ -201,7 +201,7 @@ public sealed class ClipTokenizer : ITextTokenizer
                 JsonValueKind.String => ParseMerge(merge.GetString()!, merges.Count, path),
                 JsonValueKind.Array when merge.GetArrayLength() == 2 && merge[0].ValueKind == JsonValueKind.String
                     && merge[1].ValueKind == JsonValueKind.String => (merge[0].GetString()!, merge[1].GetString()!),
-                _ => throw new InvalidDataException($"{path}: merge {merges.Count} is neither \"a b\" nor [\"a\", \"b\"]."),
+                _ => throw new TokenizerException($"{path}: merge {merges.Count} is neither \"a b\" nor [\"a\", \"b\"]."),
             });
         }
 
@@ -319,13 +319,13 @@ public sealed class ClipTokenizer : ITextTokenizer
 
     private long RequireId(string token, string role, string source) => _vocab.TryGetValue(token, out var id)
         ? id
-        : throw new InvalidDataException($"{source}: the {role} '{token}' is not in the vocabulary.");
+        : throw new TokenizerException($"{source}: the {role} '{token}' is not in the vocabulary.");
 
     private static Dictionary<string, int> ReadVocab(JsonElement element, string source)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
-            throw new InvalidDataException($"{source}: the vocabulary must be a JSON object of token → id.");
+            throw new TokenizerException($"{source}: the vocabulary must be a JSON object of token → id.");
         }
 
         var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -333,7 +333,7 @@ public sealed class ClipTokenizer : ITextTokenizer
         {
             if (entry.Value.ValueKind != JsonValueKind.Number || !entry.Value.TryGetInt32(out var id))
             {
-                throw new InvalidDataException($"{source}: token '{entry.Name}' has a non-integer id.");
+                throw new TokenizerException($"{source}: token '{entry.Name}' has a non-integer id.");
             }
 
             vocab[entry.Name] = id;
@@ -347,6 +347,6 @@ public sealed class ClipTokenizer : ITextTokenizer
         var parts = line.TrimEnd('\r').Split(' ');
         return parts.Length == 2 && parts[0].Length > 0 && parts[1].Length > 0
             ? (parts[0], parts[1])
-            : throw new InvalidDataException($"{source}: merge at line/index {lineNumber} is not 'left right': '{line}'.");
+            : throw new TokenizerException($"{source}: merge at line/index {lineNumber} is not 'left right': '{line}'.");
     }
 }

@@ -16,13 +16,13 @@ internal sealed class PrecompiledCharsMap
     {
         if (blob.Length < 4)
         {
-            throw new InvalidDataException($"{source}: precompiled_charsmap is shorter than its 4-byte header.");
+            throw new TokenizerException($"{source}: precompiled_charsmap is shorter than its 4-byte header.");
         }
 
         var trieSize = BinaryPrimitives.ReadUInt32LittleEndian(blob);
         if (trieSize % 4 != 0 || trieSize > (uint)(blob.Length - 4) || trieSize == 0)
         {
-            throw new InvalidDataException($"{source}: precompiled_charsmap trie size {trieSize} does not fit the blob.");
+            throw new TokenizerException($"{source}: precompiled_charsmap trie size {trieSize} does not fit the blob.");
         }
 
         _units = new uint[trieSize / 4];
@@ -78,7 +78,7 @@ internal sealed class PrecompiledCharsMap
 
         if (value >= _pool.Length)
         {
-            throw new InvalidDataException($"precompiled_charsmap: replacement offset {value} is outside the pool.");
+            throw new TokenizerException($"precompiled_charsmap: replacement offset {value} is outside the pool.");
         }
 
         var end = Array.IndexOf(_pool, (byte)0, (int)value);

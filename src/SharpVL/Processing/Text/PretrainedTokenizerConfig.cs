@@ -69,7 +69,7 @@ internal sealed class PretrainedTokenizerConfig
         using var document = ParseJsonFile(path);
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
-            throw new InvalidDataException($"{path}: expected a JSON object.");
+            throw new TokenizerException($"{path}: expected a JSON object.");
         }
 
         foreach (var property in document.RootElement.EnumerateObject())
@@ -81,13 +81,6 @@ internal sealed class PretrainedTokenizerConfig
     /// <summary>Parses a JSON file, naming the file when it is malformed.</summary>
     public static JsonDocument ParseJsonFile(string path)
     {
-        try
-        {
-            return JsonDocument.Parse(File.ReadAllBytes(path));
-        }
-        catch (JsonException exception)
-        {
-            throw new InvalidDataException($"{path}: invalid JSON ({exception.Message}).", exception);
-        }
+        return IO.UntrustedJson.Parse(File.ReadAllBytes(path), path, (problem, e) => new TokenizerException(problem + ".", e), maxDepth: 256);
     }
 }

@@ -4,7 +4,7 @@ namespace SharpVL.Processing.Text;
 
 /// <summary>
 /// Minimal protobuf wire-format reader, enough for SentencePiece's <c>ModelProto</c> (no generated code or
-/// Google.Protobuf dependency for three messages). Malformed input raises <see cref="InvalidDataException"/>.
+/// Google.Protobuf dependency for three messages). Malformed input raises <see cref="TokenizerException"/>.
 /// </summary>
 internal ref struct ProtobufReader
 {
@@ -112,6 +112,6 @@ internal ref struct ProtobufReader
         _position += count;
     }
 
-    private readonly InvalidDataException Malformed(string problem)
+    private readonly TokenizerException Malformed(string problem)
         => new($"{_source}: not a valid protobuf message ({problem} at byte {_position}).");
 }

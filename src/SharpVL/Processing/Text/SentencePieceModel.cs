@@ -81,22 +81,22 @@ internal sealed class SentencePieceModel
 
         if (modelType != UnigramModelType)
         {
-            throw new NotSupportedException($"{source}: SentencePiece model type {modelType} is not supported (only unigram, type 1).");
+            throw new TokenizerException($"{source}: SentencePiece model type {modelType} is not supported (only unigram, type 1).");
         }
 
         if (byteFallback)
         {
-            throw new NotSupportedException($"{source}: SentencePiece byte_fallback is not supported.");
+            throw new TokenizerException($"{source}: SentencePiece byte_fallback is not supported.");
         }
 
         if (pieces.Count == 0)
         {
-            throw new InvalidDataException($"{source}: the SentencePiece model has no pieces.");
+            throw new TokenizerException($"{source}: the SentencePiece model has no pieces.");
         }
 
         if (pieces.Count(piece => piece.Type == PieceType.Unknown) != 1)
         {
-            throw new InvalidDataException($"{source}: a SentencePiece model needs exactly one unknown piece.");
+            throw new TokenizerException($"{source}: a SentencePiece model needs exactly one unknown piece.");
         }
 
         return new SentencePieceModel(pieces, normalizer);
@@ -130,7 +130,7 @@ internal sealed class SentencePieceModel
 
         if (!Enum.IsDefined(type))
         {
-            throw new InvalidDataException($"{source}: piece '{piece}' has unknown type {(int)type}.");
+            throw new TokenizerException($"{source}: piece '{piece}' has unknown type {(int)type}.");
         }
 
         return new SentencePiece(piece, score, type);

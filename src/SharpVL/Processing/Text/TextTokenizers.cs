@@ -9,8 +9,8 @@ public static class TextTokenizers
     /// the fast variants) → <see cref="ClipTokenizer"/>; XLM-RoBERTa → <see cref="XlmRobertaTokenizer"/>.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
-    /// <exception cref="NotSupportedException">The class is not one of the supported tokenizers.</exception>
-    /// <exception cref="InvalidDataException">No class given and tokenizer_config.json names none.</exception>
+    /// <exception cref="TokenizerException">The class is not one of the supported tokenizers.</exception>
+    /// <exception cref="TokenizerException">No class given and tokenizer_config.json names none.</exception>
     public static ITextTokenizer FromPretrained(string directory, string? tokenizerClass = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -19,15 +19,16 @@ public static class TextTokenizers
             throw new DirectoryNotFoundException($"Tokenizer directory not found: {directory}");
         }
 
+        var configPath = Path.Combine(directory, "tokenizer_config.json");
+        bool fromFile = tokenizerClass is null;
         tokenizerClass ??= PretrainedTokenizerConfig.Load(directory).TokenizerClass
-            ?? throw new InvalidDataException(
-                $"{Path.Combine(directory, "tokenizer_config.json")}: no tokenizer_class; pass the tokenizer class explicitly.");
+            ?? throw new TokenizerException($"{configPath}: no tokenizer_class; pass the tokenizer class explicitly.");
         return tokenizerClass switch
         {
             "CLIPTokenizer" or "CLIPTokenizerFast" => ClipTokenizer.FromPretrained(directory),
             "XLMRobertaTokenizer" or "XLMRobertaTokenizerFast" => XlmRobertaTokenizer.FromPretrained(directory),
-            _ => throw new NotSupportedException(
-                $"Tokenizer class '{tokenizerClass}' is not supported (CLIPTokenizer and XLMRobertaTokenizer are)."),
+            _ => throw new TokenizerException(
+                $"{(fromFile ? configPath + ": t" : "T")}okenizer class '{TextForMessages.Printable(tokenizerClass)}' is not supported (CLIPTokenizer and XLMRobertaTokenizer are)."),
         };
     }
 }

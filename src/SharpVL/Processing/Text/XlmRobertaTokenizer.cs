@@ -97,7 +97,7 @@ public sealed class XlmRobertaTokenizer : ITextTokenizer
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="FileNotFoundException">Neither tokenizer file is there.</exception>
-    /// <exception cref="InvalidDataException">A file is malformed.</exception>
+    /// <exception cref="TokenizerException">A file is malformed.</exception>
     public static XlmRobertaTokenizer FromPretrained(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -115,9 +115,8 @@ public sealed class XlmRobertaTokenizer : ITextTokenizer
         var modelPath = Path.Combine(directory, "sentencepiece.bpe.model");
         if (!File.Exists(modelPath))
         {
-            throw new FileNotFoundException(
-                $"XLM-R tokenizer file not found: {modelPath} (an XLM-R tokenizer needs tokenizer.json or sentencepiece.bpe.model).",
-                modelPath);
+            throw new TokenizerException(
+                $"XLM-R tokenizer file not found: {modelPath} (an XLM-R tokenizer needs tokenizer.json or sentencepiece.bpe.model).");
         }
 
         return FromSentencePieceModel(modelPath, directory);
@@ -128,8 +127,8 @@ public sealed class XlmRobertaTokenizer : ITextTokenizer
     /// read from <paramref name="configDirectory"/> (default: the model's directory) when present.
     /// </summary>
     /// <exception cref="FileNotFoundException">The model file is missing.</exception>
-    /// <exception cref="InvalidDataException">The file is not a valid SentencePiece model.</exception>
-    /// <exception cref="NotSupportedException">A BPE/char/word SentencePiece model, or byte fallback.</exception>
+    /// <exception cref="TokenizerException">The file is not a valid SentencePiece model.</exception>
+    /// <exception cref="TokenizerException">A BPE/char/word SentencePiece model, or byte fallback.</exception>
     public static XlmRobertaTokenizer FromSentencePieceModel(string modelPath, string? configDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(modelPath);
@@ -178,7 +177,7 @@ public sealed class XlmRobertaTokenizer : ITextTokenizer
     /// fast one, which differs e.g. on trailing spaces. Config files are read from <paramref name="configDirectory"/>.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file is missing.</exception>
-    /// <exception cref="InvalidDataException">The file is malformed or not a Unigram tokenizer.</exception>
+    /// <exception cref="TokenizerException">The file is malformed or not a Unigram tokenizer.</exception>
     public static XlmRobertaTokenizer FromTokenizerJson(string path, string? configDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -192,14 +191,14 @@ public sealed class XlmRobertaTokenizer : ITextTokenizer
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("model", out var modelElement)
             || modelElement.ValueKind != JsonValueKind.Object)
         {
-            throw new InvalidDataException($"{path}: no 'model' object.");
+            throw new TokenizerException($"{path}: no 'model' object.");
         }
 
         var type = modelElement.TryGetProperty("type", out var typeElement) ? typeElement.GetString() : null;
         if (type != "Unigram" || !modelElement.TryGetProperty("vocab", out var vocabElement)
             || vocabElement.ValueKind != JsonValueKind.Array)
         {
-            throw new InvalidDataException($"{path}: model type '{type}' is not a Unigram model with a 'vocab' array.");
+            throw new TokenizerException($"{path}: model type '{type}' is not a Unigram model with a 'vocab' array.");
         }
 
         var unknownId = modelElement.TryGetProperty("unk_id", out var unkElement) && unkElement.TryGetInt64(out var unkValue)
@@ -227,7 +226,7 @@ public sealed class XlmRobertaTokenizer : ITextTokenizer
             if (entry.ValueKind != JsonValueKind.Array || entry.GetArrayLength() != 2 || entry[0].ValueKind != JsonValueKind.String
                 || entry[1].ValueKind != JsonValueKind.Number)
             {
-                throw new InvalidDataException($"{path}: vocab entry {index} is not [piece, score].");
+                throw new TokenizerException($"{path}: vocab entry {index} is not [piece, score].");
             }
 
             var piece = entry[0].GetString()!;
@@ -325,7 +324,7 @@ public sealed class XlmRobertaTokenizer : ITextTokenizer
 
     private long RequireId(string token, string role, string source) => _tokenToId.TryGetValue(token, out var id)
         ? id
-        : throw new InvalidDataException($"{source}: the {role} '{token}' is not in the vocabulary.");
+        : throw new TokenizerException($"{source}: the {role} '{token}' is not in the vocabulary.");
 
     private static DeclaredSpecialToken Declared(PretrainedTokenizerConfig config, string name, string fallback)
         => config.SpecialToken(name) ?? new DeclaredSpecialToken(fallback, null, null);
@@ -346,7 +345,7 @@ public sealed class XlmRobertaTokenizer : ITextTokenizer
             }
             catch (FormatException exception)
             {
-                throw new InvalidDataException($"tokenizer.json: precompiled_charsmap is not valid base64 ({exception.Message}).", exception);
+                throw new TokenizerException($"tokenizer.json: precompiled_charsmap is not valid base64 ({exception.Message}).", exception);
             }
         }
 
