@@ -115,9 +115,21 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("no 'label' or 'text' column", stderr);
 
-        (code, _, stderr) = CliRunner.Run(With(Train(_workspace.Output("o4")), 3, TestPaths.Fixture("models/tvlt-tiny")));
+        // A model family SharpVL cannot train, and pre-training asked of a contrastive model.
+        var bert = Directory.CreateDirectory(_workspace.Output("bert")).FullName;
+        File.WriteAllText(Path.Combine(bert, "config.json"), "{\"model_type\": \"bert\", \"architectures\": [\"BertForSequenceClassification\"]}");
+        (code, _, stderr) = CliRunner.Run(With(Train(_workspace.Output("o4")), 3, bert));
         Assert.Equal(1, code);
-        Assert.Contains("TVLT", stderr);
+        Assert.Contains("BertForSequenceClassification cannot be trained by SharpVL", stderr);
+        (code, _, stderr) = CliRunner.Run(With(Train(_workspace.Output("o4"), "--mask-ratio", "0.9"), 3, TestPaths.Fixture("models/xclip-tiny")));
+        Assert.Equal(1, code);
+        Assert.Contains("--mask-ratio is for VideoMAE", stderr);
+
+        // TVLT learns from the soundtrack too: the silent clips are listed.
+        (code, _, stderr) = CliRunner.Run(With(Train(_workspace.Output("o4")), 3, TestPaths.Fixture("models/tvlt-tiny-avclassification")));
+        Assert.Equal(1, code);
+        Assert.Contains("2 unreadable videos", stderr);
+        Assert.Contains("no audio stream", stderr);
 
         // An output folder holding another model is never written to.
         var taken = Directory.CreateDirectory(_workspace.Output("taken")).FullName;

@@ -157,4 +157,21 @@ public class TrainerTests
         Assert.Equal(2, result.State.LogHistory.Count(r => r.ContainsKey("eval_loss")));
         Assert.True(File.Exists(Path.Combine(workspace.Output("early"), "model.safetensors")));
     }
+
+    [Fact]
+    public void FineTunesTvltOnTheVideoAndItsSoundtrack()
+    {
+        using var workspace = new TrainingWorkspace();
+        var data = TrainingDataset.Load(workspace.AudioVisualData());
+        using var task = TrainingWorkspace.LoadTask(data, model: TestPaths.Fixture("models/tvlt-tiny-avclassification"));
+        Assert.IsType<TvltClassificationTask>(task);
+        var output = workspace.Output("tvlt");
+        var result = new Trainer(task, Options(output) with { Epochs = 1 }).Train(data, eval: data);
+        Assert.Equal(2, result.State.GlobalStep);
+        Assert.All(result.State.Losses, l => Assert.True(double.IsFinite(l.Loss) && l.Loss > 0));
+        Assert.Equal(1.0, result.LastEvaluation!["eval_top5_accuracy"]);
+        using var reloaded = SharpVL.Models.Tvlt.TvltForAudioVisualClassification.FromPretrained(output, TrainingWorkspace.Quiet);
+        Assert.Equal(new Dictionary<int, string> { [0] = "cooking", [1] = "music" }, reloaded.Config.Id2Label);
+        Assert.Empty(reloaded.LoadReport!.MissingKeys);
+    }
 }

@@ -52,7 +52,9 @@ public class TrainingDataTests
         var data = TrainingDataset.Load(oneClass);
         Assert.Contains("only one class ('cooking')", Assert.Throws<TrainingDataException>(() => data.Validate(TrainingTaskKind.Classification)).Message);
         Assert.Contains("a text is missing", Assert.Throws<TrainingDataException>(() => data.Validate(TrainingTaskKind.Contrastive)).Message);
-        Assert.Throws<NotSupportedException>(() => TrainingTasks.KindFor("tvlt", null));
+        Assert.Throws<NotSupportedException>(() => TrainingTasks.KindFor("bert", null));
+        Assert.Equal(TrainingTaskKind.Classification, TrainingTasks.KindFor("tvlt", null));
+        Assert.Throws<NotSupportedException>(() => TrainingTasks.KindFor("tvlt", 0.5));
         Assert.Throws<NotSupportedException>(() => TrainingTasks.KindFor("xclip", 0.9));
     }
 
