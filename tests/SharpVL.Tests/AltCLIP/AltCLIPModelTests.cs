@@ -74,7 +74,7 @@ public class AltCLIPModelTests
     {
         var inputs = AltCLIPFixtures.Read("cases/altclip_text_model.inputs.safetensors");
         var expected = AltCLIPFixtures.Read("cases/altclip_text_model.expected.safetensors");
-        var directory = Path.Combine(Path.GetTempPath(), "sharpvl-altclip-text-" + Guid.NewGuid().ToString("N"));
+        var directory = TestScratch.CreateDirectory("sharpvl-altclip-text-").FullName;
         try
         {
             using (var model = AltCLIPTextModel.FromPretrained(AltCLIPFixtures.ModelDir, ModelLoadOptions.Quiet))
