@@ -80,15 +80,34 @@ internal static class BenchCommand
                     foreach (var batch in batches)
                     {
                         using var prepared = benchmark.Prepare(dtype, batch);
-                        var (median, min, max) = Timing.Measure(prepared.Run, warmup: 1, repeats: batch > 1 ? Math.Max(1, repeats / 2) : repeats);
-                        var fraction = roofline.TryGetValue(dtype, out var peak) && peak > 0 ? prepared.Gflops / median / peak : (double?)null;
-                        var backend = dtype == ScalarType.Float32 ? Fp32Kernels.Name(Fp32Kernels.Current) : "libtorch";
-                        var row = new BenchRow(benchmark.Name, TorchRuntime.DTypeName(dtype), batch, median, min, max, prepared.Gflops, fraction)
+                        // float32 rows: one per exact kernel, side by side in this run (only the forced one when
+                        // --fp32-kernel or SHARPVL_FP32_KERNEL names one); other dtypes always run on libtorch.
+                        IReadOnlyList<Fp32Kernel?> kernels = dtype != ScalarType.Float32 ? [null]
+                            : Fp32Kernels.Override is Fp32Kernel forced ? [forced] : [.. Fp32Kernels.Available.Select(k => (Fp32Kernel?)k)];
+                        foreach (var kernel in kernels)
                         {
-                            Backend = backend,
-                        };
-                        rows.Add(row);
-                        Log($"{row.Name} {row.DType} b{batch} [{backend}]: {median:0.000} s ({row.GflopsPerSecond:0} GFLOP/s, {fraction:P0} of roofline)");
+                            var previous = Fp32Kernels.Override;
+                            if (kernel is not null)
+                            {
+                                Fp32Kernels.Force(kernel);
+                            }
+                            try
+                            {
+                                var (median, min, max) = Timing.Measure(prepared.Run, warmup: 1, repeats: batch > 1 ? Math.Max(1, repeats / 2) : repeats);
+                                var fraction = roofline.TryGetValue(dtype, out var peak) && peak > 0 ? prepared.Gflops / median / peak : (double?)null;
+                                var backend = kernel is Fp32Kernel k ? Fp32Kernels.Name(k) : "libtorch";
+                                var row = new BenchRow(benchmark.Name, TorchRuntime.DTypeName(dtype), batch, median, min, max, prepared.Gflops, fraction)
+                                {
+                                    Backend = backend,
+                                };
+                                rows.Add(row);
+                                Log($"{row.Name} {row.DType} b{batch} [{backend}]: {median:0.000} s ({row.GflopsPerSecond:0} GFLOP/s, {fraction:P0} of roofline)");
+                            }
+                            finally
+                            {
+                                Fp32Kernels.Force(previous);
+                            }
+                        }
                     }
                 }
             }
@@ -96,6 +115,15 @@ internal static class BenchCommand
         if (sections.Contains("train"))
         {
             rows.AddRange(TrainingBenchmarks.Run(dtypes, null, repeats, Log));
+        }
+        if (sections.Contains("e2e"))
+        {
+            foreach (var dtype in dtypes)
+            {
+                var row = EndToEnd.ClassifyFolder(dtype);
+                rows.Add(row);
+                Log($"{row.Name} {row.DType} [{row.Backend}]: {row.Throughput} ({row.Notes})");
+            }
         }
         foreach (var extra in ExtraSections.Run(sections, repeats, Log))
         {

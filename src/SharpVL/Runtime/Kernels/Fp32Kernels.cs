@@ -44,6 +44,9 @@ public static class Fp32Kernels
         public void Dispose() => restore();
     }
 
+    /// <summary>The kernel forced by <see cref="Force"/> or the environment variable, or null when the probe decides.</summary>
+    public static Fp32Kernel? Override => _forced ?? FromEnvironment();
+
     /// <summary>Forces a kernel for this process (null: back to the environment variable or the probe).</summary>
     /// <exception cref="NotSupportedException">The kernel cannot run on this machine.</exception>
     public static void Force(Fp32Kernel? kernel)
