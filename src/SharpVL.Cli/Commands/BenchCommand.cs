@@ -114,7 +114,7 @@ internal static class BenchCommand
         }
         if (sections.Contains("train"))
         {
-            rows.AddRange(TrainingBenchmarks.Run(dtypes, null, repeats, Log));
+            rows.AddRange(TrainingBenchmarks.Run(dtypes, modelFilter, repeats, Log));
         }
         if (sections.Contains("e2e"))
         {

@@ -21,7 +21,7 @@ internal static class TrainCommand
             Description = "A folder with one subfolder per label (data/<label>/*.mp4), or a CSV/JSONL file of path,label or path,text rows.",
         };
         var options = new TrainOptions();
-        var command = new Command("train", "Fine-tune a model on your videos: classification (VideoMAE), pre-training (VideoMAE, --mask-ratio) or contrastive (X-CLIP, AltCLIP).")
+        var command = new Command("train", "Fine-tune a model on your videos: classification (VideoMAE, TVLT with the soundtrack), pre-training (VideoMAE, --mask-ratio) or contrastive (X-CLIP, AltCLIP).")
         {
             data,
         };
@@ -52,8 +52,9 @@ internal static class TrainCommand
             throw new TrainingCheckpointException($"{resume}: not a resumable checkpoint (no {TrainingCheckpoint.StateFile}).", resume);
         }
         TrainingOutput.EnsureUsable(trainerOptions.OutputDirectory, model, parse.GetValue(o.Overwrite));
-        train = WithoutUnreadable(train, parse.GetValue(o.SkipBad), kind, cancellation);
-        eval = eval is null ? null : WithoutUnreadable(eval, parse.GetValue(o.SkipBad), kind, cancellation);
+        var audio = modelType == "tvlt";
+        train = WithoutUnreadable(train, parse.GetValue(o.SkipBad), kind, audio, cancellation);
+        eval = eval is null ? null : WithoutUnreadable(eval, parse.GetValue(o.SkipBad), kind, audio, cancellation);
 
         var reporter = new TrainingReporter(json, trainerOptions.Epochs);
         using var task = CliSupport.LoadModel(null, model, () => TrainingTasks.Load(directory, train, new TrainingTaskOptions
@@ -79,15 +80,15 @@ internal static class TrainCommand
             ["mask_ratio"] = maskRatio,
         });
         var trainer = new Trainer(task, trainerOptions) { OnLog = reporter.Log };
-        reporter.Start(train.Count, trainer.StepsPerEpoch(train.Count) * trainerOptions.Epochs, kind);
+        reporter.Start(train.Count, trainer.StepsPerEpoch(train.Count), kind);
         var result = trainer.Train(train, eval, resume, cancellation);
         reporter.Finish(result);
         return result.Interrupted ? ExitCodes.Cancelled : ExitCodes.Success;
     }
 
-    private static TrainingDataset WithoutUnreadable(TrainingDataset data, bool skipBad, TrainingTaskKind kind, CancellationToken cancellation)
+    private static TrainingDataset WithoutUnreadable(TrainingDataset data, bool skipBad, TrainingTaskKind kind, bool audio, CancellationToken cancellation)
     {
-        var bad = DatasetScan.FindUnreadable(data, cancellationToken: cancellation);
+        var bad = DatasetScan.FindUnreadable(data, requireAudio: audio, cancellationToken: cancellation);
         if (bad.Count == 0)
         {
             return data;

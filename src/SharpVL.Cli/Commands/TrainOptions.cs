@@ -8,7 +8,7 @@ namespace SharpVL.Cli.Commands;
 /// <summary>The options of <c>sharpvl train</c>.</summary>
 internal sealed class TrainOptions
 {
-    public ModelOptions Model { get; } = new("Model directory or Hub id to start from (VideoMAE, X-CLIP or AltCLIP).");
+    public ModelOptions Model { get; } = new("Model directory or Hub id to start from (VideoMAE, TVLT, X-CLIP or AltCLIP).");
 
     public Option<string> Output { get; } = new("--output", "-o") { Description = "Folder for checkpoints, the final model and metrics.jsonl.", Required = true, HelpName = "dir" };
 

@@ -8,7 +8,7 @@ namespace SharpVL.Training;
 /// Video classification: the model's head has one class per label of the training data (<c>id2label</c> in label
 /// order); loss is the model's cross-entropy; evaluation reports loss, accuracy and top-5 accuracy.
 /// </summary>
-public sealed class ClassificationTask : TrainingTask
+public class ClassificationTask : TrainingTask
 {
     private readonly Dictionary<string, int> _labelIds;
 
@@ -36,6 +36,9 @@ public sealed class ClassificationTask : TrainingTask
     /// <inheritdoc />
     public override IReadOnlyList<string> HeadPrefixes => ["classifier.", "fc_norm."];
 
+    /// <summary>The forward's inputs for a batch, without the labels (default: <c>pixel_values</c>).</summary>
+    protected virtual Dictionary<string, Tensor> ModelInputs(PreparedBatch batch) => new() { ["pixel_values"] = Pixels(batch) };
+
     /// <inheritdoc />
     public override void Validate(TrainingDataset data)
     {
@@ -50,11 +53,12 @@ public sealed class ClassificationTask : TrainingTask
     }
 
     /// <inheritdoc />
-    public override Dictionary<string, Tensor> Inputs(PreparedBatch batch, Random random) => new()
+    public override Dictionary<string, Tensor> Inputs(PreparedBatch batch, Random random)
     {
-        ["pixel_values"] = Pixels(batch),
-        ["labels"] = LabelTensor(batch),
-    };
+        var inputs = ModelInputs(batch);
+        inputs["labels"] = LabelTensor(batch);
+        return inputs;
+    }
 
     private Tensor LabelTensor(PreparedBatch batch)
         => tensor(batch.Examples.Select(e => (long)_labelIds[e.Label!]).ToArray()).to(Model.Device);
@@ -71,7 +75,9 @@ public sealed class ClassificationTask : TrainingTask
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var labels = LabelTensor(batch);
-            using var output = BatchForward.Run(Model, new Dictionary<string, Tensor> { ["pixel_values"] = Pixels(batch), ["labels"] = labels });
+            var inputs = ModelInputs(batch);
+            inputs["labels"] = labels;
+            using var output = BatchForward.Run(Model, inputs);
             var logits = ((ClassifierOutput)output).Logits;
             lossSum += BatchForward.LossOf(output)!.to(ScalarType.Float64).item<double>() * batch.Count;
             count += batch.Count;

@@ -69,8 +69,16 @@ public sealed class MasterWeights : IDisposable
         using var noGrad = no_grad();
         foreach (var (_, model, master) in _pairs.Where(p => !ReferenceEquals(p.Model, p.Master)))
         {
-            var grad = model.grad;
-            master.grad = grad?.to(ScalarType.Float32);
+            // Every grad access and conversion makes a wrapper that would hold its memory until finalisation: dispose
+            // them now (the parameter keeps its own reference to the gradient it is given).
+            using var grad = model.grad;
+            if (grad is null)
+            {
+                // No gradient this step: the master keeps what zero_grad left, as a float32 parameter would.
+                continue;
+            }
+            using var widened = grad.to(ScalarType.Float32);
+            master.grad = widened;
             model.grad = null;
         }
     }

@@ -161,7 +161,7 @@ public sealed class Trainer
         {
             var examples = indices.Select(i => train.Examples[i]).ToList();
             var randoms = indices.Select(i => SeedSequence.Random(_options.Seed, epoch, i)).ToList();
-            return new PreparedBatch(indices, examples, _task.Clips.Load(examples, randoms));
+            return _task.Prepare(indices, examples, randoms);
         }
 
         /// <summary>One optimizer step over <paramref name="microBatches"/> batches; false when cancelled first.</summary>
@@ -215,7 +215,7 @@ public sealed class Trainer
                 var prepared = DecodeAhead.Run(batches, _options.DecodeAhead, b =>
                 {
                     var examples = b.Select(i => eval.Examples[i]).ToList();
-                    return new PreparedBatch(b, examples, _task.Clips.Load(examples, null));
+                    return _task.Prepare(b, examples, null);
                 });
                 var metrics = _task.Evaluate(prepared, eval, _options.Seed);
                 _lastEvaluation = metrics;

@@ -54,6 +54,13 @@ public abstract class TrainingTask : IDisposable
     }
 
     /// <summary>
+    /// Decodes and preprocesses a batch (on a decode-ahead thread: no tensors); with <paramref name="random"/> (one per
+    /// example) as a training batch, else as an evaluation batch.
+    /// </summary>
+    public virtual PreparedBatch Prepare(IReadOnlyList<int> indices, IReadOnlyList<TrainingExample> examples, IReadOnlyList<Random>? random)
+        => new(indices, examples, Clips.Load(examples, random));
+
+    /// <summary>
     /// The forward's named inputs for a training batch (tensors in the caller's dispose scope, on the model's device);
     /// <paramref name="random"/> supplies any per-step draw (masks).
     /// </summary>

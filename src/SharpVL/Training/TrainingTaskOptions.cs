@@ -20,8 +20,9 @@ public sealed record TrainingTaskOptions
     public ClipAugmentation? Augmentation { get; init; } = ClipAugmentation.Default;
 
     /// <summary>
-    /// Seeds torch's generator before the model is built, so a newly initialised head is the same in every run with this
-    /// seed (Transformers' <c>set_seed</c> before <c>from_pretrained</c>); null leaves the generator as it is.
+    /// Seeds the initialisation of a new classification head (and torch's global generator before the model is built,
+    /// as Transformers' <c>set_seed</c> before <c>from_pretrained</c>), so the same seed gives the same head; null leaves
+    /// both to torch's global generator as it is.
     /// </summary>
     public int? Seed { get; init; } = 42;
 

@@ -1,7 +1,7 @@
-using SharpVL.Checkpoints;
 using SharpVL.Configuration;
 using SharpVL.Modeling;
 using SharpVL.Models.AltCLIP;
+using SharpVL.Models.Tvlt;
 using SharpVL.Models.VideoMAE;
 using SharpVL.Models.XCLIP;
 using SharpVL.Processing.Images;
@@ -11,8 +11,8 @@ using SharpVL.Training.Data;
 namespace SharpVL.Training;
 
 /// <summary>
-/// Picks the training task from the model's family and loads the model for it: VideoMAE classification (a head for
-/// the data's labels; VideoMAE pre-training with a mask ratio), X-CLIP and AltCLIP contrastive training.
+/// Picks the training task from the model's family and loads the model for it: VideoMAE and TVLT classification (a
+/// head for the data's labels; VideoMAE pre-training with a mask ratio), X-CLIP and AltCLIP contrastive training.
 /// </summary>
 public static class TrainingTasks
 {
@@ -38,6 +38,7 @@ public static class TrainingTasks
         {
             ("videomae", TrainingTaskKind.PreTraining) => PreTraining(directory, load, reader, options),
             ("videomae", _) => Classification(directory, load, reader, options, data.Labels),
+            ("tvlt", _) => TvltClassification(directory, load, reader, options, data.Labels),
             ("xclip", _) => XClip(directory, load, reader, options),
             _ => AltClip(directory, load, reader, options),
         };
@@ -65,22 +66,12 @@ public static class TrainingTasks
         return modelType switch
         {
             "videomae" => maskRatio is null ? TrainingTaskKind.Classification : TrainingTaskKind.PreTraining,
+            "tvlt" => TrainingTaskKind.Classification,
             "xclip" or "altclip" => TrainingTaskKind.Contrastive,
-            "tvlt" => throw new NotSupportedException(
-                $"{model}: {name} (TVLT) needs audio-visual batches; train it with the C# API (BatchForward) — sharpvl train supports VideoMAE, X-CLIP and AltCLIP."),
             _ => throw new NotSupportedException(
-                $"{model}: {name} cannot be trained by SharpVL; trainable: VideoMAE (classification, pre-training), X-CLIP and AltCLIP (contrastive)."),
+                $"{model}: {name} cannot be trained by SharpVL; trainable: VideoMAE (classification, pre-training), TVLT (audio-visual classification), X-CLIP and AltCLIP (contrastive)."),
         };
     }
-
-    private static VideoMAEImageProcessor VideoProcessor(string directory, int imageSize)
-        => File.Exists(Path.Combine(directory, "preprocessor_config.json"))
-            ? VideoMAEImageProcessor.FromPretrained(directory)
-            : new VideoMAEImageProcessor(ImageProcessingOptions.VideoMAEDefaults with
-            {
-                Size = ImageSizeSpec.Shortest(imageSize),
-                CropSize = ImageSizeSpec.Exact(imageSize, imageSize),
-            });
 
     private static VideoClipLoader VideoLoader(VideoMAEImageProcessor processor, VideoReader reader, int numFrames, TrainingTaskOptions options)
         => new(reader, numFrames, processor.Options, (clips, o) => processor.Preprocess(clips, o)) { Augmentation = options.Augmentation };
@@ -89,21 +80,12 @@ public static class TrainingTasks
         string directory, ModelLoadOptions load, VideoReader reader, TrainingTaskOptions options, IReadOnlyList<string> labels)
     {
         var config = ConfigJson.Load<VideoMAEConfig>(directory);
-        var keepHead = config.Id2Label.OrderBy(p => p.Key).Select(p => p.Value).SequenceEqual(labels, StringComparer.Ordinal);
-        config.Id2Label = labels.Select((l, i) => (l, i)).ToDictionary(p => p.i, p => p.l);
-        config.Label2Id = labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i, StringComparer.Ordinal);
+        var keepHead = ClassifierHeads.Relabel(config, labels);
         var model = new VideoMAEForVideoClassification(config);
         try
         {
-            model.Place(load);
-            using (var source = CheckpointFiles.Open(directory))
-            {
-                // Other labels than the checkpoint's: a new head, initialised as Transformers initialises missing weights.
-                var weights = keepHead ? source : new KeyFilteredSource(source, ["classifier."]);
-                var report = model.LoadWeights(weights, directory, load with { IgnoreMismatchedSizes = true, Logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance });
-                ReportLoad(report, directory, load);
-            }
-            return new ClassificationTask(model, directory, VideoLoader(VideoProcessor(directory, config.ImageSize), reader, config.NumFrames, options), labels);
+            ClassifierHeads.Load(model, directory, load, "classifier", keepHead, config.InitializerRange, options.Seed);
+            return new ClassificationTask(model, directory, VideoLoader(VideoMAEImageProcessor.FromPretrained(directory), reader, config.NumFrames, options), labels);
         }
         catch
         {
@@ -112,21 +94,28 @@ public static class TrainingTasks
         }
     }
 
-    /// <summary>
-    /// Warns about what the load found, except the new classification head, which is the point of fine-tuning (so
-    /// "you should probably train this model" is not printed by the command that trains it).
-    /// </summary>
-    private static void ReportLoad(LoadReport report, string directory, ModelLoadOptions load)
+    private static TvltClassificationTask TvltClassification(
+        string directory, ModelLoadOptions load, VideoReader reader, TrainingTaskOptions options, IReadOnlyList<string> labels)
     {
-        var log = load.Warn;
-        var missing = report.MissingKeys.Where(k => !k.StartsWith("classifier.", StringComparison.Ordinal)).ToList();
-        if (missing.Count > 0)
+        var processor = TvltProcessor.FromPretrained(directory);
+        var config = ConfigJson.Load<TvltConfig>(directory);
+        var keepHead = ClassifierHeads.Relabel(config, labels);
+        var model = new TvltForAudioVisualClassification(config);
+        try
         {
-            log($"Some weights of VideoMAEForVideoClassification were not in {directory} and are newly initialized: [{string.Join(", ", missing)}].");
+            // classifier.{0,1} (Linear, LayerNorm) are the pretrained MLP; classifier.3 maps to the labels.
+            ClassifierHeads.Load(model, directory, load, "classifier.3", keepHead, config.InitializerRange, options.Seed);
+            var images = processor.ImageProcessor;
+            var loader = new VideoClipLoader(reader, images.NumFrames, images.Options, (clips, o) => images.Preprocess(clips, o).Stacked!)
+            {
+                Augmentation = options.Augmentation,
+            };
+            return new TvltClassificationTask(model, directory, loader, processor, labels);
         }
-        if (report.UnexpectedKeys.Count > 0)
+        catch
         {
-            log($"Some weights of {directory} are not used by VideoMAEForVideoClassification: [{string.Join(", ", report.UnexpectedKeys)}].");
+            model.Dispose();
+            throw;
         }
     }
 
@@ -135,7 +124,7 @@ public static class TrainingTasks
         var model = VideoMAEForPreTraining.FromPretrained(directory, load);
         try
         {
-            var loader = VideoLoader(VideoProcessor(directory, model.Config.ImageSize), reader, model.Config.NumFrames, options);
+            var loader = VideoLoader(VideoMAEImageProcessor.FromPretrained(directory), reader, model.Config.NumFrames, options);
             return new PreTrainingTask(model, directory, loader, options.MaskRatio!.Value);
         }
         catch

@@ -66,6 +66,36 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void ContrastivePairsTrainXClipAndReportRetrievalRecall()
+    {
+        var pairs = _workspace.Output("pairs.jsonl");
+        File.WriteAllLines(pairs,
+        [
+            "{\"path\": \"data/cooking/a.mp4\", \"text\": \"a person cooking\"}",
+            "{\"path\": \"data/cooking/b.mp4\", \"text\": \"someone cooks pasta\"}",
+            "{\"path\": \"data/music/a.mp4\", \"text\": \"a band playing music\"}",
+            "{\"path\": \"data/music/b.mp4\", \"text\": \"music on a stage\"}",
+        ]);
+        var output = _workspace.Output("xclip");
+        var (code, stdout, stderr) = CliRunner.Run(
+            "train", pairs, "--model", TestPaths.Fixture("models/xclip-tiny"), "--output", output, "--eval", pairs, "--epochs", "1", "--batch-size", "2", "--json");
+        Assert.True(code == 0, stderr);
+        var lines = Lines(stdout);
+        Assert.Equal(2, lines.Count(l => l.GetProperty("type").GetString() == "train"));
+        var eval = lines.Single(l => l.GetProperty("type").GetString() == "eval");
+        foreach (var key in new[] { "eval_video_to_text_recall@1", "eval_text_to_video_recall@1", "eval_video_to_text_recall@5" })
+        {
+            Assert.InRange(eval.GetProperty(key).GetDouble(), 0, 1);
+        }
+        // Four captions: every caption is among the top five.
+        Assert.Equal(1.0, eval.GetProperty("eval_text_to_video_recall@5").GetDouble());
+        // The tokenizer files travel with the model, so the folder works as an X-CLIP model directory.
+        Assert.True(File.Exists(Path.Combine(output, "vocab.json")));
+        using var model = SharpVL.Models.XCLIP.XCLIPModel.FromPretrained(output, TrainingWorkspace.Quiet);
+        Assert.Empty(model.LoadReport!.MissingKeys);
+    }
+
+    [Fact]
     public void BadInputIsRefusedBeforeTrainingStarts()
     {
         var empty = Directory.CreateDirectory(_workspace.Output("empty")).FullName;
@@ -85,9 +115,21 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("no 'label' or 'text' column", stderr);
 
-        (code, _, stderr) = CliRunner.Run(With(Train(_workspace.Output("o4")), 3, TestPaths.Fixture("models/tvlt-tiny")));
+        // A model family SharpVL cannot train, and pre-training asked of a contrastive model.
+        var bert = Directory.CreateDirectory(_workspace.Output("bert")).FullName;
+        File.WriteAllText(Path.Combine(bert, "config.json"), "{\"model_type\": \"bert\", \"architectures\": [\"BertForSequenceClassification\"]}");
+        (code, _, stderr) = CliRunner.Run(With(Train(_workspace.Output("o4")), 3, bert));
         Assert.Equal(1, code);
-        Assert.Contains("TVLT", stderr);
+        Assert.Contains("BertForSequenceClassification cannot be trained by SharpVL", stderr);
+        (code, _, stderr) = CliRunner.Run(With(Train(_workspace.Output("o4"), "--mask-ratio", "0.9"), 3, TestPaths.Fixture("models/xclip-tiny")));
+        Assert.Equal(1, code);
+        Assert.Contains("--mask-ratio is for VideoMAE", stderr);
+
+        // TVLT learns from the soundtrack too: the silent clips are listed.
+        (code, _, stderr) = CliRunner.Run(With(Train(_workspace.Output("o4")), 3, TestPaths.Fixture("models/tvlt-tiny-avclassification")));
+        Assert.Equal(1, code);
+        Assert.Contains("2 unreadable videos", stderr);
+        Assert.Contains("no audio stream", stderr);
 
         // An output folder holding another model is never written to.
         var taken = Directory.CreateDirectory(_workspace.Output("taken")).FullName;
@@ -105,10 +147,15 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("broken.mp4", stderr);
         Assert.Empty(stdout);
         Assert.False(Directory.Exists(_workspace.Output("o5")));
-        (code, stdout, stderr) = CliRunner.Run(With(Train(_workspace.Output("o6"), "--skip-bad"), 7, "1"));
+        // Without --json: epoch lines on stderr, a table of the epochs and the output folder on stdout.
+        var skipped = Train(_workspace.Output("o6"), "--skip-bad").Where(a => a != "--json").ToArray();
+        (code, stdout, stderr) = CliRunner.Run(With(skipped, 7, "1"));
         Assert.True(code == 0, stderr);
         Assert.Contains("skipping", stderr);
-        Assert.Equal(2, Lines(stdout).Count(l => l.GetProperty("type").GetString() == "train"));
+        Assert.Contains("broken.mp4", stderr);
+        Assert.Contains("epoch 1/1 done: mean train loss", stderr);
+        Assert.StartsWith("epoch  steps  train loss", stdout);
+        Assert.Contains("model saved to " + _workspace.Output("o6"), stdout);
 
         (code, _, stderr) = CliRunner.Run(Train(_workspace.Output("o7"), "--lr", "-1"));
         Assert.Equal(2, code);

@@ -116,6 +116,10 @@ public class TrainerTests
         {
             Assert.True(value.allclose(accumulated[name], rtol: 1e-4, atol: 1e-5), name);
         }
+        foreach (var tensor in large.Values.Concat(accumulated.Values))
+        {
+            tensor.Dispose();
+        }
     }
 
     [Fact]
@@ -136,5 +140,38 @@ public class TrainerTests
         var inModel = task.Model.state_dict()[key];
         Assert.True(master.to(ScalarType.BFloat16).equal(inModel).all().item<bool>());
         Assert.False(master.equal(inModel.to(ScalarType.Float32)).all().item<bool>());
+    }
+
+    [Fact]
+    public void EarlyStoppingEndsTheRunWhenTheMetricStopsImproving()
+    {
+        using var workspace = new TrainingWorkspace();
+        var data = TrainingDataset.Load(workspace.Data);
+        using var task = TrainingWorkspace.LoadTask(data);
+        // No change of accuracy can beat a threshold of 2: the second evaluation is one without improvement.
+        var options = Options(workspace.Output("early")) with { Epochs = 5, EarlyStoppingPatience = 1, EarlyStoppingThreshold = 2 };
+        var result = new Trainer(task, options).Train(data, eval: data);
+        Assert.True(result.StoppedEarly);
+        Assert.Equal(4, result.State.GlobalStep);
+        Assert.Equal(2, result.State.BestStep);
+        Assert.Equal(2, result.State.LogHistory.Count(r => r.ContainsKey("eval_loss")));
+        Assert.True(File.Exists(Path.Combine(workspace.Output("early"), "model.safetensors")));
+    }
+
+    [Fact]
+    public void FineTunesTvltOnTheVideoAndItsSoundtrack()
+    {
+        using var workspace = new TrainingWorkspace();
+        var data = TrainingDataset.Load(workspace.AudioVisualData());
+        using var task = TrainingWorkspace.LoadTask(data, model: TestPaths.Fixture("models/tvlt-tiny-avclassification"));
+        Assert.IsType<TvltClassificationTask>(task);
+        var output = workspace.Output("tvlt");
+        var result = new Trainer(task, Options(output) with { Epochs = 1 }).Train(data, eval: data);
+        Assert.Equal(2, result.State.GlobalStep);
+        Assert.All(result.State.Losses, l => Assert.True(double.IsFinite(l.Loss) && l.Loss > 0));
+        Assert.Equal(1.0, result.LastEvaluation!["eval_top5_accuracy"]);
+        using var reloaded = SharpVL.Models.Tvlt.TvltForAudioVisualClassification.FromPretrained(output, TrainingWorkspace.Quiet);
+        Assert.Equal(new Dictionary<int, string> { [0] = "cooking", [1] = "music" }, reloaded.Config.Id2Label);
+        Assert.Empty(reloaded.LoadReport!.MissingKeys);
     }
 }

@@ -52,7 +52,9 @@ public class TrainingDataTests
         var data = TrainingDataset.Load(oneClass);
         Assert.Contains("only one class ('cooking')", Assert.Throws<TrainingDataException>(() => data.Validate(TrainingTaskKind.Classification)).Message);
         Assert.Contains("a text is missing", Assert.Throws<TrainingDataException>(() => data.Validate(TrainingTaskKind.Contrastive)).Message);
-        Assert.Throws<NotSupportedException>(() => TrainingTasks.KindFor("tvlt", null));
+        Assert.Throws<NotSupportedException>(() => TrainingTasks.KindFor("bert", null));
+        Assert.Equal(TrainingTaskKind.Classification, TrainingTasks.KindFor("tvlt", null));
+        Assert.Throws<NotSupportedException>(() => TrainingTasks.KindFor("tvlt", 0.5));
         Assert.Throws<NotSupportedException>(() => TrainingTasks.KindFor("xclip", 0.9));
     }
 
@@ -87,5 +89,25 @@ public class TrainingDataTests
         }
         // Offsets 0..2 and both directions all occur.
         Assert.Equal(6, seen.Count);
+    }
+
+    [Fact]
+    public void TubeMasksHideTheSameSpatialPatchesInEveryTubelet()
+    {
+        using var workspace = new TrainingWorkspace();
+        var data = TrainingDataset.Load(workspace.Data);
+        using var task = (PreTrainingTask)TrainingWorkspace.LoadTask(data, new TrainingTaskOptions { MaskRatio = 0.75 }, TestPaths.Fixture("models/videomae-tiny"));
+        // videomae-tiny: 32² images, 8² patches (16 per frame), 4 frames in tubelets of 2: 2 × 16 tokens.
+        using var mask = task.TubeMask(3, new Random(5));
+        Assert.Equal([3L, 32L], mask.shape);
+        var values = mask.data<bool>().ToArray();
+        for (var b = 0; b < 3; b++)
+        {
+            var first = values.Skip(b * 32).Take(16).ToArray();
+            Assert.Equal(12, first.Count(m => m));
+            Assert.Equal(first, values.Skip((b * 32) + 16).Take(16).ToArray());
+        }
+        using var again = task.TubeMask(3, new Random(5));
+        Assert.Equal(values, again.data<bool>().ToArray());
     }
 }

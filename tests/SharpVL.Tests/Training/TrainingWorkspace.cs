@@ -34,8 +34,21 @@ internal sealed class TrainingWorkspace : IDisposable
 
     public string Output(string name) => Path.Combine(Root, name);
 
-    public static TrainingTask LoadTask(TrainingDataset data, TrainingTaskOptions? options = null)
-        => TrainingTasks.Load(VideoMAE, data, (options ?? new TrainingTaskOptions()) with { Load = Quiet, Seed = 7 });
+    /// <summary>Two labels of two clips each, all with a soundtrack (for TVLT).</summary>
+    public string AudioVisualData()
+    {
+        var folder = Path.Combine(Root, "av");
+        foreach (var label in new[] { "cooking", "music" })
+        {
+            Directory.CreateDirectory(Path.Combine(folder, label));
+            File.Copy(TestPaths.Fixture("media/clip_with_audio.mp4"), Path.Combine(folder, label, "a.mp4"));
+            File.Copy(TestPaths.Fixture("media/clip_with_audio.mp4"), Path.Combine(folder, label, "b.mp4"));
+        }
+        return folder;
+    }
+
+    public static TrainingTask LoadTask(TrainingDataset data, TrainingTaskOptions? options = null, string? model = null)
+        => TrainingTasks.Load(model ?? VideoMAE, data, (options ?? new TrainingTaskOptions()) with { Load = Quiet, Seed = 7 });
 
     public void Dispose()
     {

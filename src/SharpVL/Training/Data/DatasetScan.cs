@@ -13,9 +13,10 @@ public static class DatasetScan
 {
     /// <summary>
     /// Probes every video of <paramref name="data"/> (in parallel, one ffprobe per file) and returns those that are
-    /// missing, not videos, or have no frames, in dataset order.
+    /// missing, not videos, have no frames, or (with <paramref name="requireAudio"/>) have no soundtrack, in dataset order.
     /// </summary>
-    public static IReadOnlyList<UnreadableVideo> FindUnreadable(TrainingDataset data, VideoReader? reader = null, CancellationToken cancellationToken = default)
+    public static IReadOnlyList<UnreadableVideo> FindUnreadable(
+        TrainingDataset data, VideoReader? reader = null, bool requireAudio = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         reader ??= VideoReader.Default;
@@ -30,9 +31,14 @@ public static class DatasetScan
             }
             try
             {
-                if (reader.Probe(path, cancellationToken).FrameCount < 1)
+                var info = reader.Probe(path, cancellationToken);
+                if (info.FrameCount < 1)
                 {
                     problems[path] = "the video has no frames";
+                }
+                else if (requireAudio && !info.HasAudio)
+                {
+                    problems[path] = "no audio stream (TVLT trains on the video with its soundtrack)";
                 }
             }
             catch (SharpVLException e)

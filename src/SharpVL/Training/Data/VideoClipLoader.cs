@@ -47,6 +47,11 @@ public sealed class VideoClipLoader
     /// the frames and augmentation are drawn from it, without it the clip is the evaluation clip.
     /// </summary>
     public PixelValues Load(IReadOnlyList<TrainingExample> examples, IReadOnlyList<Random>? random, CancellationToken cancellationToken = default)
+        => _process(DecodeClips(examples, random, cancellationToken), ProcessingOptions(random is not null));
+
+    /// <summary>The frames of each example: the evaluation clip, or with <paramref name="random"/> the augmented training clip.</summary>
+    public IReadOnlyList<IReadOnlyList<RgbImage>> DecodeClips(
+        IReadOnlyList<TrainingExample> examples, IReadOnlyList<Random>? random, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(examples);
         var clips = new List<IReadOnlyList<RgbImage>>(examples.Count);
@@ -55,9 +60,15 @@ public sealed class VideoClipLoader
             cancellationToken.ThrowIfCancellationRequested();
             clips.Add(Decode(examples[i].Path, random?[i], cancellationToken));
         }
-        var augmented = random is not null && Augmentation is not null;
-        return _process(clips, augmented ? Options with { DoResize = false, DoCenterCrop = false } : Options);
+        return clips;
     }
+
+    /// <summary>
+    /// The processor options for clips from <see cref="DecodeClips"/>: augmented training clips already have the crop
+    /// size, so only rescaling and normalisation remain.
+    /// </summary>
+    public ImageProcessingOptions ProcessingOptions(bool training)
+        => training && Augmentation is not null ? Options with { DoResize = false, DoCenterCrop = false } : Options;
 
     /// <summary>Checks that <paramref name="path"/> can be decoded (probes it and decodes its first selected frame).</summary>
     /// <exception cref="SharpVLException">The file cannot be read as a video.</exception>
