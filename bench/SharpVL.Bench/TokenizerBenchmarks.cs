@@ -19,8 +19,8 @@ public class TokenizerBenchmarks
         "world!", "3.14", "e-mail", "(video)", "#tag", "😀", "café", "naïve", "Straße", "猫", "twenty-two",
     ];
 
-    private ClipTokenizer _clip = null!;
-    private XlmRobertaTokenizer _xlmr = null!;
+    private CLIPTokenizer _clip = null!;
+    private XLMRobertaTokenizer _xlmr = null!;
     private string[] _captions = [];
     private string _longWord = "";
     private readonly TokenizeOptions _options = new() { Padding = PaddingStrategy.Longest, Truncation = true };
@@ -29,8 +29,8 @@ public class TokenizerBenchmarks
     public void Setup()
     {
         var models = Path.Combine(FindFixtures(), "models");
-        _clip = ClipTokenizer.FromPretrained(Path.Combine(models, "xclip-tiny"));
-        _xlmr = XlmRobertaTokenizer.FromPretrained(Path.Combine(models, "altclip-tiny"));
+        _clip = CLIPTokenizer.FromPretrained(Path.Combine(models, "xclip-tiny"));
+        _xlmr = XLMRobertaTokenizer.FromPretrained(Path.Combine(models, "altclip-tiny"));
         var random = new Random(42);
         _captions = [.. Enumerable.Range(0, 10_000).Select(_ =>
             string.Join(' ', Enumerable.Range(0, random.Next(5, 21)).Select(_ => Words[random.Next(Words.Length)])))];

@@ -52,12 +52,12 @@ public sealed class VideoSearchService : IDisposable
     {
         switch (Searcher.Embedder)
         {
-            case XClipSegmentEmbedder x:
+            case XCLIPSegmentEmbedder x:
             {
                 using var classifier = new ZeroShotVideoClassificationPipeline(x.XClip, x.Processor, Searcher.Reader);
                 return classifier.Classify(videoPath, new ClassificationOptions { CandidateLabels = labels }).Labels;
             }
-            case AltClipKeyframeEmbedder a:
+            case AltCLIPKeyframeEmbedder a:
             {
                 using var pipeline = new ZeroShotImageClassificationPipeline(a.AltClip, a.Processor);
                 var info = Searcher.Reader.Probe(videoPath);

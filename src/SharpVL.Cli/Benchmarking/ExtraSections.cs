@@ -100,7 +100,7 @@ internal static class ExtraSections
         {
             return null;
         }
-        var tokenizer = ClipTokenizer.FromPretrained(vocabulary);
+        var tokenizer = CLIPTokenizer.FromPretrained(vocabulary);
         var random = new Random(1);
         string[] words = ["a", "man", "is", "playing", "guitar", "on", "the", "stage", "while", "people", "dance", "video", "of", "cat", "eating", "spaghetti", "riding", "bike", "in", "park"];
         var captions = Enumerable.Range(0, 10_000).Select(_ => string.Join(' ', Enumerable.Range(0, random.Next(5, 15)).Select(_ => words[random.Next(words.Length)]))).ToList();

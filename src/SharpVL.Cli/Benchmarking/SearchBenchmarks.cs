@@ -85,11 +85,11 @@ internal static class SearchBenchmarks
             {
                 ImageMean = [0.48145466, 0.4578275, 0.40821073],
                 ImageStd = [0.26862954, 0.26130258, 0.27577711],
-            }), ClipTokenizer.FromPretrained(tokenizerDirectory));
+            }), CLIPTokenizer.FromPretrained(tokenizerDirectory));
             var model = new XCLIPModel(new XCLIPConfig());
             model.Place(new ModelLoadOptions { DType = dtype });
             model.eval();
-            using var embedder = new XClipSegmentEmbedder(model, processor, new IndexModel("bench/xclip-base-patch32", "random", IndexModel.XClipVideo, model.Config.ProjectionDim));
+            using var embedder = new XCLIPSegmentEmbedder(model, processor, new IndexModel("bench/xclip-base-patch32", "random", IndexModel.XClipVideo, model.Config.ProjectionDim));
             // Warm-up: the first forward pays one-time kernel setup.
             embedder.EmbedSegments(embedder.Preprocess([Enumerable.Repeat(new RgbImage(224, 224, new byte[224 * 224 * 3]), embedder.FramesPerSegment).ToList()]));
             using var store = new SqliteVideoIndexStore(Path.Combine(directory, "index.db"));

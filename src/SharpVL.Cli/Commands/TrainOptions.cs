@@ -12,7 +12,7 @@ internal sealed class TrainOptions
 
     public Option<string> Output { get; } = new("--output", "-o") { Description = "Folder for checkpoints, the final model and metrics.jsonl.", Required = true, HelpName = "dir" };
 
-    public Option<int> Epochs { get; } = CliOptions.Int("--epochs", "Passes over the data. [default: 3]", 3, 1);
+    public Option<int> Epochs { get; } = CliOptions.Int("--epochs", "Passes over the data.", 3, 1);
 
     public Option<int> BatchSize { get; } = CliOptions.BatchSize(4);
 
@@ -22,11 +22,11 @@ internal sealed class TrainOptions
 
     public Option<double> WeightDecay { get; } = Number("--weight-decay", "AdamW weight decay (not on biases and LayerNorms).", 0.01, positive: false);
 
-    public Option<int> GradAccum { get; } = CliOptions.Int("--grad-accum", "Batches per optimizer step (gradient accumulation). [default: 1]", 1, 1);
+    public Option<int> GradAccum { get; } = CliOptions.Int("--grad-accum", "Batches per optimizer step (gradient accumulation).", 1, 1);
 
     public Option<string?> Eval { get; } = new("--eval") { Description = "Validation data (same layouts), evaluated after every epoch.", HelpName = "data" };
 
-    public Option<int> Seed { get; } = CliOptions.Int("--seed", "Seed of every random draw (head, shuffling, augmentation, masks). [default: 42]", 42, 0);
+    public Option<int> Seed { get; } = CliOptions.Int("--seed", "Seed of every random draw (head, shuffling, augmentation, masks).", 42, 0);
 
     public Option<bool> FreezeBackbone { get; } = new("--freeze-backbone") { Description = "Train only the head (classifier / projections)." };
 
@@ -34,9 +34,9 @@ internal sealed class TrainOptions
 
     public Option<double?> MaskRatio { get; } = new("--mask-ratio") { Description = "VideoMAE: masked-autoencoder pre-training with this tube-mask ratio (e.g. 0.9) instead of classification.", HelpName = "ratio" };
 
-    public Option<int> SaveSteps { get; } = CliOptions.Int("--save-steps", "Save a resumable checkpoint every N optimizer steps (0: at the end only). [default: 0]", 0, 0);
+    public Option<int> SaveSteps { get; } = CliOptions.Int("--save-steps", "Save a resumable checkpoint every N optimizer steps (0: at the end only).", 0, 0);
 
-    public Option<int> Patience { get; } = CliOptions.Int("--early-stopping-patience", "Stop after N evaluations without improvement (0: never). [default: 0]", 0, 0);
+    public Option<int> Patience { get; } = CliOptions.Int("--early-stopping-patience", "Stop after N evaluations without improvement (0: never).", 0, 0);
 
     public Option<bool> SkipBad { get; } = new("--skip-bad") { Description = "Train without the videos that cannot be read (listed as warnings)." };
 
@@ -94,7 +94,7 @@ internal sealed class TrainOptions
     {
         var option = new Option<double>(name)
         {
-            Description = $"{description} [default: {defaultValue.ToString(CultureInfo.InvariantCulture)}]",
+            Description = $"{description}",
             DefaultValueFactory = _ => defaultValue,
             HelpName = "x",
         };

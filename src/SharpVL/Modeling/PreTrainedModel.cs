@@ -51,18 +51,18 @@ public abstract class PreTrainedModel : nn.Module
     public abstract string BaseModelPrefix { get; }
 
     /// <summary>
-    /// The attribute under which a container model stores this model in its checkpoints (e.g. <c>text_model</c> of a
-    /// dual encoder), or empty. When a checkpoint has keys under it and this model's own keys do not start with it, only
-    /// those keys are loaded, with the prefix removed; every other key is reported as unexpected. Lets a tower load
-    /// straight from its composite model's directory.
+    /// The attribute under which a composite model stores this tower in its checkpoints (<c>text_model</c>,
+    /// <c>vision_model</c>), or empty: the one mechanism by which a tower loads from its composite model's directory.
+    /// When a checkpoint has keys under it, only those are loaded (without the prefix when this model's own keys do not
+    /// carry it), and the other components' keys are skipped without a warning (<see cref="LoadReport.SkippedKeys"/>).
     /// </summary>
-    protected virtual string CheckpointKeyPrefix => "";
+    protected virtual string CompositeTowerKey => "";
 
     /// <summary>Standard deviation used to initialize weights a checkpoint lacks.</summary>
     protected virtual double InitializerRange => 0.02;
 
-    /// <summary>Checkpoint keys that are silently skipped (e.g. <c>position_ids</c> buffers older Transformers saved).</summary>
-    protected virtual IReadOnlyList<Regex> IgnoredUnexpectedKeys { get; } = [new Regex(@"(^|\.)position_ids$", RegexOptions.CultureInvariant)];
+    /// <summary>Checkpoint keys skipped without a report: the <c>position_ids</c> buffers older Transformers saved.</summary>
+    private static readonly Regex IgnoredBuffers = new(@"(^|\.)position_ids$", RegexOptions.CultureInvariant);
 
     /// <summary>
     /// Submodules (state-dict paths) that stay in float32 when the model is placed in a half-precision dtype, because
@@ -132,28 +132,32 @@ public abstract class PreTrainedModel : nn.Module
         var checkpointHasPrefix = prefix.Length > 0 && loadedKeys.Any(k => k.StartsWith(prefix + ".", StringComparison.Ordinal));
         var modelHasPrefix = prefix.Length > 0 && expected.Keys.Any(k => k.StartsWith(prefix + ".", StringComparison.Ordinal));
 
-        var container = CheckpointKeyPrefix;
-        var fromContainer = container.Length > 0
-            && loadedKeys.Any(k => k.StartsWith(container + ".", StringComparison.Ordinal))
-            && !expected.Keys.Any(k => k.StartsWith(container + ".", StringComparison.Ordinal));
-        if (fromContainer)
+        var tower = CompositeTowerKey;
+        var fromComposite = tower.Length > 0 && loadedKeys.Any(k => k.StartsWith(tower + ".", StringComparison.Ordinal));
+        // Towers whose modules sit under the tower key (X-CLIP's, AltCLIP's vision tower) keep it; the others drop it.
+        var stripTower = fromComposite && !expected.Keys.Any(k => k.StartsWith(tower + ".", StringComparison.Ordinal));
+        if (stripTower)
         {
-            checkpointHasPrefix = prefix.Length > 0 && loadedKeys.Any(k => k.StartsWith($"{container}.{prefix}.", StringComparison.Ordinal));
+            checkpointHasPrefix = prefix.Length > 0 && loadedKeys.Any(k => k.StartsWith($"{tower}.{prefix}.", StringComparison.Ordinal));
         }
 
         var unexpected = new List<string>();
+        var skipped = new List<string>();
         var mismatched = new List<string>();
         var loaded = new HashSet<string>(StringComparer.Ordinal);
         using (no_grad())
         {
             foreach (var checkpointKey in loadedKeys)
             {
-                var modelKey = fromContainer
-                    ? StripContainer(checkpointKey, container) is { } inner ? MapKey(inner, prefix, checkpointHasPrefix, modelHasPrefix) : null
-                    : MapKey(checkpointKey, prefix, checkpointHasPrefix, modelHasPrefix);
+                if (fromComposite && !checkpointKey.StartsWith(tower + ".", StringComparison.Ordinal))
+                {
+                    skipped.Add(checkpointKey);
+                    continue;
+                }
+                var modelKey = MapKey(stripTower ? checkpointKey[(tower.Length + 1)..] : checkpointKey, prefix, checkpointHasPrefix, modelHasPrefix);
                 if (modelKey is null || !expected.TryGetValue(modelKey, out var target))
                 {
-                    if (!IgnoredUnexpectedKeys.Any(r => r.IsMatch(checkpointKey)))
+                    if (!IgnoredBuffers.IsMatch(checkpointKey))
                     {
                         unexpected.Add(checkpointKey);
                     }
@@ -183,13 +187,10 @@ public abstract class PreTrainedModel : nn.Module
         }
         var missing = expected.Keys.Where(k => !loaded.Contains(k)).ToList();
         InitializeMissing(missing);
-        LoadReport = new LoadReport(missing, unexpected, mismatched);
+        LoadReport = new LoadReport(missing, unexpected, mismatched, skipped);
         WarnAbout(LoadReport, sourceName, options);
         return LoadReport;
     }
-
-    private static string? StripContainer(string checkpointKey, string container)
-        => checkpointKey.StartsWith(container + ".", StringComparison.Ordinal) ? checkpointKey[(container.Length + 1)..] : null;
 
     private static string? MapKey(string checkpointKey, string prefix, bool checkpointHasPrefix, bool modelHasPrefix)
     {

@@ -29,13 +29,13 @@ public static class SegmentEmbedders
             {
                 var processor = XCLIPProcessor.FromPretrained(directory);
                 var model = XCLIPModel.FromPretrained(directory, options);
-                return new XClipSegmentEmbedder(model, processor, new IndexModel(id, revision, IndexModel.XClipVideo, model.Config.ProjectionDim));
+                return new XCLIPSegmentEmbedder(model, processor, new IndexModel(id, revision, IndexModel.XClipVideo, model.Config.ProjectionDim));
             }
             case "altclip":
             {
                 var processor = AltCLIPProcessor.FromPretrained(directory);
                 var model = AltCLIPModel.FromPretrained(directory, options);
-                return new AltClipKeyframeEmbedder(model, processor, new IndexModel(id, revision, IndexModel.AltClipKeyframe, model.Config.ProjectionDim));
+                return new AltCLIPKeyframeEmbedder(model, processor, new IndexModel(id, revision, IndexModel.AltClipKeyframe, model.Config.ProjectionDim));
             }
             default:
                 throw new SearchIndexException(

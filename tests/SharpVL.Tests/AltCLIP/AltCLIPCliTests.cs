@@ -15,7 +15,7 @@ public sealed class AltCLIPCliTests : IDisposable
     {
         Directory.CreateDirectory(_directory);
         // Two frames of the decoded test clip (96x72 RGB) as the images.
-        var frames = AltCLIPFixtures.Read("media/clip_frames.safetensors");
+        var frames = FixtureTensors.Read("media/clip_frames.safetensors");
         var video = frames["frames"];
         var (height, width) = ((int)video.shape[1], (int)video.shape[2]);
         var bytes = video.data<byte>().ToArray();

@@ -1,4 +1,3 @@
-using SharpVL.Checkpoints;
 using static TorchSharp.torch;
 
 namespace SharpVL.Tests.AltCLIP;
@@ -7,13 +6,6 @@ namespace SharpVL.Tests.AltCLIP;
 internal static class AltCLIPFixtures
 {
     public static string ModelDir { get; } = TestPaths.Fixture("models/altclip-tiny");
-
-    /// <summary>Reads every tensor of a fixture safetensors file (caller disposes them).</summary>
-    public static Dictionary<string, Tensor> Read(string relative)
-    {
-        using var file = SafeTensorsFile.Open(TestPaths.Fixture(relative));
-        return file.Keys.ToDictionary(k => k, file.ReadTensor);
-    }
 
     /// <summary>Asserts elementwise closeness with the fixtures' rule |a − b| ≤ atol + rtol·|b|.</summary>
     public static void AssertClose(Tensor expected, Tensor actual, double atol = 1e-4, double rtol = 1e-4)

@@ -19,7 +19,7 @@ public sealed class ZeroShotImageClassificationTests : IDisposable
     public ZeroShotImageClassificationTests()
     {
         Directory.CreateDirectory(_directory);
-        var images = AltCLIPFixtures.Read("processors/clip_image_processor_downscale.inputs.safetensors")["images"];
+        var images = FixtureTensors.Read("processors/clip_image_processor_downscale.inputs.safetensors")["images"];
         var (count, height, width) = ((int)images.shape[0], (int)images.shape[1], (int)images.shape[2]);
         var bytes = images.data<byte>().ToArray();
         ImagePaths = [.. Enumerable.Range(0, count).Select(i =>
@@ -55,7 +55,7 @@ public sealed class ZeroShotImageClassificationTests : IDisposable
         var processor = AltCLIPProcessor.FromPretrained(AltCLIPFixtures.ModelDir);
         var pixels = processor.Process(images: [.. ImagePaths.Select(ImageFile.LoadRgb)]).PixelValues!;
         using var got = pixels.ToTensor();
-        var expected = AltCLIPFixtures.Read("processors/clip_image_processor_downscale.expected.safetensors")["pixel_values"];
+        var expected = FixtureTensors.Read("processors/clip_image_processor_downscale.expected.safetensors")["pixel_values"];
         AltCLIPFixtures.AssertClose(expected, got, atol: 1e-5, rtol: 0);
     }
 

@@ -11,7 +11,7 @@ public class AudioTrackReaderTests
     public void AacSoundtrackMatchesPyAvsDecoderOutput()
     {
         var waveform = AudioTrackReader.Default.Read(TestPaths.Fixture("media/clip_with_audio.mp4"));
-        var expected = TvltFixtures.Floats(TvltFixtures.Load("media/clip_with_audio_waveform.safetensors")["waveform"]);
+        var expected = TvltFixtures.Floats(FixtureTensors.Read("media/clip_with_audio_waveform.safetensors")["waveform"]);
         Assert.Equal(44100, waveform.SamplingRate);
         // Priming skipped, trailing padding kept: 87 frames x 1024 samples.
         Assert.Equal(89088, waveform.Samples.Length);

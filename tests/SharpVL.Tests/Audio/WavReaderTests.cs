@@ -57,7 +57,7 @@ public class WavReaderTests
     public void ToneWavMatchesTheFixtureWaveformExactly()
     {
         var waveform = WavReader.Read(TestPaths.Fixture("media/tone.wav"));
-        var expected = TvltFixtures.Floats(TvltFixtures.Load("media/tone_waveform.safetensors")["waveform"]);
+        var expected = TvltFixtures.Floats(FixtureTensors.Read("media/tone_waveform.safetensors")["waveform"]);
         Assert.Equal(44100, waveform.SamplingRate);
         Assert.Equal(88200, waveform.Samples.Length);
         Assert.Equal(expected, waveform.Samples);

@@ -88,7 +88,7 @@ public class EncoderMemoryTests
     private static nn.Module CreateTower(string tower) => tower switch
     {
         "vit" => new ViTEncoder(new ViTLayerSettings(Width, 4, 4 * Width, "gelu", 1e-12, QkvBiasStyle.LinearBias), Layers),
-        "clip" => new ClipEncoder(new ClipLayerSettings(Width, 4, 4 * Width, "quick_gelu", 1e-5), Layers),
+        "clip" => new CLIPEncoder(new CLIPLayerSettings(Width, 4, 4 * Width, "quick_gelu", 1e-5), Layers),
         "roberta" => new RobertaEncoder(new RobertaSettings(10, Width, Layers, 4, 4 * Width, "gelu", 16, 1, 1e-5, 1)),
         "xclip-vision" => new XCLIPVisionEncoder(new XCLIPVisionConfig
         {
@@ -100,7 +100,7 @@ public class EncoderMemoryTests
     private static BaseModelOutput Run(nn.Module encoder, Tensor input, bool outputHiddenStates) => encoder switch
     {
         ViTEncoder vit => vit.Forward(input, outputHiddenStates: outputHiddenStates),
-        ClipEncoder clip => clip.Forward(input, outputHiddenStates: outputHiddenStates),
+        CLIPEncoder clip => clip.Forward(input, outputHiddenStates: outputHiddenStates),
         RobertaEncoder roberta => roberta.Forward(input, outputHiddenStates: outputHiddenStates),
         XCLIPVisionEncoder xclip => xclip.Forward(input, outputAttentions: false, outputHiddenStates),
         _ => throw new ArgumentOutOfRangeException(nameof(encoder)),

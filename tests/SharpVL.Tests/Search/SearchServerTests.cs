@@ -69,7 +69,7 @@ public sealed class SearchServerTests(SearchServerFixture server) : IClassFixtur
         Assert.Equal("my clip.mp4", document.RootElement.GetProperty("file").GetString());
 
         // The reference: the X-CLIP zero-shot pipeline on the same file with the same labels.
-        var embedder = (XClipSegmentEmbedder)server.Search.Embedder;
+        var embedder = (XCLIPSegmentEmbedder)server.Search.Embedder;
         using var classifier = new ZeroShotVideoClassificationPipeline(embedder.XClip, embedder.Processor);
         var expected = classifier.Classify(path, new ClassificationOptions { CandidateLabels = labels }).Labels;
         var actual = document.RootElement.GetProperty("labels").EnumerateArray().ToList();

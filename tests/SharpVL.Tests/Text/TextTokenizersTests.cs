@@ -5,8 +5,8 @@ namespace SharpVL.Tests.Text;
 public class TextTokenizersTests
 {
     [Theory]
-    [InlineData("xclip-tiny", typeof(ClipTokenizer))]
-    [InlineData("altclip-tiny", typeof(XlmRobertaTokenizer))]
+    [InlineData("xclip-tiny", typeof(CLIPTokenizer))]
+    [InlineData("altclip-tiny", typeof(XLMRobertaTokenizer))]
     public void PicksTheClassFromTokenizerConfig(string model, Type expected)
         => Assert.IsType(expected, TextTokenizers.FromPretrained(TokenizerFixtures.ModelDirectory(model)));
 

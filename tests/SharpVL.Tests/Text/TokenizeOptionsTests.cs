@@ -5,7 +5,7 @@ namespace SharpVL.Tests.Text;
 
 public class TokenizeOptionsTests
 {
-    private static readonly Lazy<ClipTokenizer> Clip = new(() => ClipTokenizer.FromPretrained(TokenizerFixtures.ModelDirectory("xclip-tiny")));
+    private static readonly Lazy<CLIPTokenizer> Clip = new(() => CLIPTokenizer.FromPretrained(TokenizerFixtures.ModelDirectory("xclip-tiny")));
 
     [Theory]
     [InlineData("{}", PaddingStrategy.DoNotPad, null, null, true)]

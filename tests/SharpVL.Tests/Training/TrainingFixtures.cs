@@ -1,5 +1,4 @@
 using System.Text.Json;
-using SharpVL.Checkpoints;
 using SharpVL.Modeling;
 using SharpVL.Training;
 using static TorchSharp.torch;
@@ -25,11 +24,7 @@ internal static class TrainingFixtures
         return TrainableModels.Load(c.GetProperty("class").GetString()!, TestPaths.TrainingFixture(c.GetProperty("model").GetString()!), ModelLoadOptions.Quiet);
     }
 
-    public static Dictionary<string, Tensor> ReadTensors(string relative)
-    {
-        using var file = SafeTensorsFile.Open(TestPaths.TrainingFixture(relative));
-        return file.Keys.ToDictionary(k => k, file.ReadTensor);
-    }
+    public static Dictionary<string, Tensor> ReadTensors(string relative) => FixtureTensors.ReadTraining(relative);
 
     /// <summary>The batch of step <paramref name="step"/> (keys without the <c>step&lt;N&gt;.</c> prefix).</summary>
     public static Dictionary<string, Tensor> StepBatch(string caseName, int step)

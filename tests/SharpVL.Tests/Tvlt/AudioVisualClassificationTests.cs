@@ -14,7 +14,7 @@ public class AudioVisualClassificationTests
     [Fact]
     public void PipelineReproducesTheFixtureLogitsFromDecodedFramesAndToneWav()
     {
-        var expected = TvltFixtures.Load("cases/pipeline_tvlt_classification_from_mp4.expected.safetensors");
+        var expected = FixtureTensors.Read("cases/pipeline_tvlt_classification_from_mp4.expected.safetensors");
         using var pipeline = AudioVisualClassificationPipeline.FromPretrained(TestPaths.Fixture(Model), ModelLoadOptions.Quiet);
         var frames = VideoReader.Default.ReadFrames(TestPaths.Fixture("media/clip_with_audio.mp4"), [0, 12, 24, 36]);
         var result = pipeline.Classify(frames, WavReader.Read(TestPaths.Fixture("media/tone.wav")));

@@ -19,8 +19,8 @@ public class TvltFeatureExtractorTests
     [Fact]
     public void ShortWaveformMatchesTransformers()
     {
-        var inputs = TvltFixtures.Load("processors/tvlt_feature_extractor_short.inputs.safetensors");
-        var expected = TvltFixtures.Load("processors/tvlt_feature_extractor_short.expected.safetensors");
+        var inputs = FixtureTensors.Read("processors/tvlt_feature_extractor_short.inputs.safetensors");
+        var expected = FixtureTensors.Read("processors/tvlt_feature_extractor_short.expected.safetensors");
         var features = Extractor().Extract(TvltFixtures.Floats(inputs["audio"]), samplingRate: 44100);
         // 20000 // 512 = 39 rows, padded to 48 (3 patches of 16), 3 x 8 mask ones.
         Assert.Equal([1L, 1, 48, 128], features.AudioValuesShape);
@@ -33,8 +33,8 @@ public class TvltFeatureExtractorTests
     [Fact]
     public void BatchIsPaddedToTheLongestAndMasked()
     {
-        var inputs = TvltFixtures.Load("processors/tvlt_feature_extractor_batch.inputs.safetensors");
-        var expected = TvltFixtures.Load("processors/tvlt_feature_extractor_batch.expected.safetensors");
+        var inputs = FixtureTensors.Read("processors/tvlt_feature_extractor_batch.inputs.safetensors");
+        var expected = FixtureTensors.Read("processors/tvlt_feature_extractor_batch.expected.safetensors");
         var audio = Enumerable.Range(0, 3).Select(i => TvltFixtures.Floats(inputs[$"audio.{i}"])).ToList();
         var tensors = Extractor().Extract(audio, 44100).ToTensors();
         TvltFixtures.AssertClose(expected["audio_values"], tensors["audio_values"], 1e-4, 1e-4, "audio_values");

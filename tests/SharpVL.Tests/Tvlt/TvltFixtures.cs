@@ -1,4 +1,3 @@
-using SharpVL.Checkpoints;
 using static TorchSharp.torch;
 
 namespace SharpVL.Tests.Tvlt;
@@ -6,12 +5,6 @@ namespace SharpVL.Tests.Tvlt;
 /// <summary>Reads TVLT reference tensors from the fixtures.</summary>
 internal static class TvltFixtures
 {
-    public static Dictionary<string, Tensor> Load(string relative)
-    {
-        using var file = SafeTensorsFile.Open(TestPaths.Fixture(relative));
-        return file.Keys.ToDictionary(k => k, file.ReadTensor);
-    }
-
     public static float[] Floats(Tensor t) => t.to(ScalarType.Float32).contiguous().data<float>().ToArray();
 
     public static void AssertClose(Tensor expected, Tensor actual, double atol, double rtol, string key)

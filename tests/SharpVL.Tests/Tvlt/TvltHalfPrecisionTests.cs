@@ -7,8 +7,8 @@ public class TvltHalfPrecisionTests
     [Fact]
     public void BFloat16BodyKeepsTheClassifierAndLogitsInFloat32()
     {
-        var inputs = TvltFixtures.Load("cases/tvlt_avclassification_nomask.inputs.safetensors");
-        var expected = TvltFixtures.Load("cases/tvlt_avclassification_nomask.expected.safetensors");
+        var inputs = FixtureTensors.Read("cases/tvlt_avclassification_nomask.inputs.safetensors");
+        var expected = FixtureTensors.Read("cases/tvlt_avclassification_nomask.expected.safetensors");
         var options = ModelLoadOptions.Quiet with { DType = TorchSharp.torch.ScalarType.BFloat16 };
         using var model = SharpVL.Models.Tvlt.TvltForAudioVisualClassification.FromPretrained(
             TestPaths.Fixture("models/tvlt-tiny-avclassification"), options);

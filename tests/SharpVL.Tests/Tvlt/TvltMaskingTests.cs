@@ -11,8 +11,8 @@ public class TvltMaskingTests
     public void StableArgsortOfInjectedNoiseMatchesTheStableReference()
     {
         // Only the noise is injected: SharpVL sorts it stably, which the fixture's second expected file reproduces.
-        var inputs = TvltFixtures.Load("cases/tvlt_model_masked.inputs.safetensors");
-        var expected = TvltFixtures.Load("cases/tvlt_model_masked.expected_stable_argsort.safetensors");
+        var inputs = FixtureTensors.Read("cases/tvlt_model_masked.inputs.safetensors");
+        var expected = FixtureTensors.Read("cases/tvlt_model_masked.expected_stable_argsort.safetensors");
         using var model = TvltModel.FromPretrained(TestPaths.Fixture("models/tvlt-tiny"), ModelLoadOptions.Quiet);
         using var output = model.Forward(
             inputs["pixel_values"], inputs["audio_values"], inputs["pixel_mask"], inputs["audio_mask"],
@@ -32,8 +32,8 @@ public class TvltMaskingTests
     [Fact]
     public void TrainModePreTrainingWithStableArgsortMatchesTheStableReference()
     {
-        var inputs = TvltFixtures.Load("cases/tvlt_pretraining_train_mode.inputs.safetensors");
-        var expected = TvltFixtures.Load("cases/tvlt_pretraining_train_mode.expected_stable_argsort.safetensors");
+        var inputs = FixtureTensors.Read("cases/tvlt_pretraining_train_mode.inputs.safetensors");
+        var expected = FixtureTensors.Read("cases/tvlt_pretraining_train_mode.expected_stable_argsort.safetensors");
         using var model = TvltForPreTraining.FromPretrained(TestPaths.Fixture("models/tvlt-tiny"), ModelLoadOptions.Quiet);
         model.train();
         using var output = model.Forward(
@@ -50,7 +50,7 @@ public class TvltMaskingTests
     [Fact]
     public void EvalModePreTrainingRunsOnlyTheMatchingTask()
     {
-        var inputs = TvltFixtures.Load("cases/tvlt_pretraining_eval_mode.inputs.safetensors");
+        var inputs = FixtureTensors.Read("cases/tvlt_pretraining_eval_mode.inputs.safetensors");
         using var model = TvltForPreTraining.FromPretrained(TestPaths.Fixture("models/tvlt-tiny"), ModelLoadOptions.Quiet);
         using var output = model.Forward(
             inputs["pixel_values"], inputs["audio_values"], inputs["pixel_mask"], inputs["audio_mask"], inputs["labels"],
@@ -65,7 +65,7 @@ public class TvltMaskingTests
     [Fact]
     public void GeneratedNoiseMasksFrameLevelAudioAndIsReproducible()
     {
-        var inputs = TvltFixtures.Load("cases/tvlt_model.inputs.safetensors");
+        var inputs = FixtureTensors.Read("cases/tvlt_model.inputs.safetensors");
         using var model = TvltModel.FromPretrained(TestPaths.Fixture("models/tvlt-tiny"), ModelLoadOptions.Quiet);
         TvltModelOutput Run(long seed) => model.Forward(
             inputs["pixel_values"], inputs["audio_values"], inputs["pixel_mask"], inputs["audio_mask"], maskPixel: true, maskAudio: true,
@@ -91,7 +91,7 @@ public class TvltMaskingTests
     [Fact]
     public void WrongShapesAreClearErrors()
     {
-        var inputs = TvltFixtures.Load("cases/tvlt_model.inputs.safetensors");
+        var inputs = FixtureTensors.Read("cases/tvlt_model.inputs.safetensors");
         using var model = TvltModel.FromPretrained(TestPaths.Fixture("models/tvlt-tiny"), ModelLoadOptions.Quiet);
         using var small = zeros([2L, 4, 3, 16, 16]);
         Assert.Contains("doesn't match model", Assert.Throws<ArgumentException>(() => model.Forward(small, inputs["audio_values"])).Message);

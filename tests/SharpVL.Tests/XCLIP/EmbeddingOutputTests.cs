@@ -73,7 +73,7 @@ public sealed class EmbeddingOutputTests : IDisposable
         using var expectedText = model.GetTextFeatures(tensors.InputIds!, tensors.AttentionMask);
         AssertNpyEquals(Path.Combine(_dir, "text_embeds.npy"), expectedText, [2, 16]);
 
-        var pipelineInputs = XCLIPModelTests.ReadCase("cases/pipeline_xclip_from_mp4.expected.safetensors");
+        var pipelineInputs = FixtureTensors.Read("cases/pipeline_xclip_from_mp4.expected.safetensors");
         using var expectedVideo = model.GetVideoFeatures(pipelineInputs["pixel_values"]);
         AssertNpyEquals(Path.Combine(_dir, "video_embeds.npy"), expectedVideo, [1, 16]);
 

@@ -1,4 +1,3 @@
-using SharpVL.Checkpoints;
 using SharpVL.Modeling;
 using SharpVL.Models.XCLIP;
 using static TorchSharp.torch;
@@ -9,12 +8,6 @@ public class XCLIPModelTests
 {
     private static readonly string TinyDir = TestPaths.Fixture("models/xclip-tiny");
 
-    internal static Dictionary<string, Tensor> ReadCase(string file)
-    {
-        using var source = SafeTensorsFile.Open(TestPaths.Fixture(file));
-        return source.Keys.ToDictionary(k => k, source.ReadTensor);
-    }
-
     [Fact]
     public void PytorchBinAndSafetensorsGiveIdenticalOutputs()
     {
@@ -23,7 +16,7 @@ public class XCLIPModelTests
         {
             File.Copy(Path.Combine(TinyDir, "config.json"), Path.Combine(binDir, "config.json"));
             File.Copy(Path.Combine(TinyDir, "pytorch_model.bin"), Path.Combine(binDir, "pytorch_model.bin"));
-            var inputs = ReadCase("cases/xclip_forward_2v3t.inputs.safetensors");
+            var inputs = FixtureTensors.Read("cases/xclip_forward_2v3t.inputs.safetensors");
             using var fromSafetensors = XCLIPModel.FromPretrained(TinyDir, ModelLoadOptions.Quiet);
             using var fromBin = XCLIPModel.FromPretrained(binDir, ModelLoadOptions.Quiet);
             Assert.Empty(fromBin.LoadReport!.MissingKeys);
@@ -50,7 +43,7 @@ public class XCLIPModelTests
         var dir = TestScratch.CreateDirectory("xclip-save").FullName;
         try
         {
-            var inputs = ReadCase("cases/xclip_forward_1v3t.inputs.safetensors");
+            var inputs = FixtureTensors.Read("cases/xclip_forward_1v3t.inputs.safetensors");
             using var model = XCLIPModel.FromPretrained(TinyDir, ModelLoadOptions.Quiet);
             model.SavePretrained(Path.Combine(dir, "full"));
             using var reloaded = XCLIPModel.FromPretrained(Path.Combine(dir, "full"), ModelLoadOptions.Quiet);
@@ -90,8 +83,8 @@ public class XCLIPModelTests
     [Fact]
     public void EncodeThenScoreEqualsForward()
     {
-        var inputs = ReadCase("cases/xclip_forward_2v3t.inputs.safetensors");
-        var expected = ReadCase("cases/xclip_forward_2v3t.expected.safetensors");
+        var inputs = FixtureTensors.Read("cases/xclip_forward_2v3t.inputs.safetensors");
+        var expected = FixtureTensors.Read("cases/xclip_forward_2v3t.expected.safetensors");
         using var model = XCLIPModel.FromPretrained(TinyDir, ModelLoadOptions.Quiet);
         using var text = model.GetTextFeatures(inputs["input_ids"], inputs["attention_mask"]);
         using var videos = model.EncodeVideos(inputs["pixel_values"]);
@@ -103,7 +96,7 @@ public class XCLIPModelTests
     [Fact]
     public void LossNeedsAsManyVideosAsTexts()
     {
-        var inputs = ReadCase("cases/xclip_forward_2v3t.inputs.safetensors");
+        var inputs = FixtureTensors.Read("cases/xclip_forward_2v3t.inputs.safetensors");
         using var model = XCLIPModel.FromPretrained(TinyDir, ModelLoadOptions.Quiet);
         var error = Assert.Throws<ArgumentException>(() =>
             model.Forward(inputs["input_ids"], inputs["pixel_values"], inputs["attention_mask"], returnLoss: true));
@@ -123,7 +116,7 @@ public class XCLIPModelTests
     public void OtherResolutionsNeedInterpolatePosEncoding()
     {
         using var model = XCLIPModel.FromPretrained(TinyDir, ModelLoadOptions.Quiet);
-        var inputs = ReadCase("cases/xclip_forward_1v3t.inputs.safetensors");
+        var inputs = FixtureTensors.Read("cases/xclip_forward_1v3t.inputs.safetensors");
         using var large = randn([1, 4, 3, 48, 48]);
         var error = Assert.Throws<ArgumentException>(() => model.Forward(inputs["input_ids"], large, inputs["attention_mask"]));
         Assert.Contains("48*48", error.Message, StringComparison.Ordinal);

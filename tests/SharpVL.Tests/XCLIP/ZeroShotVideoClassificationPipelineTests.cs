@@ -17,7 +17,7 @@ public class ZeroShotVideoClassificationPipelineTests
     /// <summary>logits_per_video of cases/pipeline_xclip_from_mp4.expected.safetensors.</summary>
     private static float[] ExpectedLogits()
     {
-        var expected = XCLIPModelTests.ReadCase("cases/pipeline_xclip_from_mp4.expected.safetensors");
+        var expected = FixtureTensors.Read("cases/pipeline_xclip_from_mp4.expected.safetensors");
         return expected["logits_per_video"].data<float>().ToArray();
     }
 

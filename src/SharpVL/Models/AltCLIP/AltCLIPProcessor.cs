@@ -10,12 +10,12 @@ public sealed record AltCLIPProcessorOutput(BatchEncoding? Text, PixelValues? Pi
 
 /// <summary>
 /// AltCLIP's processor (<c>AltCLIPProcessor</c>): a <see cref="CLIPImageProcessor"/> for images and an
-/// <see cref="XlmRobertaTokenizer"/> for texts, applied in one call.
+/// <see cref="XLMRobertaTokenizer"/> for texts, applied in one call.
 /// </summary>
 public sealed class AltCLIPProcessor
 {
     /// <summary>Combines an image processor and a tokenizer.</summary>
-    public AltCLIPProcessor(CLIPImageProcessor imageProcessor, XlmRobertaTokenizer tokenizer)
+    public AltCLIPProcessor(CLIPImageProcessor imageProcessor, XLMRobertaTokenizer tokenizer)
     {
         ImageProcessor = imageProcessor ?? throw new ArgumentNullException(nameof(imageProcessor), "You need to specify an image processor.");
         Tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer), "You need to specify a tokenizer.");
@@ -25,7 +25,7 @@ public sealed class AltCLIPProcessor
     public CLIPImageProcessor ImageProcessor { get; }
 
     /// <summary>The tokenizer (<c>sentencepiece.bpe.model</c> or <c>tokenizer.json</c> plus its configs).</summary>
-    public XlmRobertaTokenizer Tokenizer { get; }
+    public XLMRobertaTokenizer Tokenizer { get; }
 
     /// <summary>Loads both parts from a model directory.</summary>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
@@ -37,7 +37,7 @@ public sealed class AltCLIPProcessor
         {
             throw new DirectoryNotFoundException($"AltCLIP processor directory '{directory}' does not exist.");
         }
-        return new AltCLIPProcessor(CLIPImageProcessor.FromPretrained(directory), XlmRobertaTokenizer.FromPretrained(directory));
+        return new AltCLIPProcessor(CLIPImageProcessor.FromPretrained(directory), XLMRobertaTokenizer.FromPretrained(directory));
     }
 
     /// <summary>

@@ -33,14 +33,14 @@ public sealed class AltCLIPTextModel : PreTrainedModel<AltCLIPTextConfig>
     public override string BaseModelPrefix => "altclip";
 
     /// <summary>In an <see cref="AltCLIPModel"/> checkpoint the text tower lives under <c>text_model</c>.</summary>
-    protected override string CheckpointKeyPrefix => "text_model";
+    protected override string CompositeTowerKey => "text_model";
 
     /// <inheritdoc />
     protected override double InitializerRange => Config.InitializerRange;
 
     /// <summary>
     /// Loads the tower from a directory or Hub id: either a standalone <c>altclip_text_model</c> checkpoint or a full
-    /// <c>altclip</c> one (its <c>text_config</c> and the <c>text_model.*</c> weights; the rest is reported unused).
+    /// <c>altclip</c> one (its <c>text_config</c> and the <c>text_model.*</c> weights; the rest is skipped).
     /// Transformers 4.27.1 cannot do the latter (it silently keeps random weights); SharpVL loads it correctly.
     /// </summary>
     public static AltCLIPTextModel FromPretrained(string modelIdOrPath, ModelLoadOptions? options = null)

@@ -18,12 +18,15 @@ public sealed class AltCLIPVisionModel : PreTrainedModel<AltCLIPVisionConfig>
     /// <inheritdoc />
     public override string BaseModelPrefix => "altclip";
 
+    /// <summary>In an <see cref="AltCLIPModel"/> checkpoint the vision tower lives under <c>vision_model</c>.</summary>
+    protected override string CompositeTowerKey => "vision_model";
+
     /// <inheritdoc />
     protected override double InitializerRange => Config.InitializerRange;
 
     /// <summary>
     /// Loads the tower from a directory or Hub id: a standalone <c>altclip_vision_model</c> checkpoint or a full
-    /// <c>altclip</c> one (its <c>vision_config</c>; the <c>vision_model.*</c> keys match as they are, the rest is reported unused).
+    /// <c>altclip</c> one (its <c>vision_config</c> and the <c>vision_model.*</c> weights; the rest is skipped).
     /// </summary>
     public static AltCLIPVisionModel FromPretrained(string modelIdOrPath, ModelLoadOptions? options = null)
         => LoadPretrained(modelIdOrPath, options, dir => new AltCLIPVisionModel(AltCLIPVisionConfig.FromPretrained(dir)));

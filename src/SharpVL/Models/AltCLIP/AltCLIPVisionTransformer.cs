@@ -11,19 +11,19 @@ namespace SharpVL.Models.AltCLIP;
 /// </summary>
 public sealed class AltCLIPVisionTransformer : nn.Module
 {
-    private readonly ClipVisionEmbeddings embeddings;
+    private readonly CLIPVisionEmbeddings embeddings;
     private readonly LayerNorm pre_layrnorm;
-    private readonly ClipEncoder encoder;
+    private readonly CLIPEncoder encoder;
     private readonly LayerNorm post_layernorm;
 
     /// <summary>Creates the tower for <paramref name="config"/>.</summary>
     public AltCLIPVisionTransformer(AltCLIPVisionConfig config) : base(nameof(AltCLIPVisionTransformer))
     {
         ArgumentNullException.ThrowIfNull(config);
-        embeddings = new ClipVisionEmbeddings(config.HiddenSize, config.ImageSize, config.PatchSize, config.NumChannels);
+        embeddings = new CLIPVisionEmbeddings(config.HiddenSize, config.ImageSize, config.PatchSize, config.NumChannels);
         pre_layrnorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        encoder = new ClipEncoder(
-            new ClipLayerSettings(config.HiddenSize, config.NumAttentionHeads, config.IntermediateSize, config.HiddenAct, config.LayerNormEps,
+        encoder = new CLIPEncoder(
+            new CLIPLayerSettings(config.HiddenSize, config.NumAttentionHeads, config.IntermediateSize, config.HiddenAct, config.LayerNormEps,
                 config.AttentionDropout),
             config.NumHiddenLayers);
         post_layernorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);

@@ -15,10 +15,10 @@ internal sealed class XCLIPCrossFrameLayer : nn.Module, IEncoderLayer
 {
     private readonly KernelLinear message_fc;
     private readonly LayerNorm message_ln;
-    private readonly ClipAttention message_attn;
-    private readonly ClipAttention self_attn;
+    private readonly CLIPAttention message_attn;
+    private readonly CLIPAttention self_attn;
     private readonly LayerNorm layer_norm1;
-    private readonly ClipMlp mlp;
+    private readonly CLIPMLP mlp;
     private readonly LayerNorm layer_norm2;
     private readonly int _numFrames;
     private readonly double _dropPathRate;
@@ -30,10 +30,10 @@ internal sealed class XCLIPCrossFrameLayer : nn.Module, IEncoderLayer
         _dropPathRate = config.DropPathRate;
         message_fc = new KernelLinear(width, width);
         message_ln = nn.LayerNorm(width, config.LayerNormEps);
-        message_attn = new ClipAttention(width, config.NumAttentionHeads, config.AttentionDropout);
-        self_attn = new ClipAttention(width, config.NumAttentionHeads, config.AttentionDropout);
+        message_attn = new CLIPAttention(width, config.NumAttentionHeads, config.AttentionDropout);
+        self_attn = new CLIPAttention(width, config.NumAttentionHeads, config.AttentionDropout);
         layer_norm1 = nn.LayerNorm(width, config.LayerNormEps);
-        mlp = new ClipMlp(width, config.IntermediateSize, config.HiddenAct);
+        mlp = new CLIPMLP(width, config.IntermediateSize, config.HiddenAct);
         layer_norm2 = nn.LayerNorm(width, config.LayerNormEps);
         RegisterComponents();
     }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using SharpVL.Modeling;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,12 +11,6 @@ namespace SharpVL.Models.XCLIP;
 /// </summary>
 public sealed class XCLIPModel : PreTrainedModel<XCLIPConfig>
 {
-    private static readonly string[] Components =
-    [
-        "text_model", "vision_model", "visual_projection", "text_projection", "logit_scale", "prompts_visual_layernorm",
-        "prompts_visual_projection", "mit", "prompts_generator",
-    ];
-
     private readonly XCLIPTextTransformer text_model;
     private readonly XCLIPVisionTransformer vision_model;
     private readonly KernelLinear visual_projection;
@@ -55,10 +48,6 @@ public sealed class XCLIPModel : PreTrainedModel<XCLIPConfig>
     /// <summary>Loads a model from a directory or Hub id (<c>model.safetensors</c> or <c>pytorch_model.bin</c>).</summary>
     public static XCLIPModel FromPretrained(string modelIdOrPath, ModelLoadOptions? options = null)
         => LoadPretrained(modelIdOrPath, options, dir => new XCLIPModel(XCLIPConfig.FromPretrained(dir)));
-
-    /// <summary>Matches the top-level X-CLIP checkpoint keys that do not belong to <paramref name="kept"/>.</summary>
-    internal static Regex ComponentKeys(string kept)
-        => new($"^({string.Join("|", Components.Where(c => c != kept))})(\\.|$)", RegexOptions.CultureInvariant);
 
     /// <summary>Scores every video against every text (Transformers' <c>XCLIPModel.forward</c>).</summary>
     /// <param name="inputIds">[texts, length] token ids.</param>

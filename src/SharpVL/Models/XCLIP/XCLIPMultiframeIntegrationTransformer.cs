@@ -13,7 +13,7 @@ namespace SharpVL.Models.XCLIP;
 internal sealed class XCLIPMultiframeIntegrationTransformer : nn.Module
 {
     private readonly Parameter position_embedding;
-    private readonly ClipEncoder encoder;
+    private readonly CLIPEncoder encoder;
     private readonly int _numFrames;
     private readonly int _width;
 
@@ -22,8 +22,8 @@ internal sealed class XCLIPMultiframeIntegrationTransformer : nn.Module
         _numFrames = config.NumFrames;
         _width = config.MitHiddenSize;
         position_embedding = nn.Parameter(randn(1, config.NumFrames, config.MitHiddenSize) * config.InitializerFactor);
-        encoder = new ClipEncoder(
-            new ClipLayerSettings(config.MitHiddenSize, config.MitNumAttentionHeads, config.MitIntermediateSize, config.HiddenAct, config.LayerNormEps,
+        encoder = new CLIPEncoder(
+            new CLIPLayerSettings(config.MitHiddenSize, config.MitNumAttentionHeads, config.MitIntermediateSize, config.HiddenAct, config.LayerNormEps,
                 config.AttentionDropout),
             config.MitNumHiddenLayers);
         RegisterComponents();

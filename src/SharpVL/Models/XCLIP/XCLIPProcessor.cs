@@ -6,12 +6,12 @@ namespace SharpVL.Models.XCLIP;
 
 /// <summary>
 /// X-CLIP's processor (<c>XCLIPProcessor</c>): a <see cref="VideoMAEImageProcessor"/> for the videos and a
-/// <see cref="ClipTokenizer"/> for the texts.
+/// <see cref="CLIPTokenizer"/> for the texts.
 /// </summary>
 public sealed class XCLIPProcessor
 {
     /// <summary>Combines an image processor and a tokenizer.</summary>
-    public XCLIPProcessor(VideoMAEImageProcessor imageProcessor, ClipTokenizer tokenizer)
+    public XCLIPProcessor(VideoMAEImageProcessor imageProcessor, CLIPTokenizer tokenizer)
     {
         ImageProcessor = imageProcessor ?? throw new ArgumentNullException(nameof(imageProcessor));
         Tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
@@ -21,7 +21,7 @@ public sealed class XCLIPProcessor
     public VideoMAEImageProcessor ImageProcessor { get; }
 
     /// <summary>The text tokenizer.</summary>
-    public ClipTokenizer Tokenizer { get; }
+    public CLIPTokenizer Tokenizer { get; }
 
     /// <summary>
     /// Loads both parts from a model directory: <c>preprocessor_config.json</c> (including the Hub repos' legacy
@@ -38,7 +38,7 @@ public sealed class XCLIPProcessor
             throw new DirectoryNotFoundException($"Processor directory not found: {directory}");
         }
         ProcessorFileNotFoundException.PreprocessorConfig(directory, nameof(XCLIPProcessor));
-        return new XCLIPProcessor(VideoMAEImageProcessor.FromPretrained(directory), ClipTokenizer.FromPretrained(directory));
+        return new XCLIPProcessor(VideoMAEImageProcessor.FromPretrained(directory), CLIPTokenizer.FromPretrained(directory));
     }
 
     /// <summary>

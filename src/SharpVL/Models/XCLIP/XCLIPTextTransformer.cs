@@ -13,14 +13,14 @@ namespace SharpVL.Models.XCLIP;
 internal sealed class XCLIPTextTransformer : nn.Module
 {
     private readonly XCLIPTextEmbeddings embeddings;
-    private readonly ClipEncoder encoder;
+    private readonly CLIPEncoder encoder;
     private readonly LayerNorm final_layer_norm;
 
     public XCLIPTextTransformer(XCLIPTextConfig config) : base(nameof(XCLIPTextTransformer))
     {
         embeddings = new XCLIPTextEmbeddings(config);
-        encoder = new ClipEncoder(
-            new ClipLayerSettings(config.HiddenSize, config.NumAttentionHeads, config.IntermediateSize, config.HiddenAct, config.LayerNormEps,
+        encoder = new CLIPEncoder(
+            new CLIPLayerSettings(config.HiddenSize, config.NumAttentionHeads, config.IntermediateSize, config.HiddenAct, config.LayerNormEps,
                 config.AttentionDropout),
             config.NumHiddenLayers);
         final_layer_norm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);

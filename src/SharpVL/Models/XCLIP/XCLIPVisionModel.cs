@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using SharpVL.Modeling;
 using static TorchSharp.torch;
 
@@ -22,12 +21,8 @@ public sealed class XCLIPVisionModel : PreTrainedModel<XCLIPVisionConfig>
     /// <inheritdoc />
     protected override double InitializerRange => Config.InitializerRange;
 
-    /// <summary>
-    /// Besides <c>position_ids</c>, the other X-CLIP components of a composite checkpoint (text tower, projections,
-    /// MIT, prompt generator) are expected there and skipped silently.
-    /// </summary>
-    protected override IReadOnlyList<Regex> IgnoredUnexpectedKeys { get; } =
-        [new Regex(@"(^|\.)position_ids$", RegexOptions.CultureInvariant), XCLIPModel.ComponentKeys("vision_model")];
+    /// <summary>In an <see cref="XCLIPModel"/> checkpoint this tower lives under <c>vision_model</c>.</summary>
+    protected override string CompositeTowerKey => "vision_model";
 
     /// <summary>
     /// Loads the vision tower from a directory or Hub id: a stand-alone vision checkpoint or a full X-CLIP directory

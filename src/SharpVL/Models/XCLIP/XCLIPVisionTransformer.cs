@@ -12,7 +12,7 @@ namespace SharpVL.Models.XCLIP;
 /// </summary>
 internal sealed class XCLIPVisionTransformer : nn.Module
 {
-    private readonly ClipVisionEmbeddings embeddings;
+    private readonly CLIPVisionEmbeddings embeddings;
     private readonly LayerNorm pre_layernorm;
     private readonly XCLIPVisionEncoder encoder;
     private readonly LayerNorm post_layernorm;
@@ -23,7 +23,7 @@ internal sealed class XCLIPVisionTransformer : nn.Module
     {
         _numFrames = config.NumFrames;
         _channels = config.NumChannels;
-        embeddings = new ClipVisionEmbeddings(config.HiddenSize, config.ImageSize, config.PatchSize, config.NumChannels);
+        embeddings = new CLIPVisionEmbeddings(config.HiddenSize, config.ImageSize, config.PatchSize, config.NumChannels);
         pre_layernorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         encoder = new XCLIPVisionEncoder(config);
         post_layernorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);

@@ -6,7 +6,7 @@ public static class TextTokenizers
     /// <summary>
     /// Loads the tokenizer named by <paramref name="tokenizerClass"/> (e.g. the manifest's <c>class</c>) or, when
     /// null, by <c>tokenizer_class</c> in the directory's <c>tokenizer_config.json</c>. CLIP (also X-CLIP's and
-    /// the fast variants) → <see cref="ClipTokenizer"/>; XLM-RoBERTa → <see cref="XlmRobertaTokenizer"/>.
+    /// the fast variants) → <see cref="CLIPTokenizer"/>; XLM-RoBERTa → <see cref="XLMRobertaTokenizer"/>.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="TokenizerException">The class is not one of the supported tokenizers.</exception>
@@ -25,8 +25,8 @@ public static class TextTokenizers
             ?? throw new TokenizerException($"{configPath}: no tokenizer_class; pass the tokenizer class explicitly.");
         return tokenizerClass switch
         {
-            "CLIPTokenizer" or "CLIPTokenizerFast" => ClipTokenizer.FromPretrained(directory),
-            "XLMRobertaTokenizer" or "XLMRobertaTokenizerFast" => XlmRobertaTokenizer.FromPretrained(directory),
+            "CLIPTokenizer" or "CLIPTokenizerFast" => CLIPTokenizer.FromPretrained(directory),
+            "XLMRobertaTokenizer" or "XLMRobertaTokenizerFast" => XLMRobertaTokenizer.FromPretrained(directory),
             _ => throw new TokenizerException(
                 $"{(fromFile ? configPath + ": t" : "T")}okenizer class '{TextForMessages.Printable(tokenizerClass)}' is not supported (CLIPTokenizer and XLMRobertaTokenizer are)."),
         };

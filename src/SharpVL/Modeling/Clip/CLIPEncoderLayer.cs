@@ -10,24 +10,24 @@ namespace SharpVL.Modeling.Clip;
 /// <param name="HiddenAct">Feed-forward activation (<c>quick_gelu</c> for CLIP).</param>
 /// <param name="LayerNormEps">Epsilon of <c>layer_norm1</c>/<c>layer_norm2</c>.</param>
 /// <param name="AttentionDropout">Dropout on the attention probabilities (<c>attention_dropout</c>), in training only.</param>
-public sealed record ClipLayerSettings(
+public sealed record CLIPLayerSettings(
     int HiddenSize, int NumAttentionHeads, int IntermediateSize, string HiddenAct, double LayerNormEps, double AttentionDropout = 0);
 
 /// <summary>A pre-LayerNorm CLIP encoder layer: <c>x + self_attn(layer_norm1(x))</c>, then <c>h + mlp(layer_norm2(h))</c>.</summary>
-public sealed class ClipEncoderLayer : nn.Module, IEncoderLayer
+public sealed class CLIPEncoderLayer : nn.Module, IEncoderLayer
 {
-    private readonly ClipAttention self_attn;
+    private readonly CLIPAttention self_attn;
     private readonly LayerNorm layer_norm1;
-    private readonly ClipMlp mlp;
+    private readonly CLIPMLP mlp;
     private readonly LayerNorm layer_norm2;
 
     /// <summary>Creates the layer.</summary>
-    public ClipEncoderLayer(ClipLayerSettings settings) : base(nameof(ClipEncoderLayer))
+    public CLIPEncoderLayer(CLIPLayerSettings settings) : base(nameof(CLIPEncoderLayer))
     {
         ArgumentNullException.ThrowIfNull(settings);
-        self_attn = new ClipAttention(settings.HiddenSize, settings.NumAttentionHeads, settings.AttentionDropout);
+        self_attn = new CLIPAttention(settings.HiddenSize, settings.NumAttentionHeads, settings.AttentionDropout);
         layer_norm1 = nn.LayerNorm(settings.HiddenSize, settings.LayerNormEps);
-        mlp = new ClipMlp(settings.HiddenSize, settings.IntermediateSize, settings.HiddenAct);
+        mlp = new CLIPMLP(settings.HiddenSize, settings.IntermediateSize, settings.HiddenAct);
         layer_norm2 = nn.LayerNorm(settings.HiddenSize, settings.LayerNormEps);
         RegisterComponents();
     }
@@ -55,15 +55,15 @@ public sealed class ClipEncoderLayer : nn.Module, IEncoderLayer
     }
 }
 
-/// <summary>A stack of <see cref="ClipEncoderLayer"/>s stored as <c>layers.{i}</c>.</summary>
-public sealed class ClipEncoder : nn.Module, IGradientCheckpointable
+/// <summary>A stack of <see cref="CLIPEncoderLayer"/>s stored as <c>layers.{i}</c>.</summary>
+public sealed class CLIPEncoder : nn.Module, IGradientCheckpointable
 {
-    private readonly ModuleList<ClipEncoderLayer> layers;
+    private readonly ModuleList<CLIPEncoderLayer> layers;
 
     /// <summary>Creates <paramref name="numLayers"/> layers.</summary>
-    public ClipEncoder(ClipLayerSettings settings, int numLayers) : base(nameof(ClipEncoder))
+    public CLIPEncoder(CLIPLayerSettings settings, int numLayers) : base(nameof(CLIPEncoder))
     {
-        layers = nn.ModuleList(Enumerable.Range(0, numLayers).Select(_ => new ClipEncoderLayer(settings)).ToArray());
+        layers = nn.ModuleList(Enumerable.Range(0, numLayers).Select(_ => new CLIPEncoderLayer(settings)).ToArray());
         RegisterComponents();
     }
 

@@ -3,10 +3,10 @@ using SharpVL.Processing.Text;
 
 namespace SharpVL.Tests.Text;
 
-public class ClipTokenizerTests
+public class CLIPTokenizerTests
 {
     private const string CasesFile = "clip_tokenizer.json";
-    private static readonly Lazy<ClipTokenizer> Tokenizer = new(() => ClipTokenizer.FromPretrained(XClipDirectory));
+    private static readonly Lazy<CLIPTokenizer> Tokenizer = new(() => CLIPTokenizer.FromPretrained(XClipDirectory));
 
     private static string XClipDirectory => TokenizerFixtures.ModelDirectory("xclip-tiny");
 
@@ -28,7 +28,7 @@ public class ClipTokenizerTests
         {
             WriteTokenizerJson(XClipDirectory, Path.Combine(directory.FullName, "tokenizer.json"));
             File.Copy(Path.Combine(XClipDirectory, "tokenizer_config.json"), Path.Combine(directory.FullName, "tokenizer_config.json"));
-            var fromJson = ClipTokenizer.FromPretrained(directory.FullName);
+            var fromJson = CLIPTokenizer.FromPretrained(directory.FullName);
             Assert.Equal(Tokenizer.Value.VocabSize, fromJson.VocabSize);
             Assert.Equal(77, fromJson.ModelMaxLength);
             foreach (var testCase in TokenizerFixtures.LoadCases(CasesFile))
@@ -160,7 +160,7 @@ public class ClipTokenizerTests
         var directory = TestScratch.CreateDirectory("sharpvl-clip-empty-");
         try
         {
-            var error = Assert.Throws<TokenizerException>(() => ClipTokenizer.FromPretrained(directory.FullName));
+            var error = Assert.Throws<TokenizerException>(() => CLIPTokenizer.FromPretrained(directory.FullName));
             Assert.Contains("vocab.json", error.Message);
         }
         finally

@@ -11,7 +11,7 @@ namespace SharpVL.Processing.Text;
 /// The pattern is matched by hand on code points: .NET's Regex sees UTF-16 units, so a letter outside the BMP
 /// (a surrogate pair) would not count as <c>\p{L}</c> and would split a word.
 /// </remarks>
-internal static class ClipPreTokenizer
+internal static class CLIPPreTokenizer
 {
     private static readonly string[] Contractions = ["'s", "'t", "'re", "'ve", "'m", "'ll", "'d"];
 

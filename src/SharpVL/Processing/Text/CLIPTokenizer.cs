@@ -9,7 +9,7 @@ namespace SharpVL.Processing.Text;
 /// points, BPE with <c>&lt;/w&gt;</c> word ends, <c>&lt;|startoftext|&gt; ... &lt;|endoftext|&gt;</c>.
 /// Thread-safe after construction.
 /// </summary>
-public sealed class ClipTokenizer : ITextTokenizer
+public sealed class CLIPTokenizer : ITextTokenizer
 {
     /// <summary>
     /// Merges the slow CLIPTokenizer reads from <c>merges.txt</c> (<c>49152 - 256 - 2</c>); later lines are ignored.
@@ -28,7 +28,7 @@ public sealed class ClipTokenizer : ITextTokenizer
     private readonly SpecialTokenSplitter _splitter;
     private readonly HashSet<long> _allSpecialIds;
 
-    private ClipTokenizer(
+    private CLIPTokenizer(
         Dictionary<string, int> vocab,
         IReadOnlyList<(string, string)> merges,
         PretrainedTokenizerConfig config,
@@ -110,7 +110,7 @@ public sealed class ClipTokenizer : ITextTokenizer
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="FileNotFoundException">Neither tokenizer.json nor vocab.json + merges.txt is there.</exception>
     /// <exception cref="TokenizerException">A file is malformed.</exception>
-    public static ClipTokenizer FromPretrained(string directory)
+    public static CLIPTokenizer FromPretrained(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
         if (!Directory.Exists(directory))
@@ -125,7 +125,7 @@ public sealed class ClipTokenizer : ITextTokenizer
     /// <summary>Loads <c>vocab.json</c> and <c>merges.txt</c> from a directory (the slow tokenizer's files).</summary>
     /// <exception cref="FileNotFoundException">A file is missing.</exception>
     /// <exception cref="TokenizerException">A file is malformed.</exception>
-    public static ClipTokenizer FromVocabAndMerges(string directory)
+    public static CLIPTokenizer FromVocabAndMerges(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
         var vocabPath = Path.Combine(directory, "vocab.json");
@@ -151,7 +151,7 @@ public sealed class ClipTokenizer : ITextTokenizer
             .Take(MergesTxtLimit)
             .Select((line, index) => ParseMerge(line, index + 2, mergesPath))
             .ToList();
-        return new ClipTokenizer(vocab, merges, PretrainedTokenizerConfig.Load(directory), [], mergesPath);
+        return new CLIPTokenizer(vocab, merges, PretrainedTokenizerConfig.Load(directory), [], mergesPath);
     }
 
     /// <summary>
@@ -161,7 +161,7 @@ public sealed class ClipTokenizer : ITextTokenizer
     /// </summary>
     /// <exception cref="FileNotFoundException">The file is missing.</exception>
     /// <exception cref="TokenizerException">The file is malformed or not a CLIP BPE tokenizer.</exception>
-    public static ClipTokenizer FromTokenizerJson(string path, string? configDirectory = null)
+    public static CLIPTokenizer FromTokenizerJson(string path, string? configDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
@@ -221,7 +221,7 @@ public sealed class ClipTokenizer : ITextTokenizer
         }
 
         var config = PretrainedTokenizerConfig.Load(configDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path))!);
-        return new ClipTokenizer(vocab, merges, config, addedSpecial, path);
+        return new CLIPTokenizer(vocab, merges, config, addedSpecial, path);
     }
 
     /// <inheritdoc />
@@ -298,7 +298,7 @@ public sealed class ClipTokenizer : ITextTokenizer
         ArgumentNullException.ThrowIfNull(text);
         var ids = new List<long>();
         var words = new List<string>();
-        foreach (var segment in _splitter.Split(ClipPreTokenizer.Normalize(text)))
+        foreach (var segment in _splitter.Split(CLIPPreTokenizer.Normalize(text)))
         {
             if (segment.IsSpecial)
             {
@@ -307,7 +307,7 @@ public sealed class ClipTokenizer : ITextTokenizer
             }
 
             words.Clear();
-            ClipPreTokenizer.Split(segment.Text, words);
+            CLIPPreTokenizer.Split(segment.Text, words);
             foreach (var word in words)
             {
                 _bpe.EncodeWord(word, ids);

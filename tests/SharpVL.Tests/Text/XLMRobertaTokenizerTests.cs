@@ -2,10 +2,10 @@ using SharpVL.Processing.Text;
 
 namespace SharpVL.Tests.Text;
 
-public class XlmRobertaTokenizerTests
+public class XLMRobertaTokenizerTests
 {
     private const string CasesFile = "xlmr_tokenizer.json";
-    private static readonly Lazy<XlmRobertaTokenizer> Tokenizer = new(() => XlmRobertaTokenizer.FromPretrained(AltClipDirectory));
+    private static readonly Lazy<XLMRobertaTokenizer> Tokenizer = new(() => XLMRobertaTokenizer.FromPretrained(AltClipDirectory));
 
     private static string AltClipDirectory => TokenizerFixtures.ModelDirectory("altclip-tiny");
 
@@ -14,7 +14,7 @@ public class XlmRobertaTokenizerTests
     [Theory]
     [MemberData(nameof(CaseNames))]
     public void MatchesTransformersFixture(string caseName)
-        => ClipTokenizerTests.AssertMatchesCase(Tokenizer.Value, TokenizerFixtures.LoadCase(CasesFile, caseName));
+        => CLIPTokenizerTests.AssertMatchesCase(Tokenizer.Value, TokenizerFixtures.LoadCase(CasesFile, caseName));
 
     [Fact]
     public void FairseqLayoutAndLimits()
@@ -62,11 +62,11 @@ public class XlmRobertaTokenizerTests
             SentencePieceToTokenizerJson.Write(
                 Path.Combine(AltClipDirectory, "sentencepiece.bpe.model"), Path.Combine(directory.FullName, "tokenizer.json"));
             File.Copy(Path.Combine(AltClipDirectory, "tokenizer_config.json"), Path.Combine(directory.FullName, "tokenizer_config.json"));
-            var fromJson = XlmRobertaTokenizer.FromPretrained(directory.FullName);
+            var fromJson = XLMRobertaTokenizer.FromPretrained(directory.FullName);
             Assert.Equal(1002, fromJson.VocabSize);
             foreach (var testCase in TokenizerFixtures.LoadCases(CasesFile))
             {
-                ClipTokenizerTests.AssertMatchesCase(fromJson, testCase);
+                CLIPTokenizerTests.AssertMatchesCase(fromJson, testCase);
             }
         }
         finally
@@ -100,11 +100,11 @@ public class XlmRobertaTokenizerTests
         {
             var path = Path.Combine(directory.FullName, "sentencepiece.bpe.model");
             File.WriteAllBytes(path, [0x0A, 0xFF, 0xFF, 0x01]);
-            var error = Assert.Throws<TokenizerException>(() => XlmRobertaTokenizer.FromPretrained(directory.FullName));
+            var error = Assert.Throws<TokenizerException>(() => XLMRobertaTokenizer.FromPretrained(directory.FullName));
             Assert.Contains(path, error.Message);
 
             File.Delete(path);
-            Assert.Contains("sentencepiece.bpe.model", Assert.Throws<TokenizerException>(() => XlmRobertaTokenizer.FromPretrained(directory.FullName)).Message);
+            Assert.Contains("sentencepiece.bpe.model", Assert.Throws<TokenizerException>(() => XLMRobertaTokenizer.FromPretrained(directory.FullName)).Message);
         }
         finally
         {

@@ -16,7 +16,7 @@ namespace SharpVL.Processing.Text;
 /// SentencePiece-specific code left after wrapping it would be most of this folder anyway, and one engine serves
 /// both file formats.
 /// </remarks>
-public sealed class XlmRobertaTokenizer : ITextTokenizer
+public sealed class XLMRobertaTokenizer : ITextTokenizer
 {
     /// <summary>Used when the directory declares no <c>model_max_length</c> (XLM-R's 512 positions).</summary>
     public const int DefaultModelMaxLength = 512;
@@ -31,7 +31,7 @@ public sealed class XlmRobertaTokenizer : ITextTokenizer
     private readonly SpecialTokenSplitter _splitter;
     private readonly HashSet<long> _allSpecialIds;
 
-    private XlmRobertaTokenizer(
+    private XLMRobertaTokenizer(
         string[] idToToken,
         Dictionary<string, long> tokenToId,
         SentencePieceNormalizer normalizer,
@@ -98,7 +98,7 @@ public sealed class XlmRobertaTokenizer : ITextTokenizer
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="FileNotFoundException">Neither tokenizer file is there.</exception>
     /// <exception cref="TokenizerException">A file is malformed.</exception>
-    public static XlmRobertaTokenizer FromPretrained(string directory)
+    public static XLMRobertaTokenizer FromPretrained(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
         if (!Directory.Exists(directory))
@@ -129,7 +129,7 @@ public sealed class XlmRobertaTokenizer : ITextTokenizer
     /// <exception cref="FileNotFoundException">The model file is missing.</exception>
     /// <exception cref="TokenizerException">The file is not a valid SentencePiece model.</exception>
     /// <exception cref="TokenizerException">A BPE/char/word SentencePiece model, or byte fallback.</exception>
-    public static XlmRobertaTokenizer FromSentencePieceModel(string modelPath, string? configDirectory = null)
+    public static XLMRobertaTokenizer FromSentencePieceModel(string modelPath, string? configDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(modelPath);
         var sentencePiece = SentencePieceModel.Load(modelPath);
@@ -168,7 +168,7 @@ public sealed class XlmRobertaTokenizer : ITextTokenizer
         var userDefined = pieces.Where(piece => piece.Type == PieceType.UserDefined).Select(piece => piece.Piece);
         var normalizer = new SentencePieceNormalizer(sentencePiece.Normalizer, userDefined, modelPath);
         var config = PretrainedTokenizerConfig.Load(configDirectory ?? Path.GetDirectoryName(Path.GetFullPath(modelPath))!);
-        return new XlmRobertaTokenizer(idToToken, tokenToId, normalizer, model, config, modelPath);
+        return new XLMRobertaTokenizer(idToToken, tokenToId, normalizer, model, config, modelPath);
     }
 
     /// <summary>
@@ -178,7 +178,7 @@ public sealed class XlmRobertaTokenizer : ITextTokenizer
     /// </summary>
     /// <exception cref="FileNotFoundException">The file is missing.</exception>
     /// <exception cref="TokenizerException">The file is malformed or not a Unigram tokenizer.</exception>
-    public static XlmRobertaTokenizer FromTokenizerJson(string path, string? configDirectory = null)
+    public static XLMRobertaTokenizer FromTokenizerJson(string path, string? configDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
@@ -245,7 +245,7 @@ public sealed class XlmRobertaTokenizer : ITextTokenizer
         var model = new UnigramModel(matchable, scores.Min(), scores.Max(), unknownId);
         var normalizer = new SentencePieceNormalizer(new NormalizerSpec("precompiled", charsMap), [], path);
         var config = PretrainedTokenizerConfig.Load(configDirectory ?? Path.GetDirectoryName(Path.GetFullPath(path))!);
-        return new XlmRobertaTokenizer(idToToken, tokenToId, normalizer, model, config, path);
+        return new XLMRobertaTokenizer(idToToken, tokenToId, normalizer, model, config, path);
     }
 
     /// <inheritdoc />

@@ -9,7 +9,7 @@ namespace SharpVL.Search;
 /// <c>get_text_features</c> of queries (so a Chinese or French query finds footage described in English), L2-normalised.
 /// </summary>
 /// <remarks>Wraps a loaded model; with <paramref name="ownsModel"/>, disposing the embedder disposes the model.</remarks>
-public sealed class AltClipKeyframeEmbedder(AltCLIPModel model, AltCLIPProcessor processor, IndexModel identity, bool ownsModel = true)
+public sealed class AltCLIPKeyframeEmbedder(AltCLIPModel model, AltCLIPProcessor processor, IndexModel identity, bool ownsModel = true)
     : SegmentEmbedder(model, processor?.Tokenizer!, identity, ownsModel)
 {
     /// <summary>The AltCLIP model.</summary>

@@ -9,7 +9,7 @@ namespace SharpVL.Search;
 /// <c>get_text_features</c> of queries, both L2-normalised as X-CLIP does before its cosine similarity.
 /// </summary>
 /// <remarks>Wraps a loaded model; with <paramref name="ownsModel"/>, disposing the embedder disposes the model.</remarks>
-public sealed class XClipSegmentEmbedder(XCLIPModel model, XCLIPProcessor processor, IndexModel identity, bool ownsModel = true)
+public sealed class XCLIPSegmentEmbedder(XCLIPModel model, XCLIPProcessor processor, IndexModel identity, bool ownsModel = true)
     : SegmentEmbedder(model, processor?.Tokenizer!, identity, ownsModel)
 {
     /// <summary>The X-CLIP model.</summary>

@@ -8,7 +8,7 @@ namespace SharpVL.Modeling.Clip;
 /// (<c>class_embedding</c>, <c>patch_embedding</c>, <c>position_embedding</c>), with optional bicubic interpolation of
 /// the positions for other input resolutions (Transformers' <c>interpolate_pos_encoding</c>).
 /// </summary>
-public sealed class ClipVisionEmbeddings : nn.Module
+public sealed class CLIPVisionEmbeddings : nn.Module
 {
     private readonly Parameter class_embedding;
     private readonly Conv2d patch_embedding;
@@ -18,7 +18,7 @@ public sealed class ClipVisionEmbeddings : nn.Module
     private readonly int _numPositions;
 
     /// <summary>Creates the embeddings.</summary>
-    public ClipVisionEmbeddings(int hiddenSize, int imageSize, int patchSize, int numChannels = 3) : base(nameof(ClipVisionEmbeddings))
+    public CLIPVisionEmbeddings(int hiddenSize, int imageSize, int patchSize, int numChannels = 3) : base(nameof(CLIPVisionEmbeddings))
     {
         _imageSize = imageSize;
         _patchSize = patchSize;

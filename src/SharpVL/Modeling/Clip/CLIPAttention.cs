@@ -6,7 +6,7 @@ namespace SharpVL.Modeling.Clip;
 /// CLIP-style multi-head attention (<c>q_proj</c>, <c>k_proj</c>, <c>v_proj</c>, <c>out_proj</c>, all with bias; scale
 /// head_dim^-0.5). Also usable as cross-attention by passing separate key/value inputs.
 /// </summary>
-public sealed class ClipAttention : nn.Module
+public sealed class CLIPAttention : nn.Module
 {
     private readonly KernelLinear q_proj;
     private readonly KernelLinear k_proj;
@@ -20,7 +20,7 @@ public sealed class ClipAttention : nn.Module
     /// Creates the projections for <paramref name="embedDim"/> split over <paramref name="numHeads"/> heads, with
     /// <paramref name="attentionDropout"/> on the probabilities in training mode (<c>attention_dropout</c>).
     /// </summary>
-    public ClipAttention(int embedDim, int numHeads, double attentionDropout = 0) : base(nameof(ClipAttention))
+    public CLIPAttention(int embedDim, int numHeads, double attentionDropout = 0) : base(nameof(CLIPAttention))
     {
         if (embedDim % numHeads != 0)
         {
