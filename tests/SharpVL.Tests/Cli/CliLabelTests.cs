@@ -50,4 +50,24 @@ public sealed class CliLabelTests : IDisposable
         Assert.Equal(2, twice.ExitCode);
         Assert.Contains("label 'cat' is given twice", twice.Stderr, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("zero-shot")]
+    [InlineData("zero-shot-image")]
+    public void TopKCutsTheLabelsAndZeroMeansAllInTheZeroShotCommands(string command)
+    {
+        var (input, model) = command == "zero-shot"
+            ? (CliWorkspace.Clip, TestPaths.Fixture("models/xclip-tiny"))
+            : (_workspace.Png("photo.png"), TestPaths.Fixture("models/altclip-tiny"));
+        string[] Run(string topK)
+        {
+            var (exit, stdout, stderr) = CliRunner.Run(
+                command, input, "--labels", "cat", "--labels", "dog", "--labels", "car", "--model", model, "--jsonl", "--top-k", topK);
+            Assert.True(exit == 0, stderr);
+            return [.. Labels(stdout)];
+        }
+        var all = Run("0");
+        Assert.Equal(["car", "cat", "dog"], all.Order(StringComparer.Ordinal));
+        Assert.Equal(all.Take(1), Run("1"));
+    }
 }

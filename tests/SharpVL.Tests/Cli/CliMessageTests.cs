@@ -70,4 +70,17 @@ public sealed class CliMessageTests : IDisposable
         Assert.Equal(1, verbose.ExitCode);
         Assert.Contains("   at ", verbose.Stderr, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("classify")]
+    [InlineData("zero-shot")]
+    [InlineData("av-classify")]
+    public void FramesIsGoneFromEveryVideoCommandInFavourOfFrameIndices(string command)
+    {
+        // --frames did nothing the model's num_frames did not already decide; frame choice is --frame-indices (or --sample-rate).
+        var (exit, _, stderr) = CliRunner.Run(command, CliWorkspace.Clip, "--frames", "8", "--model", CliWorkspace.VideoMAE);
+        Assert.Equal(2, exit);
+        Assert.Equal("error: unknown option '--frames'", stderr.Split('\n')[0]);
+        AssertReadable(stderr);
+    }
 }
