@@ -116,6 +116,10 @@ public static partial class FuzzCampaign
         finally
         {
             scratch.Delete(recursive: true);
+            // Tensors of reads that failed half-way are freed by finalizers: run them now, not during whatever runs next.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
         }
         return Report();
     }

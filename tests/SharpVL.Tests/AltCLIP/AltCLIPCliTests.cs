@@ -8,7 +8,7 @@ namespace SharpVL.Tests.AltCLIP;
 /// <summary>Runs the real <c>sharpvl</c> executable (copied next to the tests) on PNGs written from fixture pixels.</summary>
 public sealed class AltCLIPCliTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "sharpvl-altclip-cli-" + Guid.NewGuid().ToString("N"));
+    private readonly string _directory = TestScratch.CreateDirectory("sharpvl-altclip-cli-").FullName;
     private readonly string[] _images;
 
     public AltCLIPCliTests()

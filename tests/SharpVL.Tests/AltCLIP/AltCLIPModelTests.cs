@@ -76,7 +76,7 @@ public class AltCLIPModelTests
     {
         var inputs = FixtureTensors.Read("cases/altclip_text_model.inputs.safetensors");
         var expected = FixtureTensors.Read("cases/altclip_text_model.expected.safetensors");
-        var directory = Path.Combine(Path.GetTempPath(), "sharpvl-altclip-text-" + Guid.NewGuid().ToString("N"));
+        var directory = TestScratch.CreateDirectory("sharpvl-altclip-text-").FullName;
         try
         {
             using (var model = AltCLIPTextModel.FromPretrained(AltCLIPFixtures.ModelDir, ModelLoadOptions.Quiet))

@@ -14,7 +14,7 @@ public sealed class ZeroShotImageClassificationTests : IDisposable
 {
     private static readonly string[] Labels = ["一张猫的照片", "一张狗的照片", "a photo of a car", "Ein Hund spielt im Garten."];
 
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "sharpvl-altclip-" + Guid.NewGuid().ToString("N"));
+    private readonly string _directory = TestScratch.CreateDirectory("sharpvl-altclip-").FullName;
 
     public ZeroShotImageClassificationTests()
     {

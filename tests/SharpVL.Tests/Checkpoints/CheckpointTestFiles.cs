@@ -8,7 +8,7 @@ public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "sharpvl-ckpt-" + Guid.NewGuid().ToString("N"));
+        Path = TestScratch.CreateDirectory("sharpvl-ckpt-").FullName;
         Directory.CreateDirectory(Path);
     }
 

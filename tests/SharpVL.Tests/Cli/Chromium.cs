@@ -20,7 +20,7 @@ internal static class Chromium
     private static (string Stdout, string Stderr) Run(params string[] arguments)
     {
         Assert.True(File.Exists(Executable), $"{Executable} is missing: run scripts/setup.sh (Debian package 'chromium').");
-        var profile = Directory.CreateTempSubdirectory("sharpvl-chromium-").FullName;
+        var profile = TestScratch.CreateDirectory("sharpvl-chromium-").FullName;
         try
         {
             var start = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true };

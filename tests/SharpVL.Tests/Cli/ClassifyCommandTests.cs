@@ -69,7 +69,7 @@ public class ClassifyCommandTests
     [Fact]
     public void ParityCommandCountsUnimplementedCasesAsFailed()
     {
-        var directory = Directory.CreateTempSubdirectory("sharpvl-manifest-").FullName;
+        var directory = TestScratch.CreateDirectory("sharpvl-manifest-").FullName;
         try
         {
             var manifest = Path.Combine(directory, "manifest.json");

@@ -12,7 +12,7 @@ internal sealed class CliWorkspace : IDisposable
 {
     public CliWorkspace()
     {
-        Root = Directory.CreateTempSubdirectory("sharpvl-cli-").FullName;
+        Root = TestScratch.CreateDirectory("sharpvl-cli-").FullName;
     }
 
     /// <summary>The folder.</summary>

@@ -3,11 +3,16 @@ using Xunit.Abstractions;
 
 namespace SharpVL.Tests.Fuzzing;
 
+/// <summary>The campaigns run alone, after the parallel tests: they keep both cores busy and leave garbage for the finalizers.</summary>
+[CollectionDefinition(nameof(FuzzCollection), DisableParallelization = true)]
+public sealed class FuzzCollection;
+
 /// <summary>
 /// The bounded fuzz campaign CI runs: every reader of untrusted files, a fixed seed, at most 20 s or 10,000 inputs per
 /// target. Every read must load or fail with SharpVL's own one-line error naming the file. The long campaign is
 /// <c>dotnet run --project tests/SharpVL.Fuzz -c Release -- --seconds 600</c> (README, Reliability).
 /// </summary>
+[Collection(nameof(FuzzCollection))]
 public class FuzzCampaignTests(ITestOutputHelper output)
 {
     public static TheoryData<string> Targets => [.. FuzzTargets.All.Select(t => t.Name)];

@@ -8,7 +8,7 @@ public sealed class HubCacheTests : IDisposable
     private const string Main = "1111111111111111111111111111111111111111";
     private const string Old = "2222222222222222222222222222222222222222";
     private const string BlobName = "a3f5c0b9d2e1f4a7b6c5d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9";
-    private readonly string _cache = Directory.CreateTempSubdirectory("sharpvl-cache-").FullName;
+    private readonly string _cache = TestScratch.CreateDirectory("sharpvl-cache-").FullName;
     private readonly string _repo;
 
     public HubCacheTests()

@@ -4,7 +4,7 @@ namespace SharpVL.Tests.Hub;
 
 public sealed class HubSettingsTests : IDisposable
 {
-    private readonly string _home = Directory.CreateTempSubdirectory("sharpvl-hfhome-").FullName;
+    private readonly string _home = TestScratch.CreateDirectory("sharpvl-hfhome-").FullName;
 
     public void Dispose() => Directory.Delete(_home, recursive: true);
 

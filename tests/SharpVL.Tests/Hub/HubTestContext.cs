@@ -11,7 +11,7 @@ public sealed class HubTestContext : IDisposable
 
     public HubTestContext()
     {
-        Home = Directory.CreateTempSubdirectory("sharpvl-hub-").FullName;
+        Home = TestScratch.CreateDirectory("sharpvl-hub-").FullName;
         Hub = new FakeHub();
     }
 

@@ -86,7 +86,7 @@ public class AutoClassesTests
     [Fact]
     public void AnUnsupportedModelTypeIsNamed()
     {
-        var directory = Directory.CreateTempSubdirectory("sharpvl-auto-").FullName;
+        var directory = TestScratch.CreateDirectory("sharpvl-auto-").FullName;
         try
         {
             File.WriteAllText(Path.Combine(directory, "config.json"), """{"model_type": "bert", "architectures": ["BertModel"]}""");

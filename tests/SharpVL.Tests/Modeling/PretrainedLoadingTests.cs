@@ -103,7 +103,7 @@ public class SavePretrainedTests
     [Fact]
     public void SavedModelReloadsWithIdenticalWeightsAndConfig()
     {
-        var directory = Directory.CreateTempSubdirectory("sharpvl-save-").FullName;
+        var directory = TestScratch.CreateDirectory("sharpvl-save-").FullName;
         try
         {
             using var model = VideoMAEForVideoClassification.FromPretrained(TestPaths.Fixture("models/videomae-tiny-kinetics"));

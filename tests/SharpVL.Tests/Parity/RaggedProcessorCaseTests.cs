@@ -11,7 +11,7 @@ public class RaggedProcessorCaseTests
     [InlineData("clip_image_processor_downscale", "images")]
     public void ListInputsGiveTheStackedCasesResult(string caseName, string call)
     {
-        var directory = Directory.CreateTempSubdirectory("sharpvl-ragged-").FullName;
+        var directory = TestScratch.CreateDirectory("sharpvl-ragged-").FullName;
         try
         {
             var original = FixtureManifest.Load(TestPaths.Fixture("manifest.json")).Cases.Single(c => c.Name == caseName);

@@ -117,7 +117,7 @@ public class PipelineShapeTests
     [InlineData("audio-visual-classification", "models/tvlt-tiny-avclassification", "TvltProcessor")]
     public void AMissingPreprocessorConfigIsAnErrorNamingTheFileForEveryFamily(string task, string model, string processor)
     {
-        var directory = Directory.CreateTempSubdirectory("sharpvl-noprep-").FullName;
+        var directory = TestScratch.CreateDirectory("sharpvl-noprep-").FullName;
         try
         {
             foreach (var file in Directory.GetFiles(TestPaths.Fixture(model)).Where(f => Path.GetFileName(f) != "preprocessor_config.json"))

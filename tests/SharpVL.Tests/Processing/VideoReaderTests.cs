@@ -189,7 +189,7 @@ internal sealed class TempDir : IDisposable
 {
     public TempDir()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "sharpvl-test-" + Guid.NewGuid().ToString("N"));
+        Path = TestScratch.CreateDirectory("sharpvl-test-").FullName;
         Directory.CreateDirectory(Path);
     }
 

@@ -8,7 +8,7 @@ public class SearchCommandTests
     [Fact]
     public void TheReadmeExampleIndexesTheFixtureMediaAndRanksByDirectModelCosines()
     {
-        var db = Path.Combine(Directory.CreateTempSubdirectory("sharpvl-cli-index-").FullName, "idx.db");
+        var db = Path.Combine(TestScratch.CreateDirectory("sharpvl-cli-index-").FullName, "idx.db");
         var (exit, stdout, stderr) = CliRunner.Run("index", "tests/fixtures/media", "--model", "tests/fixtures/models/xclip-tiny", "--db", db);
         Assert.True(exit == 0, stderr);
         Assert.Contains("2 indexed, 0 unchanged, 0 removed, 0 failed; 2 segments", stdout, StringComparison.Ordinal);
@@ -36,7 +36,7 @@ public class SearchCommandTests
     [Fact]
     public void UnreadableFilesAreListedAtTheEndWithTheSomeFailedExitCode()
     {
-        var folder = Directory.CreateTempSubdirectory("sharpvl-cli-broken-").FullName;
+        var folder = TestScratch.CreateDirectory("sharpvl-cli-broken-").FullName;
         File.Copy(TestPaths.Fixture("search/pattern.mp4"), Path.Combine(folder, "good.mp4"));
         File.WriteAllText(Path.Combine(folder, "bad.mkv"), "not a video");
         var db = Path.Combine(folder, "idx.db");
@@ -51,7 +51,7 @@ public class SearchCommandTests
     [Fact]
     public void SearchingAnotherModelsIndexOrAMissingIndexIsAClearError()
     {
-        var folder = Directory.CreateTempSubdirectory("sharpvl-cli-models-").FullName;
+        var folder = TestScratch.CreateDirectory("sharpvl-cli-models-").FullName;
         var db = Path.Combine(folder, "idx.db");
         var (exit, _, stderr) = CliRunner.Run("search", "anything", "--db", db);
         Assert.Equal(1, exit);
@@ -70,7 +70,7 @@ public class SearchByExampleTests
     [Fact]
     public void AnIndexedClipIsItsOwnBestMatch()
     {
-        var folder = Directory.CreateTempSubdirectory("sharpvl-cli-like-").FullName;
+        var folder = TestScratch.CreateDirectory("sharpvl-cli-like-").FullName;
         var db = Path.Combine(folder, "idx.db");
         var (exit, _, stderr) = CliRunner.Run("index", "tests/fixtures/search", "--model", "tests/fixtures/models/xclip-tiny", "--db", db);
         Assert.True(exit == 0, stderr);

@@ -20,7 +20,7 @@ public sealed class SearchFixture : IDisposable
     /// <summary>A fresh copy of tests/fixtures/search (5 videos, 9 segments at the default 4 s / 2 s) in a temp folder.</summary>
     public static string CopyMedia()
     {
-        var target = Directory.CreateTempSubdirectory("sharpvl-search-").FullName;
+        var target = TestScratch.CreateDirectory("sharpvl-search-").FullName;
         var source = TestPaths.Fixture("search");
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {

@@ -270,7 +270,7 @@ public abstract class VideoIndexContractTests(SearchFixture fixture)
 
 public sealed class SqliteVideoIndexTests(SearchFixture fixture) : VideoIndexContractTests(fixture), IClassFixture<SearchFixture>
 {
-    protected override string NewDb() => Path.Combine(Directory.CreateTempSubdirectory("sharpvl-index-").FullName, "index.db");
+    protected override string NewDb() => Path.Combine(TestScratch.CreateDirectory("sharpvl-index-").FullName, "index.db");
 
     [Fact]
     public void StreamedAndCachedExactSearchAgreeAndTheCacheSeesOtherWriters()
@@ -302,7 +302,7 @@ public sealed class PgvectorVideoIndexTests(SearchFixture fixture, PgvectorServe
     public void ExactResultsEqualTheSqliteIndex()
     {
         var media = SearchFixture.CopyMedia();
-        using var sqlite = VideoIndexStores.Open(Path.Combine(Directory.CreateTempSubdirectory("sharpvl-index-").FullName, "index.db"));
+        using var sqlite = VideoIndexStores.Open(Path.Combine(TestScratch.CreateDirectory("sharpvl-index-").FullName, "index.db"));
         using var pgvector = VideoIndexStores.Open(NewDb());
         Index(sqlite, media);
         Index(pgvector, media);

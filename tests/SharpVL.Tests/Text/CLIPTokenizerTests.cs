@@ -23,7 +23,7 @@ public class CLIPTokenizerTests
     [Fact]
     public void TokenizerJsonLoaderEqualsVocabAndMergesOnAllFixtureTexts()
     {
-        var directory = Directory.CreateTempSubdirectory("sharpvl-clip-");
+        var directory = TestScratch.CreateDirectory("sharpvl-clip-");
         try
         {
             WriteTokenizerJson(XClipDirectory, Path.Combine(directory.FullName, "tokenizer.json"));
@@ -157,7 +157,7 @@ public class CLIPTokenizerTests
     [Fact]
     public void MissingFilesAreNamed()
     {
-        var directory = Directory.CreateTempSubdirectory("sharpvl-clip-empty-");
+        var directory = TestScratch.CreateDirectory("sharpvl-clip-empty-");
         try
         {
             var error = Assert.Throws<TokenizerException>(() => CLIPTokenizer.FromPretrained(directory.FullName));

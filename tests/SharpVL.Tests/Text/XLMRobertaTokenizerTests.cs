@@ -56,7 +56,7 @@ public class XLMRobertaTokenizerTests
     [Fact]
     public void TokenizerJsonLoaderEqualsSentencePieceModelOnAllFixtureTexts()
     {
-        var directory = Directory.CreateTempSubdirectory("sharpvl-xlmr-");
+        var directory = TestScratch.CreateDirectory("sharpvl-xlmr-");
         try
         {
             SentencePieceToTokenizerJson.Write(
@@ -95,7 +95,7 @@ public class XLMRobertaTokenizerTests
     [Fact]
     public void CorruptModelIsReportedWithItsPath()
     {
-        var directory = Directory.CreateTempSubdirectory("sharpvl-xlmr-bad-");
+        var directory = TestScratch.CreateDirectory("sharpvl-xlmr-bad-");
         try
         {
             var path = Path.Combine(directory.FullName, "sentencepiece.bpe.model");

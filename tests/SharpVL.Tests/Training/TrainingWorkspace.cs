@@ -12,7 +12,7 @@ internal sealed class TrainingWorkspace : IDisposable
 {
     public TrainingWorkspace()
     {
-        Root = Directory.CreateTempSubdirectory("sharpvl-train-").FullName;
+        Root = TestScratch.CreateDirectory("sharpvl-train-").FullName;
         Data = Path.Combine(Root, "data");
         // Two classes, two clips each; the clips differ in content and length (48 and 88 frames).
         foreach (var (label, source) in new[] { ("cooking", "clip.mp4"), ("music", "clip_with_audio.mp4") })

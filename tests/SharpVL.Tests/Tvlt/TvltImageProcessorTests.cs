@@ -56,7 +56,7 @@ public class TvltImageProcessorTests
     [Fact]
     public void ProcessorWithoutConfigFileIsAnErrorAndDefaultsAreExplicit()
     {
-        var directory = Directory.CreateTempSubdirectory("sharpvl-tvlt-").FullName;
+        var directory = TestScratch.CreateDirectory("sharpvl-tvlt-").FullName;
         try
         {
             var missing = Assert.Throws<SharpVL.Processing.ProcessorFileNotFoundException>(() => TvltProcessor.FromPretrained(directory));

@@ -11,7 +11,7 @@ namespace SharpVL.Tests.XCLIP;
 
 public sealed class EmbeddingOutputTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("xclip-embed").FullName;
+    private readonly string _dir = TestScratch.CreateDirectory("xclip-embed").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 

@@ -11,7 +11,7 @@ public class XCLIPModelTests
     [Fact]
     public void PytorchBinAndSafetensorsGiveIdenticalOutputs()
     {
-        var binDir = Directory.CreateTempSubdirectory("xclip-bin").FullName;
+        var binDir = TestScratch.CreateDirectory("xclip-bin").FullName;
         try
         {
             File.Copy(Path.Combine(TinyDir, "config.json"), Path.Combine(binDir, "config.json"));
@@ -40,7 +40,7 @@ public class XCLIPModelTests
     [Fact]
     public void SavePretrainedRoundTripsTheCompositeAndATower()
     {
-        var dir = Directory.CreateTempSubdirectory("xclip-save").FullName;
+        var dir = TestScratch.CreateDirectory("xclip-save").FullName;
         try
         {
             var inputs = FixtureTensors.Read("cases/xclip_forward_1v3t.inputs.safetensors");

@@ -8,7 +8,7 @@ namespace SharpVL.Tests.XCLIP;
 public sealed class XCLIPProcessorTests : IDisposable
 {
     private static readonly string TinyDir = TestPaths.Fixture("models/xclip-tiny");
-    private readonly string _dir = Directory.CreateTempSubdirectory("xclip-processor").FullName;
+    private readonly string _dir = TestScratch.CreateDirectory("xclip-processor").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
