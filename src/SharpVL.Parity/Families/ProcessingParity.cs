@@ -18,7 +18,7 @@ public static class ProcessingParity
                 var directory = m.Resolve(c.GetString("processor")!);
                 var call = c.GetString("call") ?? "images";
                 var pixels = inputs.TryGetValue(call, out var array)
-                    ? ImageProcessorLoader.FromPretrained(directory, className).PreprocessArray(array.data<byte>().ToArray(), array.shape, c.Args)
+                    ? FixtureProcessorCalls.PreprocessArray(ImageProcessorLoader.FromPretrained(directory, className), array.data<byte>().ToArray(), array.shape, c.Args)
                     : PreprocessRagged(directory, className, call, RaggedInputs(inputs, call), c.Args);
                 return new HandlerResult().With([new("pixel_values", pixels.ToTensor())]);
             });
@@ -50,12 +50,14 @@ public static class ProcessingParity
     {
         // Each item is one video [frames, H, W, C] or one image [H, W, C] / [H, W]: split it as a batch of one.
         List<long> AsBatch(Tensor t) => [1, .. t.shape];
+        PixelValues Videos(VideoMAEImageProcessor p) => p.Preprocess(
+            items.Select(t => ImageArrays.ToVideos(t.data<byte>().ToArray(), AsBatch(t))[0]).ToList(), p.Options.WithCallArguments(args));
+        PixelValues Images(CLIPImageProcessor p) => p.Preprocess(
+            items.Select(t => ImageArrays.ToImages(t.data<byte>().ToArray(), AsBatch(t))[0]).ToList(), p.Options.WithCallArguments(args));
         return (call, className) switch
         {
-            ("videos", nameof(VideoMAEImageProcessor)) => VideoMAEImageProcessor.FromPretrained(directory).Preprocess(
-                items.Select(t => ImageArrays.ToVideos(t.data<byte>().ToArray(), AsBatch(t))[0]).ToList(), args),
-            ("images", nameof(CLIPImageProcessor)) => CLIPImageProcessor.FromPretrained(directory).Preprocess(
-                items.Select(t => ImageArrays.ToImages(t.data<byte>().ToArray(), AsBatch(t))[0]).ToList(), args),
+            ("videos", nameof(VideoMAEImageProcessor)) => Videos(VideoMAEImageProcessor.FromPretrained(directory)),
+            ("images", nameof(CLIPImageProcessor)) => Images(CLIPImageProcessor.FromPretrained(directory)),
             _ => throw new NotSupportedException($"{className} with a '{call}' list input is not supported here."),
         };
     }

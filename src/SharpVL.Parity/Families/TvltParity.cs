@@ -31,7 +31,7 @@ public static class TvltParity
         registry.Register("processor", nameof(TvltImageProcessor), (c, m, inputs) =>
         {
             var processor = TvltImageProcessor.FromPretrained(m.Resolve(c.GetString("processor")!));
-            return new HandlerResult().With(processor.Preprocess(Videos(inputs), c.Args).ToTensors());
+            return new HandlerResult().With(FixtureProcessorCalls.Preprocess(processor, Videos(inputs), c.Args).ToTensors());
         });
         registry.Register("processor", nameof(TvltFeatureExtractor), (c, m, inputs) =>
         {
@@ -44,13 +44,8 @@ public static class TvltParity
         registry.Register("processor", nameof(TvltProcessor), (c, m, inputs) =>
         {
             var processor = TvltProcessor.FromPretrained(m.Resolve(c.GetString("processor")!));
-            var arguments = ImageArguments(c);
-            var options = processor.ImageProcessor.Options.WithCallArguments(
-                arguments.Where(p => p.Key is not ("is_mixed" or "patch_size" or "num_frames" or "mask_pixel" or "mask_audio"))
-                    .ToDictionary(p => p.Key, p => p.Value));
-            IReadOnlyList<int>? patch = arguments.TryGetValue("patch_size", out var p) && p.ValueKind == JsonValueKind.Array
-                ? p.EnumerateArray().Select(e => e.GetInt32()).ToList()
-                : null;
+            // is_mixed only renames the image outputs of TvltImageProcessor; the processor call names them itself.
+            var (options, patch, _) = FixtureProcessorCalls.TvltArguments(processor.ImageProcessor.Options, ImageArguments(c));
             var output = processor.Process(Videos(inputs), [Floats(inputs["audio"])], null, SamplingRate(c), options, patch);
             return new HandlerResult().With(output);
         });

@@ -118,12 +118,13 @@ public class FuzzFindingTests
     public void TheImageProcessorLoaderNamesTheFileForAClassItDoesNotLoad()
     {
         using var dir = new TempDirectory();
-        File.Copy(TestPaths.Fixture("models/tvlt-tiny/preprocessor_config.json"), dir.File("preprocessor_config.json"));
+        File.WriteAllText(dir.File("preprocessor_config.json"),
+            File.ReadAllText(TestPaths.Fixture("models/tvlt-tiny/preprocessor_config.json")).Replace("\"TvltImageProcessor\"", "\"ViTImageProcessor\"", StringComparison.Ordinal));
 
         var e = Assert.Throws<ConfigException>(() => ImageProcessorLoader.FromPretrained(dir.Path));
 
         Assert.Contains("preprocessor_config.json", e.Message);
-        Assert.Contains("'TvltImageProcessor'", e.Message);
+        Assert.Contains("'ViTImageProcessor'", e.Message);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using SharpVL.Parity;
+using SharpVL.Processing;
 using SharpVL.Processing.Images;
 
 namespace SharpVL.Tests.Processing;
@@ -40,7 +42,7 @@ public class ImageProcessorFixtureTests
 
         var processor = ImageProcessorLoader.FromPretrained(dir, c.GetProperty("class").GetString());
         var input = inputs[c.GetProperty("call").GetString()!]; // "videos" or "images"
-        var got = processor.PreprocessArray(input.Bytes, input.Shape, args);
+        var got = FixtureProcessorCalls.PreprocessArray(processor, input.Bytes, input.Shape, args);
 
         Assert.Equal(expected.Shape, got.Shape);
         FixtureFiles.AssertClose(expected.AsFloat32(), got.Data, c.GetProperty("atol").GetDouble(), c.GetProperty("rtol").GetDouble(), caseName);
@@ -53,10 +55,24 @@ public class ImageProcessorFixtureTests
         Assert.IsType(expected, ImageProcessorLoader.FromPretrained(FixtureFiles.PathOf(model)));
 
     [Fact]
+    public void LoaderLoadsTvltWithItsPatchSizeAndFrameLimit()
+    {
+        var loaded = ImageProcessorLoader.FromPretrained(FixtureFiles.PathOf("models/tvlt-tiny"));
+        var tvlt = Assert.IsType<TvltImageProcessor>(loaded);
+        var named = Assert.IsType<TvltImageProcessor>(ImageProcessorLoader.FromPretrained(FixtureFiles.PathOf("models/tvlt-tiny"), "TvltImageProcessor"));
+        Assert.Equal(4, tvlt.NumFrames);
+        Assert.Equal(named.PatchSize, tvlt.PatchSize);
+        var frame = new RgbImage(50, 40, Enumerable.Repeat((byte)80, 50 * 40 * 3).ToArray());
+        using var features = loaded.Process(new ProcessorInputs { Videos = [[frame, frame]] });
+        Assert.Equal([1L, 2, 3, 32, 32], features.PixelValues!.shape);
+        Assert.Equal(Enumerable.Repeat(1L, (int)features.PixelMask!.shape[1]), features.PixelMask.data<long>().ToArray());
+    }
+
+    [Fact]
     public void LoaderRejectsOtherProcessors()
     {
-        var e = Assert.Throws<NotSupportedException>(() => ImageProcessorLoader.FromPretrained(FixtureFiles.PathOf("models/tvlt-tiny"), "TvltImageProcessor"));
-        Assert.Contains("TvltImageProcessor", e.Message);
+        var e = Assert.Throws<NotSupportedException>(() => ImageProcessorLoader.FromPretrained(FixtureFiles.PathOf("models/tvlt-tiny"), "TvltFeatureExtractor"));
+        Assert.Contains("TvltFeatureExtractor", e.Message);
     }
 
     [Fact]
@@ -92,7 +108,7 @@ public class ImageProcessorFixtureTests
         var c = FixtureFiles.ManifestCase("xclip_processor_video");
         var videos = FixtureFiles.ReadSafetensors(c.GetProperty("inputs").GetString()!)["videos"];
         var processor = VideoMAEImageProcessor.FromPretrained(FixtureFiles.PathOf("models/xclip-tiny"));
-        var values = processor.PreprocessArray(videos.Bytes, videos.Shape);
+        var values = FixtureProcessorCalls.PreprocessArray(processor, videos.Bytes, videos.Shape);
         using var tensor = values.ToTensor();
         Assert.Equal(new long[] { 1, 4, 3, 32, 32 }, tensor.shape);
         Assert.Equal(TorchSharp.torch.ScalarType.Float32, tensor.dtype);

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace SharpVL.Processing.Images;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace SharpVL.Processing.Images;
 /// shortest-edge resize (Pillow-exact, bicubic by default), centre crop, rescale, normalize (OpenAI CLIP
 /// mean/std by default), giving <c>pixel_values</c> [batch, 3, H, W] float32.
 /// </summary>
-public sealed class CLIPImageProcessor : IArrayImageProcessor, IProcessor
+public sealed class CLIPImageProcessor : IImageProcessor
 {
     /// <summary>Creates a processor with the given options (default: the class's constructor defaults).</summary>
     public CLIPImageProcessor(ImageProcessingOptions? options = null)
@@ -58,19 +56,8 @@ public sealed class CLIPImageProcessor : IArrayImageProcessor, IProcessor
         return PixelValues.Stack(items, itemShape ?? [], "images");
     }
 
-    /// <summary>Processes images with per-call keyword arguments as Python's <c>processor(images, **args)</c> takes them.</summary>
-    public PixelValues Preprocess(IReadOnlyList<RgbImage> images, IReadOnlyDictionary<string, JsonElement>? callArguments) =>
-        Preprocess(images, Options.WithCallArguments(callArguments));
-
     /// <summary>Processes one image: pixel_values [1, 3, H, W].</summary>
     public PixelValues PreprocessImage(RgbImage image, ImageProcessingOptions? options = null) => Preprocess([image], options);
-
-    /// <summary>
-    /// Processes a uint8 array [batch, H, W, C] (C = 3, or 4 for RGBA) or [batch, H, W] (grey), the form of the
-    /// fixture manifest's <c>images</c> input (arrays with 1 or 4 channels are treated as PIL L / RGBA images).
-    /// </summary>
-    public PixelValues PreprocessArray(byte[] data, IReadOnlyList<long> shape, IReadOnlyDictionary<string, JsonElement>? callArguments = null) =>
-        Preprocess(ImageArrays.ToImages(data, shape), callArguments);
 
     /// <inheritdoc />
     public BatchFeature Process(ProcessorInputs inputs)

@@ -5,7 +5,7 @@ namespace SharpVL.Processing.Images;
 /// <summary>
 /// The options of Transformers 4.27.1's resize / centre-crop / rescale / normalize image processors
 /// (VideoMAE, X-CLIP, CLIP, AltCLIP), as stored in <c>preprocessor_config.json</c> and overridable per call.
-/// Immutable: derive variants with <c>with</c> or <see cref="WithCallArguments"/>.
+/// Immutable: derive per-call variants with <c>with</c>.
 /// </summary>
 public sealed partial record ImageProcessingOptions
 {
@@ -84,7 +84,7 @@ public sealed partial record ImageProcessingOptions
     /// JSON null means "keep the processor's value", as in Transformers.
     /// </summary>
     /// <exception cref="ArgumentException">An unknown argument or a badly typed value.</exception>
-    public ImageProcessingOptions WithCallArguments(IReadOnlyDictionary<string, JsonElement>? callArguments)
+    internal ImageProcessingOptions WithCallArguments(IReadOnlyDictionary<string, JsonElement>? callArguments)
     {
         var options = this;
         if (callArguments is null)

@@ -12,7 +12,7 @@ public static class ImageProcessorLoader
     /// </summary>
     /// <exception cref="NotSupportedException"><paramref name="className"/> is not one this library implements here.</exception>
     /// <exception cref="Configuration.ConfigException">The file names no class, or one this loader does not load.</exception>
-    public static IArrayImageProcessor FromPretrained(string directory, string? className = null)
+    public static IImageProcessor FromPretrained(string directory, string? className = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         bool fromFile = className is null;
@@ -21,10 +21,11 @@ public static class ImageProcessorLoader
         {
             "VideoMAEImageProcessor" or "VideoMAEFeatureExtractor" => VideoMAEImageProcessor.FromPretrained(directory),
             "CLIPImageProcessor" or "CLIPFeatureExtractor" => CLIPImageProcessor.FromPretrained(directory),
+            "TvltImageProcessor" => TvltImageProcessor.FromPretrained(directory),
             _ when fromFile => throw PreprocessorJson.Fail(Path.Combine(directory, "preprocessor_config.json"), "image_processor_type",
-                $"names '{className}', which this loader does not load (VideoMAEImageProcessor, CLIPImageProcessor; TVLT's processors load with TvltProcessor)."),
+                $"names '{className}', which this loader does not load (VideoMAEImageProcessor, CLIPImageProcessor, TvltImageProcessor)."),
             _ => throw new NotSupportedException(
-                $"Image processor '{className}' (from '{directory}') is not supported; expected VideoMAEImageProcessor or CLIPImageProcessor."),
+                $"Image processor '{className}' (from '{directory}') is not supported; expected VideoMAEImageProcessor, CLIPImageProcessor or TvltImageProcessor."),
         };
     }
 

@@ -11,7 +11,7 @@ namespace SharpVL.Processing.Images;
 /// for the longest video with <c>(size.shortest_edge // patch_size[0])²</c> patches per frame (the resize size,
 /// not the crop size); a video longer than the processor's own <c>num_frames</c> is rejected.
 /// </remarks>
-public sealed class TvltImageProcessor : IProcessor
+public sealed class TvltImageProcessor : IImageProcessor
 {
     /// <summary>TvltImageProcessor's constructor defaults (shortest edge 224, crop 224, bilinear, 0.5 mean/std).</summary>
     public static ImageProcessingOptions TvltDefaults { get; } = ImageProcessingOptions.VideoMAEDefaults;
@@ -134,35 +134,6 @@ public sealed class TvltImageProcessor : IProcessor
             processed.Add(stacked);
         }
         return new TvltImageProcessorOutput(processed, mask, [videos.Count, maxFrames * patchesPerFrame], isMixed);
-    }
-
-    /// <summary>
-    /// Processes videos with Python-style keyword arguments (<c>is_mixed</c>, <c>patch_size</c>, any image option;
-    /// <c>return_tensors</c>, <c>num_frames</c> and <c>mask_pixel</c> are accepted and have no effect, as in 4.27.1).
-    /// </summary>
-    public TvltImageProcessorOutput Preprocess(IReadOnlyList<IReadOnlyList<RgbImage>> videos, IReadOnlyDictionary<string, JsonElement>? callArguments)
-    {
-        var imageArguments = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        bool isMixed = false;
-        IReadOnlyList<int>? patch = null;
-        foreach (var (name, value) in callArguments ?? new Dictionary<string, JsonElement>())
-        {
-            switch (name)
-            {
-                case "is_mixed":
-                    isMixed = value.ValueKind == JsonValueKind.True;
-                    break;
-                case "patch_size":
-                    patch = value.ValueKind == JsonValueKind.Null ? null : ReadPatch(value, "call argument");
-                    break;
-                case "num_frames" or "mask_pixel" or "sampling_rate" or "mask_audio":
-                    break;
-                default:
-                    imageArguments[name] = value;
-                    break;
-            }
-        }
-        return Preprocess(videos, Options.WithCallArguments(imageArguments), patch, isMixed);
     }
 
     private static int[] ReadPatch(JsonElement value, string source)

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace SharpVL.Processing.Images;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace SharpVL.Processing.Images;
 /// resized (shortest edge, Pillow-exact, bilinear by default), centre-cropped, rescaled and normalized, giving
 /// <c>pixel_values</c> [batch, frames, 3, H, W] float32.
 /// </summary>
-public sealed class VideoMAEImageProcessor : IArrayImageProcessor, IProcessor
+public sealed class VideoMAEImageProcessor : IImageProcessor
 {
     /// <summary>Creates a processor with the given options (default: the class's constructor defaults).</summary>
     public VideoMAEImageProcessor(ImageProcessingOptions? options = null)
@@ -68,13 +66,6 @@ public sealed class VideoMAEImageProcessor : IArrayImageProcessor, IProcessor
         return PixelValues.Stack(items, itemShape ?? [], "videos");
     }
 
-    /// <summary>
-    /// Processes a batch of videos with per-call keyword arguments as Python's <c>processor(videos, **args)</c>
-    /// takes them (e.g. a fixture manifest case's <c>args</c>; <c>return_tensors</c> is ignored).
-    /// </summary>
-    public PixelValues Preprocess(IReadOnlyList<IReadOnlyList<RgbImage>> videos, IReadOnlyDictionary<string, JsonElement>? callArguments) =>
-        Preprocess(videos, Options.WithCallArguments(callArguments));
-
     /// <summary>Processes one video (a list of frames): pixel_values [1, frames, 3, H, W].</summary>
     public PixelValues PreprocessVideo(IReadOnlyList<RgbImage> frames, ImageProcessingOptions? options = null) =>
         Preprocess([frames], options);
@@ -82,13 +73,6 @@ public sealed class VideoMAEImageProcessor : IArrayImageProcessor, IProcessor
     /// <summary>Processes one image as a one-frame video: pixel_values [1, 1, 3, H, W].</summary>
     public PixelValues PreprocessImage(RgbImage image, ImageProcessingOptions? options = null) =>
         Preprocess([[image]], options);
-
-    /// <summary>
-    /// Processes a channels-last uint8 array [batch, frames, H, W, 3] (or [frames, H, W, 3] for one video), the
-    /// form of the fixture manifest's <c>videos</c> input, with optional call arguments.
-    /// </summary>
-    public PixelValues PreprocessArray(byte[] data, IReadOnlyList<long> shape, IReadOnlyDictionary<string, JsonElement>? callArguments = null) =>
-        Preprocess(ImageArrays.ToVideos(data, shape), callArguments);
 
     /// <inheritdoc />
     public BatchFeature Process(ProcessorInputs inputs)
