@@ -44,8 +44,15 @@ public static class TvltParity
         registry.Register("processor", nameof(TvltProcessor), (c, m, inputs) =>
         {
             var processor = TvltProcessor.FromPretrained(m.Resolve(c.GetString("processor")!));
-            var output = processor.Process(Videos(inputs), [Floats(inputs["audio"])], null, SamplingRate(c), ImageArguments(c));
-            return new HandlerResult().With(output.ToTensors());
+            var arguments = ImageArguments(c);
+            var options = processor.ImageProcessor.Options.WithCallArguments(
+                arguments.Where(p => p.Key is not ("is_mixed" or "patch_size" or "num_frames" or "mask_pixel" or "mask_audio"))
+                    .ToDictionary(p => p.Key, p => p.Value));
+            IReadOnlyList<int>? patch = arguments.TryGetValue("patch_size", out var p) && p.ValueKind == JsonValueKind.Array
+                ? p.EnumerateArray().Select(e => e.GetInt32()).ToList()
+                : null;
+            var output = processor.Process(Videos(inputs), [Floats(inputs["audio"])], null, SamplingRate(c), options, patch);
+            return new HandlerResult().With(output);
         });
     }
 
@@ -108,7 +115,7 @@ public static class TvltParity
             var processor = TvltProcessor.FromPretrained(m.Resolve(c.GetString("processor")!));
             using var model = TvltForAudioVisualClassification.FromPretrained(m.Resolve(c.GetString("model")!), ModelLoadOptions.Quiet);
             var pipeline = new AudioVisualClassificationPipeline(model, processor);
-            var inputs = pipeline.Prepare(frames, audio).ToTensors();
+            var inputs = pipeline.Prepare(frames, audio);
             var logits = model.Forward(inputs["pixel_values"], inputs["audio_values"], inputs["pixel_mask"], inputs["audio_mask"]).Logits;
             return new HandlerResult().With(inputs.Append(new("logits", logits)));
         });

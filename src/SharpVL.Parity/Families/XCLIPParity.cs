@@ -65,9 +65,8 @@ public static class XCLIPParity
         var texts = c.Get("texts")!.Value.EnumerateArray().Select(e => e.GetString()!).ToArray();
         var frames = DecodeFrames(c, m, indices);
         var processor = XCLIPProcessor.FromPretrained(m.Resolve(c.GetString("processor")!));
-        var processed = processor.Process(texts, [frames], new TokenizeOptions { Padding = PaddingStrategy.Longest });
+        var tensors = processor.Process(texts, [frames], new TokenizeOptions { Padding = PaddingStrategy.Longest });
         using var model = XCLIPModel.FromPretrained(m.Resolve(c.GetString("model")!), ModelLoadOptions.Quiet);
-        var tensors = processed.ToTensors();
         using var output = model.Forward(tensors.InputIds!, tensors.PixelValues!, tensors.AttentionMask);
         var result = new HandlerResult();
         result.Outputs["input_ids"] = tensors.InputIds!;

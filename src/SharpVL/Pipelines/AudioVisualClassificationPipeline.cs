@@ -1,5 +1,6 @@
 using SharpVL.Modeling;
 using SharpVL.Models.Tvlt;
+using SharpVL.Processing;
 using SharpVL.Processing.Audio;
 using SharpVL.Processing.Images;
 using SharpVL.Processing.Video;
@@ -82,13 +83,13 @@ public sealed class AudioVisualClassificationPipeline : ClassificationPipeline<T
     {
         using var inference = inference_mode();
         using var scope = NewDisposeScope();
-        var inputs = Prepare(frames, audio).ToTensors();
+        using var inputs = Prepare(frames, audio);
         using var output = Model.Forward(inputs["pixel_values"], inputs["audio_values"], inputs["pixel_mask"], inputs["audio_mask"]);
         return ClassificationResult.FromLogits(null, [], output.Logits.select(0, 0), Model.Config.LabelOf, topK);
     }
 
-    /// <summary>Runs the processor on one video and its waveform (the model inputs the pipeline uses).</summary>
-    public TvltProcessorOutput Prepare(IReadOnlyList<RgbImage> frames, AudioWaveform audio)
+    /// <summary>Runs the processor on one video and its waveform (the model inputs the pipeline uses, on the CPU); the caller disposes them.</summary>
+    public BatchFeature Prepare(IReadOnlyList<RgbImage> frames, AudioWaveform audio)
     {
         ArgumentNullException.ThrowIfNull(frames);
         ArgumentNullException.ThrowIfNull(audio);

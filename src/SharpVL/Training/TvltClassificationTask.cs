@@ -1,5 +1,7 @@
 using SharpVL.Models.Tvlt;
+using SharpVL.Processing;
 using SharpVL.Processing.Audio;
+using SharpVL.Processing.Images;
 using SharpVL.Training.Data;
 using static TorchSharp.torch;
 
@@ -45,15 +47,19 @@ public sealed class TvltClassificationTask : ClassificationTask
             return samples;
         }).ToList();
         var audio = _processor.FeatureExtractor.Extract(waveforms, options.SamplingRate);
-        return new PreparedBatch(indices, examples, pixels.Stacked!) { Payload = new TvltProcessorOutput(pixels, audio, null) };
+        return new PreparedBatch(indices, examples, pixels.Stacked!) { Payload = new TvltBatch(pixels, audio) };
     }
 
     /// <inheritdoc />
     protected override Dictionary<string, Tensor> ModelInputs(PreparedBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var output = batch.Payload as TvltProcessorOutput ?? throw new ArgumentException("The batch was not prepared by the TVLT task.", nameof(batch));
-        return output.ToTensors().ToDictionary(
+        var prepared = batch.Payload as TvltBatch ?? throw new ArgumentException("The batch was not prepared by the TVLT task.", nameof(batch));
+        // The CPU tensors are dropped once moved; the dispose scope of the training step owns whatever survives.
+        return BatchFeature.Merge(prepared.Audio.ToTensors(), prepared.Pixels.ToTensors()).ToDictionary(
             p => p.Key, p => p.Value.is_floating_point() && p.Key.EndsWith("_values", StringComparison.Ordinal) ? p.Value.to(Model.DType, Model.Device) : p.Value.to(Model.Device));
     }
+
+    // The processors' arrays, kept until the training step turns them into tensors.
+    private sealed record TvltBatch(TvltImageProcessorOutput Pixels, TvltAudioFeatures Audio);
 }

@@ -37,12 +37,8 @@ public sealed class ZeroShotImageClassificationTests : IDisposable
     /// <summary>The reference computation: processor on the files, one AltCLIPModel.forward, softmax over logits_per_image.</summary>
     private static float[] DirectProbabilities(AltCLIPModel model, AltCLIPProcessor processor, IReadOnlyList<string> paths, IReadOnlyList<string> labels)
     {
-        var encoded = processor.Process(labels, [.. paths.Select(ImageFile.LoadRgb)]);
-        var (ids, mask) = encoded.Text!.ToTensors();
-        using (ids)
-        using (mask)
-        using (var pixels = encoded.PixelValues!.ToTensor())
-        using (var output = model.Forward(ids, pixels, mask))
+        using var encoded = processor.Process(labels, [.. paths.Select(ImageFile.LoadRgb)]);
+        using (var output = model.Forward(encoded.InputIds!, encoded.PixelValues!, encoded.AttentionMask))
         using (var probabilities = output.LogitsPerImage.softmax(-1).contiguous())
         {
             return probabilities.data<float>().ToArray();
@@ -53,8 +49,9 @@ public sealed class ZeroShotImageClassificationTests : IDisposable
     public void PngFilesProcessToTheFixturePixelValues()
     {
         var processor = AltCLIPProcessor.FromPretrained(AltCLIPFixtures.ModelDir);
-        var pixels = processor.Process(images: [.. ImagePaths.Select(ImageFile.LoadRgb)]).PixelValues!;
-        using var got = pixels.ToTensor();
+        using var processed = processor.Process(images: [.. ImagePaths.Select(ImageFile.LoadRgb)]);
+        Assert.Equal(["pixel_values"], processed.Keys);
+        var got = processed.PixelValues!;
         var expected = FixtureTensors.Read("processors/clip_image_processor_downscale.expected.safetensors")["pixel_values"];
         AltCLIPFixtures.AssertClose(expected, got, atol: 1e-5, rtol: 0);
     }
@@ -123,10 +120,8 @@ public sealed class ZeroShotImageClassificationTests : IDisposable
         Assert.Equal(ImagePaths.Length, result.Cosine.Length);
         Assert.All(result.Cosine, row => Assert.Equal(Labels.Length, row.Length));
 
-        var encoded = pipeline.Processor.Process(Labels, [.. ImagePaths.Select(ImageFile.LoadRgb)]);
-        var (ids, mask) = encoded.Text!.ToTensors();
-        using var pixels = encoded.PixelValues!.ToTensor();
-        using var output = pipeline.Model.Forward(ids, pixels, mask);
+        using var encoded = pipeline.Processor.Process(Labels, [.. ImagePaths.Select(ImageFile.LoadRgb)]);
+        using var output = pipeline.Model.Forward(encoded.InputIds!, encoded.PixelValues!, encoded.AttentionMask);
         using var cosine = matmul(output.ImageEmbeds, output.TextEmbeds.t()).contiguous();
         using var logits = output.LogitsPerImage.contiguous();
         var expectedCosine = cosine.data<float>().ToArray();
@@ -142,8 +137,6 @@ public sealed class ZeroShotImageClassificationTests : IDisposable
         Assert.Equal(
             Enumerable.Range(0, Labels.Length).Select(t => expectedCosine[t] >= expectedCosine[Labels.Length + t] ? 0 : 1),
             result.BestImagePerText());
-        ids.Dispose();
-        mask.Dispose();
     }
 
     [Fact]

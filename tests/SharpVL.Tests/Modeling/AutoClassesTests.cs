@@ -6,6 +6,7 @@ using SharpVL.Models.Tvlt;
 using SharpVL.Models.VideoMAE;
 using SharpVL.Models.XCLIP;
 using SharpVL.Pipelines;
+using SharpVL.Processing;
 using SharpVL.Processing.Images;
 
 namespace SharpVL.Tests.Modeling;
@@ -28,6 +29,23 @@ public class AutoClassesTests
         Assert.IsType(modelClass, loaded);
         Assert.Empty(loaded.LoadReport!.MissingKeys);
         Assert.IsType(processor, AutoProcessor.FromPretrained(directory));
+    }
+
+    [Fact]
+    public void AutoProcessorsAnswerTheCommonCall()
+    {
+        using var text = AutoProcessor.FromPretrained(TestPaths.Fixture("models/xclip-tiny")).Process(new ProcessorInputs { Texts = ["a cat"] });
+        Assert.Equal([49406L, 320, 2368, 49407], text.InputIds!.data<long>().ToArray());
+        Assert.Equal([1L, 1, 1, 1], text["attention_mask"].data<long>().ToArray());
+
+        var frame = new RgbImage(40, 30, Enumerable.Range(0, 40 * 30 * 3).Select(i => (byte)(i % 7)).ToArray());
+        var videoMae = AutoProcessor.FromPretrained(TestPaths.Fixture("models/videomae-tiny"));
+        using var video = videoMae.Process(new ProcessorInputs { Videos = [[frame, frame]] });
+        using var direct = ((VideoMAEImageProcessor)videoMae).Preprocess([[frame, frame]]).ToTensor();
+        Assert.Equal(direct.data<float>().ToArray(), video.PixelValues!.data<float>().ToArray());
+        var error = Assert.Throws<ArgumentException>(() => videoMae.Process(new ProcessorInputs { Texts = ["a cat"] }));
+        Assert.Contains("texts", error.Message, StringComparison.Ordinal);
+        Assert.Throws<KeyNotFoundException>(() => video["input_ids"]);
     }
 
     [Fact]

@@ -49,10 +49,12 @@ public class AudioVisualClassificationTests
         var frames = VideoReader.Default.ReadFrames(TestPaths.Fixture("media/clip.mp4"), [0, 12]);
         var tone = WavReader.Read(TestPaths.Fixture("media/tone.wav"));
         var at16k = new AudioWaveform(AudioResampler.Resample(tone.Samples, 44100, 16000), 16000);
-        var inputs = pipeline.Prepare(frames, at16k);
+        using var inputs = pipeline.Prepare(frames, at16k);
         Assert.Equal(44100, pipeline.Processor.FeatureExtractor.Options.SamplingRate);
-        Assert.Equal([1L, 1, 64, 128], inputs.Audio!.AudioValuesShape);
-        Assert.Equal([1L, 8], inputs.Pixels!.PixelMaskShape); // two frames of four patches
+        Assert.Equal([1L, 1, 64, 128], inputs.AudioValues!.shape);
+        Assert.Equal([1L, 8], inputs.PixelMask!.shape); // two frames of four patches
+        Assert.Equal([1L, 2, 3, 32, 32], inputs.PixelValues!.shape);
+        Assert.Equal(8L, inputs.PixelMask.sum().item<long>());
     }
 
     [Fact]

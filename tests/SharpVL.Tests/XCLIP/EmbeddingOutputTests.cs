@@ -65,11 +65,10 @@ public sealed class EmbeddingOutputTests : IDisposable
 
         using var model = XCLIPModel.FromPretrained(TestPaths.Fixture("models/xclip-tiny"), ModelLoadOptions.Quiet);
         var processor = XCLIPProcessor.FromPretrained(TestPaths.Fixture("models/xclip-tiny"));
-        var encoding = processor.Process(["a cat", "a dog running"], tokenizeOptions: new SharpVL.Processing.Text.TokenizeOptions
+        using var tensors = processor.Process(["a cat", "a dog running"], tokenizeOptions: new SharpVL.Processing.Text.TokenizeOptions
         {
             Padding = SharpVL.Processing.Text.PaddingStrategy.Longest,
         });
-        using var tensors = encoding.ToTensors();
         using var expectedText = model.GetTextFeatures(tensors.InputIds!, tensors.AttentionMask);
         AssertNpyEquals(Path.Combine(_dir, "text_embeds.npy"), expectedText, [2, 16]);
 

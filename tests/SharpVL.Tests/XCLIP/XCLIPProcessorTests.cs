@@ -1,4 +1,5 @@
 using SharpVL.Models.XCLIP;
+using SharpVL.Processing;
 using SharpVL.Processing.Images;
 using SharpVL.Processing.Text;
 
@@ -35,20 +36,23 @@ public sealed class XCLIPProcessorTests : IDisposable
     {
         var processor = XCLIPProcessor.FromPretrained(TinyDir);
         var frame = new RgbImage(96, 72, Enumerable.Range(0, 96 * 72 * 3).Select(i => (byte)(i % 251)).ToArray());
-        var both = processor.Process(["a cat", "two dogs running"], [[frame, frame, frame, frame]], new TokenizeOptions { Padding = PaddingStrategy.Longest });
-        Assert.Equal([49406L, 320, 2368, 49407, 49407], both.Encoding!.InputIds[0]); // padded with <|endoftext|>
-        Assert.Equal([1L, 1, 1, 1, 0], both.Encoding.AttentionMask[0]);
-        Assert.Equal([1L, 4, 3, 32, 32], both.PixelValues!.Shape);
-        using (var tensors = both.ToTensors())
-        {
-            Assert.Equal([2L, 5L], tensors.InputIds!.shape);
-        }
+        using var both = processor.Process(["a cat", "two dogs running"], [[frame, frame, frame, frame]], new TokenizeOptions { Padding = PaddingStrategy.Longest });
+        Assert.Equal(["input_ids", "attention_mask", "pixel_values"], both.Keys);
+        Assert.Equal([2L, 5L], both.InputIds!.shape);
+        Assert.Equal([49406L, 320, 2368, 49407, 49407], both.InputIds[0].data<long>().ToArray()); // padded with <|endoftext|>
+        Assert.Equal([1L, 1, 1, 1, 0], both.AttentionMask![0].data<long>().ToArray());
+        Assert.Equal([1L, 4, 3, 32, 32], both.PixelValues!.shape);
 
-        var textOnly = processor.Process(["a cat"]);
+        using var textOnly = processor.Process(["a cat"]);
         Assert.Null(textOnly.PixelValues);
-        var videoOnly = processor.Process(videos: [[frame, frame, frame, frame]]);
-        Assert.Null(videoOnly.Encoding);
+        Assert.Equal([1L, 4L], textOnly.InputIds!.shape);
+        using var videoOnly = processor.Process(videos: [[frame, frame, frame, frame]]);
+        Assert.Null(videoOnly.InputIds);
+        Assert.Equal(both.PixelValues.data<float>().ToArray(), videoOnly.PixelValues!.data<float>().ToArray());
         Assert.Throws<ArgumentException>(() => processor.Process());
+        Assert.Throws<ArgumentException>(() => ((IProcessor)processor).Process(new ProcessorInputs { Audio = [new float[4]] }));
+        var ragged = Assert.Throws<InvalidOperationException>(() => processor.Process(["a cat", "two dogs running"]));
+        Assert.Contains("padding", ragged.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -1,18 +1,14 @@
+using SharpVL.Processing;
 using SharpVL.Processing.Images;
 using SharpVL.Processing.Text;
 
 namespace SharpVL.Models.AltCLIP;
 
-/// <summary>What <see cref="AltCLIPProcessor.Process"/> returns: the tokenized texts and/or the image pixels.</summary>
-/// <param name="Text"><c>input_ids</c> and <c>attention_mask</c>, when texts were given.</param>
-/// <param name="PixelValues"><c>pixel_values</c> [images, 3, H, W], when images were given.</param>
-public sealed record AltCLIPProcessorOutput(BatchEncoding? Text, PixelValues? PixelValues);
-
 /// <summary>
 /// AltCLIP's processor (<c>AltCLIPProcessor</c>): a <see cref="CLIPImageProcessor"/> for images and an
 /// <see cref="XLMRobertaTokenizer"/> for texts, applied in one call.
 /// </summary>
-public sealed class AltCLIPProcessor
+public sealed class AltCLIPProcessor : IProcessor
 {
     /// <summary>Combines an image processor and a tokenizer.</summary>
     public AltCLIPProcessor(CLIPImageProcessor imageProcessor, XLMRobertaTokenizer tokenizer)
@@ -47,8 +43,9 @@ public sealed class AltCLIPProcessor
     /// <param name="texts">Texts to tokenize, or null.</param>
     /// <param name="images">Images (RGB, grey or RGBA) to preprocess, or null.</param>
     /// <param name="tokenizeOptions">Padding/truncation (default: pad to the longest text, so the batch forms a tensor).</param>
+    /// <returns><c>input_ids</c>/<c>attention_mask</c> (texts) and/or <c>pixel_values</c> [images, 3, H, W]; the caller disposes it.</returns>
     /// <exception cref="ArgumentException">Neither texts nor images were given.</exception>
-    public AltCLIPProcessorOutput Process(
+    public BatchFeature Process(
         IReadOnlyList<string>? texts = null, IReadOnlyList<RgbImage>? images = null, TokenizeOptions? tokenizeOptions = null)
     {
         if (texts is null && images is null)
@@ -59,6 +56,14 @@ public sealed class AltCLIPProcessor
             ? null
             : Tokenizer.Encode(texts, tokenizeOptions ?? new TokenizeOptions { Padding = PaddingStrategy.Longest });
         var pixels = images is null ? null : ImageProcessor.Preprocess(images);
-        return new AltCLIPProcessorOutput(encoding, pixels);
+        return BatchFeature.Merge(encoding?.ToBatchFeature(), pixels?.ToBatchFeature());
+    }
+
+    /// <inheritdoc />
+    public BatchFeature Process(ProcessorInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        inputs.RejectOthers(nameof(AltCLIPProcessor), texts: true, images: true);
+        return Process(inputs.Texts, inputs.Images);
     }
 }

@@ -1,8 +1,6 @@
-using System.Text.Json;
 using SharpVL.Processing;
 using SharpVL.Processing.Audio;
 using SharpVL.Processing.Images;
-using static TorchSharp.torch;
 
 namespace SharpVL.Models.Tvlt;
 
@@ -10,7 +8,7 @@ namespace SharpVL.Models.Tvlt;
 /// Port of Transformers 4.27.1's <c>TvltProcessor</c>: videos go to <see cref="TvltImageProcessor"/>, audio to
 /// <see cref="TvltFeatureExtractor"/>, and the outputs are merged. Both read the same <c>preprocessor_config.json</c>.
 /// </summary>
-public sealed class TvltProcessor
+public sealed class TvltProcessor : IProcessor
 {
     /// <summary>Combines the two processors.</summary>
     public TvltProcessor(TvltImageProcessor imageProcessor, TvltFeatureExtractor featureExtractor)
@@ -45,49 +43,30 @@ public sealed class TvltProcessor
     /// <param name="audio">Waveforms → <c>audio_values</c>, <c>audio_mask</c>.</param>
     /// <param name="videosMixed">Matching-task videos → <c>pixel_values_mixed</c>, <c>pixel_mask_mixed</c>.</param>
     /// <param name="samplingRate">The waveforms' rate (checked against the feature extractor's).</param>
-    /// <param name="callArguments">Further Python-style keyword arguments for the image processor (e.g. <c>do_center_crop</c>).</param>
+    /// <param name="imageOptions">Per-call image settings (default: the image processor's <see cref="TvltImageProcessor.Options"/>).</param>
+    /// <param name="patchSize">Per-call patch size for the pixel masks (default <see cref="TvltImageProcessor.PatchSize"/>).</param>
+    /// <returns>The merged tensors; the caller disposes them.</returns>
     /// <exception cref="ArgumentException">Neither videos nor audio were given, or an input is invalid.</exception>
-    public TvltProcessorOutput Process(
+    public BatchFeature Process(
         IReadOnlyList<IReadOnlyList<RgbImage>>? videos = null, IReadOnlyList<float[]>? audio = null,
         IReadOnlyList<IReadOnlyList<RgbImage>>? videosMixed = null, int? samplingRate = null,
-        IReadOnlyDictionary<string, JsonElement>? callArguments = null)
+        ImageProcessingOptions? imageOptions = null, IReadOnlyList<int>? patchSize = null)
     {
         if (videos is null && audio is null)
         {
             throw new ArgumentException("You need to specify either a videos or an audio input to process.");
         }
-        var imageArguments = (callArguments ?? new Dictionary<string, JsonElement>())
-            .Where(p => p.Key != "is_mixed")
-            .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        var pixels = videos is null ? null : ImageProcessor.Preprocess(videos, imageArguments);
-        TvltImageProcessorOutput? mixed = null;
-        if (videosMixed is not null)
-        {
-            var mixedArguments = new Dictionary<string, JsonElement>(imageArguments) { ["is_mixed"] = JsonSerializer.SerializeToElement(true) };
-            mixed = ImageProcessor.Preprocess(videosMixed, mixedArguments);
-        }
+        var pixels = videos is null ? null : ImageProcessor.Preprocess(videos, imageOptions, patchSize);
+        var mixed = videosMixed is null ? null : ImageProcessor.Preprocess(videosMixed, imageOptions, patchSize, isMixed: true);
         var features = audio is null ? null : FeatureExtractor.Extract(audio, samplingRate);
-        return new TvltProcessorOutput(pixels, features, mixed);
+        return BatchFeature.Merge(features?.ToTensors(), pixels?.ToTensors(), mixed?.ToTensors());
     }
-}
 
-/// <summary>The merged outputs of <see cref="TvltProcessor"/>.</summary>
-/// <param name="Pixels"><c>pixel_values</c>/<c>pixel_mask</c>, when videos were given.</param>
-/// <param name="Audio"><c>audio_values</c>/<c>audio_mask</c>, when audio was given.</param>
-/// <param name="PixelsMixed"><c>pixel_values_mixed</c>/<c>pixel_mask_mixed</c>, when mixed videos were given.</param>
-public sealed record TvltProcessorOutput(TvltImageProcessorOutput? Pixels, TvltAudioFeatures? Audio, TvltImageProcessorOutput? PixelsMixed)
-{
-    /// <summary>Every output as a new CPU tensor under Transformers' key names; the caller disposes them.</summary>
-    public Dictionary<string, Tensor> ToTensors()
+    /// <inheritdoc />
+    public BatchFeature Process(ProcessorInputs inputs)
     {
-        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var part in new[] { Audio?.ToTensors(), Pixels?.ToTensors(), PixelsMixed?.ToTensors() })
-        {
-            foreach (var (key, value) in part ?? [])
-            {
-                result[key] = value;
-            }
-        }
-        return result;
+        ArgumentNullException.ThrowIfNull(inputs);
+        inputs.RejectOthers(nameof(TvltProcessor), videos: true, audio: true);
+        return Process(inputs.Videos, inputs.Audio, samplingRate: inputs.SamplingRate);
     }
 }

@@ -8,7 +8,7 @@ namespace SharpVL.Models.XCLIP;
 /// X-CLIP's processor (<c>XCLIPProcessor</c>): a <see cref="VideoMAEImageProcessor"/> for the videos and a
 /// <see cref="CLIPTokenizer"/> for the texts.
 /// </summary>
-public sealed class XCLIPProcessor
+public sealed class XCLIPProcessor : IProcessor
 {
     /// <summary>Combines an image processor and a tokenizer.</summary>
     public XCLIPProcessor(VideoMAEImageProcessor imageProcessor, CLIPTokenizer tokenizer)
@@ -48,8 +48,10 @@ public sealed class XCLIPProcessor
     /// <param name="videos">Videos (each a list of frames) to process, or null.</param>
     /// <param name="tokenizeOptions">Padding/truncation (default: none, like Python; pass <see cref="PaddingStrategy.Longest"/> to stack texts of different lengths).</param>
     /// <param name="imageOptions">Overrides of the image processor's options.</param>
+    /// <returns><c>input_ids</c>/<c>attention_mask</c> (texts) and/or <c>pixel_values</c> [videos, frames, 3, H, W]; the caller disposes it.</returns>
     /// <exception cref="ArgumentException">Neither texts nor videos were given.</exception>
-    public XCLIPProcessorOutput Process(
+    /// <exception cref="InvalidOperationException">Texts of different lengths were tokenized without padding.</exception>
+    public BatchFeature Process(
         IReadOnlyList<string>? texts = null, IReadOnlyList<IReadOnlyList<RgbImage>>? videos = null,
         TokenizeOptions? tokenizeOptions = null, ImageProcessingOptions? imageOptions = null)
     {
@@ -59,7 +61,15 @@ public sealed class XCLIPProcessor
         }
         var encoding = texts is null ? null : Tokenizer.Encode(texts, tokenizeOptions ?? TokenizeOptions.Default);
         var pixels = videos is null ? null : ImageProcessor.Preprocess(videos, imageOptions);
-        return new XCLIPProcessorOutput(encoding, pixels);
+        return BatchFeature.Merge(encoding?.ToBatchFeature(), pixels?.ToBatchFeature());
+    }
+
+    /// <inheritdoc />
+    public BatchFeature Process(ProcessorInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        inputs.RejectOthers(nameof(XCLIPProcessor), texts: true, videos: true);
+        return Process(inputs.Texts, inputs.Videos);
     }
 
     /// <summary>Decodes one sequence of ids (the tokenizer's <c>decode</c>).</summary>
@@ -70,34 +80,4 @@ public sealed class XCLIPProcessor
     public IReadOnlyList<string> BatchDecode(
         IReadOnlyList<IReadOnlyList<long>> sequences, bool skipSpecialTokens = false, bool cleanUpTokenizationSpaces = true)
         => Tokenizer.BatchDecode(sequences, skipSpecialTokens, cleanUpTokenizationSpaces);
-}
-
-/// <summary>What <see cref="XCLIPProcessor.Process"/> returns: the token ids/mask and/or the pixel values.</summary>
-/// <param name="Encoding"><c>input_ids</c> and <c>attention_mask</c>, when texts were given.</param>
-/// <param name="PixelValues"><c>pixel_values</c> [videos, frames, 3, H, W], when videos were given.</param>
-public sealed record XCLIPProcessorOutput(BatchEncoding? Encoding, PixelValues? PixelValues)
-{
-    /// <summary>Creates the model's input tensors (<c>return_tensors="pt"</c>); the caller disposes the result.</summary>
-    /// <exception cref="InvalidOperationException">Texts of different lengths were tokenized without padding.</exception>
-    public XCLIPInputs ToTensors()
-    {
-        var (ids, mask) = Encoding is null ? (null, null) : Encoding.ToTensors();
-        return new XCLIPInputs(ids, mask, PixelValues?.ToTensor());
-    }
-}
-
-/// <summary>The model inputs as tensors; disposing disposes them.</summary>
-/// <param name="InputIds">[texts, length] int64, or null.</param>
-/// <param name="AttentionMask">[texts, length] int64, or null.</param>
-/// <param name="PixelValues">[videos, frames, 3, H, W] float32, or null.</param>
-public sealed record XCLIPInputs(TorchSharp.torch.Tensor? InputIds, TorchSharp.torch.Tensor? AttentionMask, TorchSharp.torch.Tensor? PixelValues)
-    : IDisposable
-{
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        InputIds?.Dispose();
-        AttentionMask?.Dispose();
-        PixelValues?.Dispose();
-    }
 }

@@ -32,8 +32,8 @@ public sealed class TvltAudioFeatures
     /// <summary>[batch, patches], or null.</summary>
     public long[]? AudioMaskShape { get; }
 
-    /// <summary>The outputs as new CPU float32 tensors under Transformers' names (<c>audio_values</c>, <c>audio_mask</c>).</summary>
-    public Dictionary<string, torch.Tensor> ToTensors()
+    /// <summary>The outputs as new CPU float32 tensors under Transformers' names (<c>audio_values</c>, <c>audio_mask</c>); the caller disposes them.</summary>
+    public BatchFeature ToTensors()
     {
         TorchRuntime.EnsureInitialized();
         var result = new Dictionary<string, torch.Tensor>(StringComparer.Ordinal)
@@ -44,6 +44,6 @@ public sealed class TvltAudioFeatures
         {
             result["audio_mask"] = torch.tensor(AudioMask, AudioMaskShape, torch.ScalarType.Float32);
         }
-        return result;
+        return new BatchFeature(result);
     }
 }

@@ -10,7 +10,7 @@ namespace SharpVL.Processing.Audio;
 /// with the last STFT column dropped, float32 Slaney mel filters, <c>10·log10(max(1e-10, x))</c>, floor at the
 /// spectrogram's maximum − 80 dB, then <c>clip((x − 20) / 40, −2, 0) + 1</c>.
 /// </remarks>
-public sealed class TvltFeatureExtractor
+public sealed class TvltFeatureExtractor : IProcessor
 {
     private readonly float[] _melFilters;
     private readonly (int First, int End)[] _melSupport;
@@ -238,5 +238,13 @@ public sealed class TvltFeatureExtractor
         }
         return new TvltAudioFeatures(
             values, [batch, 1, maxRows, mels], mask, returnAttentionMask ? [batch, maxPatches] : null);
+    }
+
+    /// <inheritdoc />
+    public BatchFeature Process(ProcessorInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        inputs.RejectOthers(nameof(TvltFeatureExtractor), audio: true);
+        return Extract(inputs.Audio ?? throw new ArgumentException("TvltFeatureExtractor needs audio."), inputs.SamplingRate).ToTensors();
     }
 }

@@ -7,7 +7,7 @@ namespace SharpVL.Processing.Images;
 /// shortest-edge resize (Pillow-exact, bicubic by default), centre crop, rescale, normalize (OpenAI CLIP
 /// mean/std by default), giving <c>pixel_values</c> [batch, 3, H, W] float32.
 /// </summary>
-public sealed class CLIPImageProcessor : IArrayImageProcessor
+public sealed class CLIPImageProcessor : IArrayImageProcessor, IProcessor
 {
     /// <summary>Creates a processor with the given options (default: the class's constructor defaults).</summary>
     public CLIPImageProcessor(ImageProcessingOptions? options = null)
@@ -71,4 +71,12 @@ public sealed class CLIPImageProcessor : IArrayImageProcessor
     /// </summary>
     public PixelValues PreprocessArray(byte[] data, IReadOnlyList<long> shape, IReadOnlyDictionary<string, JsonElement>? callArguments = null) =>
         Preprocess(ImageArrays.ToImages(data, shape), callArguments);
+
+    /// <inheritdoc />
+    public BatchFeature Process(ProcessorInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        inputs.RejectOthers(nameof(CLIPImageProcessor), images: true);
+        return Preprocess(inputs.Images ?? throw new ArgumentException("CLIPImageProcessor needs images.")).ToBatchFeature();
+    }
 }

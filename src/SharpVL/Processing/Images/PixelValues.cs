@@ -36,6 +36,9 @@ public sealed class PixelValues
         return torch.tensor(Data, Shape, torch.ScalarType.Float32);
     }
 
+    /// <summary>The values as a <see cref="BatchFeature"/> holding <c>pixel_values</c>; the caller disposes it.</summary>
+    public BatchFeature ToBatchFeature() => new([new("pixel_values", ToTensor())]);
+
     /// <summary>Stacks equally shaped per-item CHW (or TCHW) arrays under a new leading batch axis.</summary>
     internal static PixelValues Stack(IReadOnlyList<float[]> items, long[] itemShape, string what)
     {

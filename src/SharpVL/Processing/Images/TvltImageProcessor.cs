@@ -11,7 +11,7 @@ namespace SharpVL.Processing.Images;
 /// for the longest video with <c>(size.shortest_edge // patch_size[0])²</c> patches per frame (the resize size,
 /// not the crop size); a video longer than the processor's own <c>num_frames</c> is rejected.
 /// </remarks>
-public sealed class TvltImageProcessor
+public sealed class TvltImageProcessor : IProcessor
 {
     /// <summary>TvltImageProcessor's constructor defaults (shortest edge 224, crop 224, bilinear, 0.5 mean/std).</summary>
     public static ImageProcessingOptions TvltDefaults { get; } = ImageProcessingOptions.VideoMAEDefaults;
@@ -172,5 +172,13 @@ public sealed class TvltImageProcessor
             throw PreprocessorJson.Fail(source, "patch_size", $"must be two positive integers, got {TextForMessages.Printable(value.GetRawText())}.");
         }
         return value.EnumerateArray().Select(e => PreprocessorJson.PositiveInt(e, source, "patch_size", Configuration.ConfigLimits.MaxImageSide)).ToArray();
+    }
+
+    /// <inheritdoc />
+    public BatchFeature Process(ProcessorInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        inputs.RejectOthers(nameof(TvltImageProcessor), videos: true);
+        return Preprocess(inputs.Videos ?? throw new ArgumentException("TvltImageProcessor needs videos.")).ToTensors();
     }
 }

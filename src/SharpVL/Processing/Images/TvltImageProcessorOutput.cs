@@ -45,7 +45,7 @@ public sealed class TvltImageProcessorOutput
     /// New CPU tensors under Transformers' names: the stacked values (or, for a ragged batch, <c>pixel_values.{i}</c>
     /// per video, as the fixtures store Python's per-video lists) and the int64 mask.
     /// </summary>
-    public Dictionary<string, torch.Tensor> ToTensors()
+    public BatchFeature ToTensors()
     {
         TorchRuntime.EnsureInitialized();
         var result = new Dictionary<string, torch.Tensor>(StringComparer.Ordinal);
@@ -61,7 +61,7 @@ public sealed class TvltImageProcessorOutput
             }
         }
         result[MaskKey] = torch.tensor(PixelMask, PixelMaskShape, torch.ScalarType.Int64);
-        return result;
+        return new BatchFeature(result);
     }
 
     /// <summary>The stacked values as a tensor; a clear error for ragged batches (Transformers cannot build that tensor either).</summary>

@@ -7,7 +7,7 @@ namespace SharpVL.Processing.Images;
 /// resized (shortest edge, Pillow-exact, bilinear by default), centre-cropped, rescaled and normalized, giving
 /// <c>pixel_values</c> [batch, frames, 3, H, W] float32.
 /// </summary>
-public sealed class VideoMAEImageProcessor : IArrayImageProcessor
+public sealed class VideoMAEImageProcessor : IArrayImageProcessor, IProcessor
 {
     /// <summary>Creates a processor with the given options (default: the class's constructor defaults).</summary>
     public VideoMAEImageProcessor(ImageProcessingOptions? options = null)
@@ -89,4 +89,12 @@ public sealed class VideoMAEImageProcessor : IArrayImageProcessor
     /// </summary>
     public PixelValues PreprocessArray(byte[] data, IReadOnlyList<long> shape, IReadOnlyDictionary<string, JsonElement>? callArguments = null) =>
         Preprocess(ImageArrays.ToVideos(data, shape), callArguments);
+
+    /// <inheritdoc />
+    public BatchFeature Process(ProcessorInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        inputs.RejectOthers(nameof(VideoMAEImageProcessor), videos: true);
+        return Preprocess(inputs.Videos ?? throw new ArgumentException("VideoMAEImageProcessor needs videos.")).ToBatchFeature();
+    }
 }

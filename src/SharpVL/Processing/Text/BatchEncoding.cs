@@ -68,6 +68,14 @@ public sealed class BatchEncoding
         return (ids, mask);
     }
 
+    /// <summary>The stacked rows as a <see cref="BatchFeature"/> (<c>input_ids</c>, <c>attention_mask</c>); the caller disposes it.</summary>
+    /// <exception cref="InvalidOperationException">Rows differ in length (tokenize with padding to fix that).</exception>
+    public BatchFeature ToBatchFeature()
+    {
+        var (ids, mask) = ToTensors();
+        return new BatchFeature([new("input_ids", ids), new("attention_mask", mask)]);
+    }
+
     private static long[] Flatten(long[][] rows, int length)
     {
         var flat = new long[rows.Length * length];
