@@ -10,14 +10,6 @@ public sealed class CliCancellationTests : IDisposable
 
     public void Dispose() => _workspace.Dispose();
 
-    /// <summary>Sends a signal with the shell's kill builtin (as a user's Ctrl+C sends SIGINT).</summary>
-    private static int Signal(int pid, string signal)
-    {
-        using var kill = Process.Start("bash", ["-c", $"kill -{signal} {pid}"]);
-        kill.WaitForExit();
-        return kill.ExitCode;
-    }
-
     /// <summary>Processes whose command line mentions <paramref name="marker"/> (from /proc).</summary>
     private static List<int> ProcessesMentioning(string marker)
     {
@@ -85,7 +77,7 @@ public sealed class CliCancellationTests : IDisposable
         try
         {
             Assert.True(WaitUntil(() => ProcessesMentioning(marker).Count > 0, TimeSpan.FromMinutes(2)), "the CLI never started ffmpeg");
-            Assert.Equal(0, Signal(process.Id, "INT"));
+            Assert.Equal(0, Interrupt.CtrlC(process.Id));
             using (var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1)))
             {
                 await process.WaitForExitAsync(limit.Token);
@@ -106,7 +98,7 @@ public sealed class CliCancellationTests : IDisposable
             }
             foreach (var pid in ProcessesMentioning(marker))
             {
-                Signal(pid, "KILL");
+                Interrupt.Send(pid, "KILL");
             }
         }
     }

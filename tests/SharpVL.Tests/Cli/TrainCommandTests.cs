@@ -177,8 +177,7 @@ public sealed class TrainCommandTests : IDisposable
         {
             if (line.Contains("\"type\":\"train\"", StringComparison.Ordinal) && ++seen == 2)
             {
-                using var kill = Process.Start("bash", ["-c", $"kill -INT {process.Id}"]);
-                kill.WaitForExit();
+                Interrupt.CtrlC(process.Id);
             }
             if (line.Contains("\"type\":\"summary\"", StringComparison.Ordinal))
             {

@@ -39,7 +39,16 @@ public class GradientCheckpointingTests
             Assert.True(TrainingFixtures.Close(grad, expected[$"step0.grad.{name}"], atol, rtol), $"{name}: checkpointed gradient differs from PyTorch's");
         }
     }
+}
 
+/// <summary>Tests that seed torch's global generator: another test drawing from it in between would change the masks.</summary>
+[CollectionDefinition(nameof(GlobalRandomStateCollection), DisableParallelization = true)]
+public sealed class GlobalRandomStateCollection;
+
+/// <summary>A recomputed layer draws the dropout masks of its first forward (the random-number state is replayed).</summary>
+[Collection(nameof(GlobalRandomStateCollection))]
+public class GradientCheckpointingDropoutTests
+{
     [Fact]
     public void RecomputationReplaysTheSameDropoutMasks()
     {
