@@ -45,6 +45,18 @@ public sealed class ConfigRules
         }
     }
 
+    /// <summary>
+    /// The shape of a transformer stack, as Transformers names it with an optional field prefix (<c>decoder_</c>):
+    /// <c>hidden_size</c>, <c>num_attention_heads</c> dividing it, <c>num_hidden_layers</c> and <c>intermediate_size</c>.
+    /// </summary>
+    public void TransformerStack(string fieldPrefix, long hiddenSize, long attentionHeads, long hiddenLayers, long intermediateSize)
+    {
+        Dimension(fieldPrefix + "hidden_size", hiddenSize, ConfigLimits.MaxWidth);
+        Divides(fieldPrefix + "num_attention_heads", attentionHeads, fieldPrefix + "hidden_size", hiddenSize, ConfigLimits.MaxWidth);
+        Count(fieldPrefix + "num_hidden_layers", hiddenLayers, ConfigLimits.MaxLayers);
+        Dimension(fieldPrefix + "intermediate_size", intermediateSize, ConfigLimits.MaxWidth);
+    }
+
     /// <summary>A probability (dropout, mask ratio): finite, from 0 to 1.</summary>
     public void Probability(string field, double value)
     {

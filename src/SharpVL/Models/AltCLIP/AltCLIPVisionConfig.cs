@@ -63,10 +63,7 @@ public sealed class AltCLIPVisionConfig : PretrainedConfig
     protected internal override void ValidateFields(ConfigRules rules)
     {
         base.ValidateFields(rules);
-        rules.Dimension("hidden_size", HiddenSize, ConfigLimits.MaxWidth);
-        rules.Divides("num_attention_heads", NumAttentionHeads, "hidden_size", HiddenSize, ConfigLimits.MaxWidth);
-        rules.Count("num_hidden_layers", NumHiddenLayers, ConfigLimits.MaxLayers);
-        rules.Dimension("intermediate_size", IntermediateSize, ConfigLimits.MaxWidth);
+        rules.TransformerStack("", HiddenSize, NumAttentionHeads, NumHiddenLayers, IntermediateSize);
         rules.Dimension("projection_dim", ProjectionDim, ConfigLimits.MaxWidth);
         rules.Dimension("num_channels", NumChannels, ConfigLimits.MaxChannels);
         rules.Dimension("image_size", ImageSize, ConfigLimits.MaxImageSide);

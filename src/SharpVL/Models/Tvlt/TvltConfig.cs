@@ -127,19 +127,13 @@ public sealed class TvltConfig : PretrainedConfig
         var tokens = ((long)NumFrames * PatchesPerFrame) + audioPatches;
         rules.Require(tokens <= ConfigLimits.MaxSequence, "num_frames",
             $"with image_size, spectrogram_length and their patch sizes gives {tokens} tokens, above the limit of {ConfigLimits.MaxSequence}");
-        rules.Dimension("hidden_size", HiddenSize, ConfigLimits.MaxWidth);
-        rules.Divides("num_attention_heads", NumAttentionHeads, "hidden_size", HiddenSize, ConfigLimits.MaxWidth);
-        rules.Count("num_hidden_layers", NumHiddenLayers, ConfigLimits.MaxLayers);
-        rules.Dimension("intermediate_size", IntermediateSize, ConfigLimits.MaxWidth);
+        rules.TransformerStack("", HiddenSize, NumAttentionHeads, NumHiddenLayers, IntermediateSize);
         rules.OneOf("hidden_act", HiddenAct, Modeling.Activations.Names);
         rules.Probability("hidden_dropout_prob", HiddenDropoutProb);
         rules.Probability("attention_probs_dropout_prob", AttentionProbsDropoutProb);
         rules.Finite("initializer_range", InitializerRange);
         rules.PositiveFinite("layer_norm_eps", LayerNormEps);
-        rules.Dimension("decoder_hidden_size", DecoderHiddenSize, ConfigLimits.MaxWidth);
-        rules.Divides("decoder_num_attention_heads", DecoderNumAttentionHeads, "decoder_hidden_size", DecoderHiddenSize, ConfigLimits.MaxWidth);
-        rules.Count("decoder_num_hidden_layers", DecoderNumHiddenLayers, ConfigLimits.MaxLayers);
-        rules.Dimension("decoder_intermediate_size", DecoderIntermediateSize, ConfigLimits.MaxWidth);
+        rules.TransformerStack("decoder_", DecoderHiddenSize, DecoderNumAttentionHeads, DecoderNumHiddenLayers, DecoderIntermediateSize);
         rules.Probability("pixel_mask_ratio", PixelMaskRatio);
         rules.Probability("audio_mask_ratio", AudioMaskRatio);
         // 4.27.1's own check accepts these two spellings (its message names the other two).

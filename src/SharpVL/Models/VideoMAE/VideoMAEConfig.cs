@@ -89,19 +89,13 @@ public sealed class VideoMAEConfig : PretrainedConfig
         var tokens = (long)(NumFrames / TubeletSize) * (ImageSize / PatchSize) * (ImageSize / PatchSize);
         rules.Require(tokens <= ConfigLimits.MaxSequence, "image_size",
             $"gives {tokens} tokens per clip with patch_size {PatchSize}, num_frames {NumFrames} and tubelet_size {TubeletSize}, above the limit of {ConfigLimits.MaxSequence}");
-        rules.Dimension("hidden_size", HiddenSize, ConfigLimits.MaxWidth);
-        rules.Divides("num_attention_heads", NumAttentionHeads, "hidden_size", HiddenSize, ConfigLimits.MaxWidth);
-        rules.Count("num_hidden_layers", NumHiddenLayers, ConfigLimits.MaxLayers);
-        rules.Dimension("intermediate_size", IntermediateSize, ConfigLimits.MaxWidth);
+        rules.TransformerStack("", HiddenSize, NumAttentionHeads, NumHiddenLayers, IntermediateSize);
         rules.OneOf("hidden_act", HiddenAct, Modeling.Activations.Names);
         rules.Probability("hidden_dropout_prob", HiddenDropoutProb);
         rules.Probability("attention_probs_dropout_prob", AttentionProbsDropoutProb);
         rules.Finite("initializer_range", InitializerRange);
         rules.PositiveFinite("layer_norm_eps", LayerNormEps);
-        rules.Dimension("decoder_hidden_size", DecoderHiddenSize, ConfigLimits.MaxWidth);
-        rules.Divides("decoder_num_attention_heads", DecoderNumAttentionHeads, "decoder_hidden_size", DecoderHiddenSize, ConfigLimits.MaxWidth);
-        rules.Count("decoder_num_hidden_layers", DecoderNumHiddenLayers, ConfigLimits.MaxLayers);
-        rules.Dimension("decoder_intermediate_size", DecoderIntermediateSize, ConfigLimits.MaxWidth);
+        rules.TransformerStack("decoder_", DecoderHiddenSize, DecoderNumAttentionHeads, DecoderNumHiddenLayers, DecoderIntermediateSize);
     }
 
     /// <inheritdoc />

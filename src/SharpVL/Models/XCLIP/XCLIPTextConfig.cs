@@ -66,10 +66,7 @@ public sealed class XCLIPTextConfig : PretrainedConfig
     {
         base.ValidateFields(rules);
         rules.Dimension("vocab_size", VocabSize, ConfigLimits.MaxTableRows);
-        rules.Dimension("hidden_size", HiddenSize, ConfigLimits.MaxWidth);
-        rules.Divides("num_attention_heads", NumAttentionHeads, "hidden_size", HiddenSize, ConfigLimits.MaxWidth);
-        rules.Count("num_hidden_layers", NumHiddenLayers, ConfigLimits.MaxLayers);
-        rules.Dimension("intermediate_size", IntermediateSize, ConfigLimits.MaxWidth);
+        rules.TransformerStack("", HiddenSize, NumAttentionHeads, NumHiddenLayers, IntermediateSize);
         rules.Dimension("max_position_embeddings", MaxPositionEmbeddings, ConfigLimits.MaxTableRows);
         rules.OneOf("hidden_act", HiddenAct, Modeling.Activations.Names);
         rules.PositiveFinite("layer_norm_eps", LayerNormEps);

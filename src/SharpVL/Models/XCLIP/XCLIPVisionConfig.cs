@@ -81,14 +81,8 @@ public sealed class XCLIPVisionConfig : PretrainedConfig
     protected internal override void ValidateFields(ConfigRules rules)
     {
         base.ValidateFields(rules);
-        rules.Dimension("hidden_size", HiddenSize, ConfigLimits.MaxWidth);
-        rules.Divides("num_attention_heads", NumAttentionHeads, "hidden_size", HiddenSize, ConfigLimits.MaxWidth);
-        rules.Count("num_hidden_layers", NumHiddenLayers, ConfigLimits.MaxLayers);
-        rules.Dimension("intermediate_size", IntermediateSize, ConfigLimits.MaxWidth);
-        rules.Dimension("mit_hidden_size", MitHiddenSize, ConfigLimits.MaxWidth);
-        rules.Divides("mit_num_attention_heads", MitNumAttentionHeads, "mit_hidden_size", MitHiddenSize, ConfigLimits.MaxWidth);
-        rules.Count("mit_num_hidden_layers", MitNumHiddenLayers, ConfigLimits.MaxLayers);
-        rules.Dimension("mit_intermediate_size", MitIntermediateSize, ConfigLimits.MaxWidth);
+        rules.TransformerStack("", HiddenSize, NumAttentionHeads, NumHiddenLayers, IntermediateSize);
+        rules.TransformerStack("mit_", MitHiddenSize, MitNumAttentionHeads, MitNumHiddenLayers, MitIntermediateSize);
         rules.Dimension("num_channels", NumChannels, ConfigLimits.MaxChannels);
         rules.Dimension("image_size", ImageSize, ConfigLimits.MaxImageSide);
         rules.Dimension("patch_size", PatchSize, ImageSize);
