@@ -10,11 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
-# A C compiler (gcc, with OpenMP) builds the native attention kernel with the library; without it attention runs on libtorch.
-command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 # oneDNN's sgemm (libdnnl.so.2): the fast exact float32 kernel on CPUs where libtorch's own GEMM is slow (AMD).
 { ldconfig -p 2>/dev/null | grep -q 'libdnnl\.so\.2 ' || [ -e /usr/lib/x86_64-linux-gnu/libdnnl.so.2 ]; } || missing+=(libdnnl2)
 if [ "${1:-}" != "--runtime" ]; then
+  # A C compiler (gcc, with OpenMP) builds the native attention kernel with the library; without it attention runs on libtorch.
+  command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v unzip >/dev/null 2>&1 || missing+=(unzip)   # scripts/check-packages.sh looks inside the .nupkg files
   command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)

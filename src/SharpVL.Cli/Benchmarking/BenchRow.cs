@@ -18,6 +18,9 @@ internal sealed record BenchRow(
     /// <summary>The kernel that ran the products (<c>libtorch</c>, <c>onednn</c>, <c>dnnl-sgemm</c>), where one applies.</summary>
     public string? Backend { get; init; }
 
+    /// <summary>What computed attention (<c>native</c>, <c>libtorch</c>), where a model ran.</summary>
+    public string? Attention { get; init; }
+
     /// <summary>Achieved GFLOP/s.</summary>
     public double GflopsPerSecond => MedianS > 0 ? Gflops / MedianS : 0;
 }
