@@ -21,6 +21,18 @@ internal sealed record BenchRow(
     /// <summary>What computed attention (<c>native</c>, <c>libtorch</c>), where a model ran.</summary>
     public string? Attention { get; init; }
 
+    /// <summary>The end-to-end rows' folder and model-only throughputs (null for other rows).</summary>
+    public EndToEndThroughput? EndToEnd { get; init; }
+
     /// <summary>Achieved GFLOP/s.</summary>
     public double GflopsPerSecond => MedianS > 0 ? Gflops / MedianS : 0;
+}
+
+/// <summary>A folder run's throughput next to the model alone on preprocessed batches of the same size.</summary>
+/// <param name="VideosPerSecond">Videos per second through the whole pipeline (decode, preprocessing, model).</param>
+/// <param name="ModelVideosPerSecond">Videos per second of the model alone, inputs ready.</param>
+internal sealed record EndToEndThroughput(double VideosPerSecond, double ModelVideosPerSecond)
+{
+    /// <summary>The share of the model-only throughput the folder run keeps.</summary>
+    public double Fraction => VideosPerSecond / ModelVideosPerSecond;
 }

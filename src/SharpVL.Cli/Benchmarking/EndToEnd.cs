@@ -1,33 +1,142 @@
 using System.Diagnostics;
+using System.Globalization;
+using SharpVL.Modeling;
 using SharpVL.Models.VideoMAE;
+using SharpVL.Models.XCLIP;
 using SharpVL.Pipelines;
+using SharpVL.Processing.Images;
+using SharpVL.Processing.Text;
 using static TorchSharp.torch;
 
 namespace SharpVL.Cli.Benchmarking;
 
 /// <summary>
-/// End-to-end throughput of <c>sharpvl classify</c>'s pipeline over a folder of videos (decode, sampling, preprocessing
-/// and the model, batch 8) next to the model alone on the same batch: how much of the model's throughput a folder run
-/// keeps.
+/// End-to-end throughput of the folder pipelines behind <c>sharpvl classify</c> (VideoMAE) and <c>sharpvl zero-shot</c>
+/// (X-CLIP) over a folder of videos — decode, sampling, preprocessing and the model, batch 8, the next batch decoded and
+/// preprocessed while the model runs — next to the model alone on a preprocessed batch: how much of the model's
+/// throughput a folder run keeps.
 /// </summary>
 internal static class EndToEnd
 {
     private const int Batch = 8;
     private const int Videos = 2 * Batch;
 
-    /// <summary>One row: folder throughput, with the model-only throughput and the ratio in its notes.</summary>
-    public static BenchRow ClassifyFolder(ScalarType dtype)
+    /// <summary>The candidate labels of the zero-shot row.</summary>
+    internal static readonly string[] CandidateLabels =
+        ["playing guitar", "riding a bike", "cooking", "dancing", "swimming", "playing soccer", "reading a book", "walking a dog"];
+
+    /// <summary>The classify row: random-weight videomae-base (Kinetics-400 head) over 16 generated clips.</summary>
+    public static BenchRow ClassifyFolder(ScalarType dtype) => OverClips(files =>
+    {
+        var model = new VideoMAEForVideoClassification(new VideoMAEConfig { NumLabels = 400 });
+        Place(model, dtype);
+        using var pipeline = new VideoClassificationPipeline(model, new VideoMAEImageProcessor(ImageProcessingOptions.VideoMAEDefaults with
+        {
+            ImageMean = [0.485, 0.456, 0.406],
+            ImageStd = [0.229, 0.224, 0.225],
+        }), ownsModel: true);
+        return Classify($"classify folder end-to-end (videomae-base, {Videos} videos, batch {Batch})", dtype, pipeline, files, Batch);
+    });
+
+    /// <summary>The zero-shot row: random-weight xclip-base-patch32 (CLIP tokenizer) over 16 generated clips and 8 labels.</summary>
+    public static BenchRow ZeroShotFolder(ScalarType dtype) => OverClips(files =>
+    {
+        var tokenizer = ExtraSections.FindUp(Path.Combine("tests", "fixtures", "models", "xclip-tiny"))
+            ?? throw new InvalidOperationException("The X-CLIP tokenizer files (tests/fixtures/models/xclip-tiny) were not found above the current folder.");
+        var model = new XCLIPModel(new XCLIPConfig());
+        Place(model, dtype);
+        using var pipeline = new ZeroShotVideoClassificationPipeline(model, XClipBaseProcessor(tokenizer), ownsModel: true);
+        return ZeroShot($"zero-shot folder end-to-end (xclip-base-patch32, {Videos} videos, batch {Batch}, {CandidateLabels.Length} labels)",
+            dtype, pipeline, files, Batch, CandidateLabels);
+    });
+
+    /// <summary>The processor of microsoft/xclip-base-patch32 (OpenAI CLIP mean and std) with the CLIP tokenizer in <paramref name="tokenizerDirectory"/>.</summary>
+    internal static XCLIPProcessor XClipBaseProcessor(string tokenizerDirectory)
+        => new(new VideoMAEImageProcessor(ImageProcessingOptions.VideoMAEDefaults with
+        {
+            ImageMean = [0.48145466, 0.4578275, 0.40821073],
+            ImageStd = [0.26862954, 0.26130258, 0.27577711],
+        }), CLIPTokenizer.FromPretrained(tokenizerDirectory));
+
+    /// <summary><paramref name="pipeline"/> over <paramref name="files"/> next to <c>VideoMAEForVideoClassification.Forward</c> on a batch.</summary>
+    internal static BenchRow Classify(string name, ScalarType dtype, VideoClassificationPipeline pipeline, IReadOnlyList<string> files, int batch)
+    {
+        var config = pipeline.Model.Config;
+        using var pixels = randn(new long[] { batch, config.NumFrames, 3, config.ImageSize, config.ImageSize });
+        return Measure(name, dtype, pipeline, ClassificationOptions.Default, files, batch, () =>
+        {
+            using (pipeline.Model.Forward(pixels))
+            {
+            }
+        });
+    }
+
+    /// <summary>
+    /// <paramref name="pipeline"/> over <paramref name="files"/> against <paramref name="labels"/>, next to the model's
+    /// per-batch work as the pipeline does it: video encoding and scoring against text features computed once.
+    /// </summary>
+    internal static BenchRow ZeroShot(
+        string name, ScalarType dtype, ZeroShotVideoClassificationPipeline pipeline, IReadOnlyList<string> files, int batch, IReadOnlyList<string> labels)
+    {
+        var vision = pipeline.Model.Config.VisionConfig;
+        using var pixels = randn(new long[] { batch, vision.NumFrames, 3, vision.ImageSize, vision.ImageSize });
+        using var labelSet = pipeline.PrepareLabels(labels);
+        return Measure(name, dtype, pipeline, new ClassificationOptions { CandidateLabels = labels }, files, batch, () =>
+        {
+            using var scope = NewDisposeScope();
+            using var encoded = pipeline.Model.EncodeVideos(pixels);
+            _ = pipeline.Model.ScoreVideos(encoded, labelSet.TextFeatures);
+        });
+    }
+
+    /// <summary>
+    /// Times one folder run of <paramref name="pipeline"/> (after a one-file warm-up, which also prepares what the
+    /// pipeline keeps per call, such as zero-shot text features) and the best of two runs of <paramref name="modelBatch"/>,
+    /// so the ratio errs against the folder run.
+    /// </summary>
+    private static BenchRow Measure(
+        string name, ScalarType dtype, IClassificationPipeline pipeline, ClassificationOptions options, IReadOnlyList<string> files, int batch, Action modelBatch)
+    {
+        pipeline.BatchSize = batch;
+        _ = pipeline.ClassifyFiles(files.Take(1).ToList(), options);
+        var watch = Stopwatch.StartNew();
+        _ = pipeline.ClassifyFiles(files, options);
+        var folderSeconds = watch.Elapsed.TotalSeconds;
+        var modelSeconds = double.MaxValue;
+        using (inference_mode())
+        {
+            for (var run = 0; run < 2; run++)
+            {
+                watch.Restart();
+                modelBatch();
+                modelSeconds = Math.Min(modelSeconds, watch.Elapsed.TotalSeconds);
+            }
+        }
+        var folderRate = files.Count / folderSeconds;
+        var modelRate = batch / modelSeconds;
+        var culture = CultureInfo.InvariantCulture;
+        return new BenchRow(name, Runtime.TorchRuntime.DTypeName(dtype), batch, folderSeconds, folderSeconds, folderSeconds, 0, null,
+            string.Create(culture, $"{folderRate:0.00} videos/s"),
+            string.Create(culture, $"model only {modelRate:0.00} videos/s; folder run keeps {folderRate / modelRate:P0}"))
+        {
+            Backend = dtype == ScalarType.Float32 ? Runtime.Kernels.Fp32Kernels.Name(Runtime.Kernels.Fp32Kernels.Current) : "libtorch",
+            Attention = Runtime.Kernels.AttentionBackends.Name(Runtime.Kernels.AttentionBackends.For(dtype)),
+            EndToEnd = new EndToEndThroughput(folderRate, modelRate),
+        };
+    }
+
+    private static void Place(PreTrainedModel model, ScalarType dtype)
+    {
+        model.Place(new ModelLoadOptions { DType = dtype });
+        model.eval();
+    }
+
+    /// <summary>Runs <paramref name="measure"/> over 16 copies of a generated 64-frame 640x360 clip in a temporary folder.</summary>
+    private static BenchRow OverClips(Func<IReadOnlyList<string>, BenchRow> measure)
     {
         var directory = Directory.CreateTempSubdirectory("sharpvl-bench-e2e-").FullName;
         try
         {
-            var modelDirectory = Path.Combine(directory, "videomae-base");
-            var config = new VideoMAEConfig { NumLabels = 400 };
-            using (var model = new VideoMAEForVideoClassification(config))
-            {
-                model.SavePretrained(modelDirectory);
-            }
-            File.WriteAllText(Path.Combine(modelDirectory, "preprocessor_config.json"), PreprocessorConfig);
             var clip = Path.Combine(directory, "clip0.mp4");
             ExtraSections.MakeClip(clip, 64);
             var files = Enumerable.Range(0, Videos).Select(i => Path.Combine(directory, $"clip{i}.mp4")).ToList();
@@ -35,60 +144,11 @@ internal static class EndToEnd
             {
                 File.Copy(clip, file);
             }
-            using var pipeline = Pipeline.Create(PipelineTasks.VideoClassification, modelDirectory, new SharpVL.Modeling.ModelLoadOptions
-            {
-                DType = dtype,
-                Logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
-            });
-            pipeline.BatchSize = Batch;
-            _ = pipeline.ClassifyFiles(files.Take(1).ToList());
-            var watch = Stopwatch.StartNew();
-            _ = pipeline.ClassifyFiles(files);
-            var folderSeconds = watch.Elapsed.TotalSeconds;
-
-            var videomae = ((VideoClassificationPipeline)pipeline).Model;
-            using var pixels = randn(new long[] { Batch, config.NumFrames, 3, config.ImageSize, config.ImageSize });
-            // The model's best of two runs: the ratio then errs against the folder run.
-            var modelSeconds = double.MaxValue;
-            using (inference_mode())
-            {
-                for (var run = 0; run < 2; run++)
-                {
-                    watch.Restart();
-                    using (videomae.Forward(pixels))
-                    {
-                    }
-                    modelSeconds = Math.Min(modelSeconds, watch.Elapsed.TotalSeconds);
-                }
-            }
-            var folderRate = Videos / folderSeconds;
-            var modelRate = Batch / modelSeconds;
-            return new BenchRow($"classify folder end-to-end (videomae-base, {Videos} videos, batch {Batch})", Runtime.TorchRuntime.DTypeName(dtype),
-                Batch, folderSeconds, folderSeconds, folderSeconds, 0, null, $"{folderRate:0.00} videos/s",
-                $"model only {modelRate:0.00} videos/s; folder run keeps {folderRate / modelRate:P0}")
-            {
-                Backend = dtype == ScalarType.Float32 ? Runtime.Kernels.Fp32Kernels.Name(Runtime.Kernels.Fp32Kernels.Current) : "libtorch",
-            };
+            return measure(files);
         }
         finally
         {
             Directory.Delete(directory, recursive: true);
         }
     }
-
-    private const string PreprocessorConfig = """
-        {
-          "crop_size": { "height": 224, "width": 224 },
-          "do_center_crop": true,
-          "do_normalize": true,
-          "do_rescale": true,
-          "do_resize": true,
-          "image_mean": [0.485, 0.456, 0.406],
-          "image_processor_type": "VideoMAEImageProcessor",
-          "image_std": [0.229, 0.224, 0.225],
-          "resample": 2,
-          "rescale_factor": 0.00392156862745098,
-          "size": { "shortest_edge": 224 }
-        }
-        """;
 }

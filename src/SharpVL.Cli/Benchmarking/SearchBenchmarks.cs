@@ -4,7 +4,6 @@ using SharpVL.Cli.Search;
 using SharpVL.Modeling;
 using SharpVL.Models.XCLIP;
 using SharpVL.Processing.Images;
-using SharpVL.Processing.Text;
 using SharpVL.Search;
 using static TorchSharp.torch;
 
@@ -81,11 +80,7 @@ internal static class SearchBenchmarks
             }
             var tokenizerDirectory = ExtraSections.FindUp(Path.Combine("tests", "fixtures", "models", "xclip-tiny"))
                 ?? throw new InvalidOperationException("The X-CLIP tokenizer files (tests/fixtures/models/xclip-tiny) were not found above the current folder.");
-            var processor = new XCLIPProcessor(new VideoMAEImageProcessor(ImageProcessingOptions.VideoMAEDefaults with
-            {
-                ImageMean = [0.48145466, 0.4578275, 0.40821073],
-                ImageStd = [0.26862954, 0.26130258, 0.27577711],
-            }), CLIPTokenizer.FromPretrained(tokenizerDirectory));
+            var processor = EndToEnd.XClipBaseProcessor(tokenizerDirectory);
             var model = new XCLIPModel(new XCLIPConfig());
             model.Place(new ModelLoadOptions { DType = dtype });
             model.eval();

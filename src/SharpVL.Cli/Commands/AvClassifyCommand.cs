@@ -39,9 +39,9 @@ internal static class AvClassifyCommand
             using var pipeline = model.Load(parse, run, (id, options) => AudioVisualClassificationPipeline.FromPretrained(id, options, decoding.Reader(parse)));
             pipeline.BatchSize = parse.GetValue(batchSize);
             var classification = new ClassificationOptions { TopK = k, Frames = selection };
-            await InputBatches.ProcessAsync(
+            await InputBatches.ProcessStreamAsync(
                 run, files, pipeline.BatchSize,
-                batch => pipeline.ClassifyFiles(batch, classification),
+                files => pipeline.ClassifyFileBatches(files, classification),
                 (file, result) => new InputRecord
                 {
                     Input = file,

@@ -18,7 +18,7 @@ internal static class BenchCommand
         var dtypes = new Option<string>("--dtypes") { Description = "Comma-separated dtypes.", DefaultValueFactory = _ => "float32,bfloat16" };
         var batches = new Option<string>("--batches") { Description = "Comma-separated batch sizes.", DefaultValueFactory = _ => "1,8" };
         var repeats = Infrastructure.CliOptions.Int("--repeats", "Timed runs per configuration (after one warm-up; batches > 1 use half).", 5, 1);
-        var only = new Option<string?>("--only") { Description = "Subset of sections: gemm,models,train,preprocess,tokenizer,load,search." };
+        var only = new Option<string?>("--only") { Description = "Subset of sections: gemm,models,train,e2e,preprocess,tokenizer,load,search." };
         var searchSizes = new Option<string>("--search-sizes") { Description = "Synthetic index sizes for the search rows (1000000 takes long).", DefaultValueFactory = _ => "10000,100000" };
         var searchDb = new Option<string?>("--search-db") { Description = "PostgreSQL + pgvector for the search rows (default: PGlite from tools/pglite)." };
         var output = new Option<string?>("--output") { Description = "Also write the Markdown table to this file." };
@@ -106,11 +106,15 @@ internal static class BenchCommand
         }
         if (sections.Contains("e2e"))
         {
-            foreach (var dtype in dtypes)
+            (string Model, Func<ScalarType, BenchRow> Measure)[] folders = [("videomae", EndToEnd.ClassifyFolder), ("xclip", EndToEnd.ZeroShotFolder)];
+            foreach (var (model, measure) in folders.Where(f => modelFilter is null || modelFilter.Any(m => f.Model.Contains(m, StringComparison.OrdinalIgnoreCase))))
             {
-                var row = EndToEnd.ClassifyFolder(dtype);
-                rows.Add(row);
-                Log($"{row.Name} {row.DType} [{row.Backend}]: {row.Throughput} ({row.Notes})");
+                foreach (var dtype in dtypes)
+                {
+                    var row = measure(dtype);
+                    rows.Add(row);
+                    Log($"{row.Name} {row.DType} [{row.Backend}]: {row.Throughput} ({row.Notes})");
+                }
             }
         }
         foreach (var extra in ExtraSections.Run(sections, repeats, Log))
@@ -155,7 +159,8 @@ internal static class BenchCommand
         }
     }
 
-    private static object ToJson(BenchRow row) => new
+    /// <summary>A row as <c>--json</c> writes it.</summary>
+    internal static object ToJson(BenchRow row) => new
     {
         name = row.Name,
         dtype = row.DType,
@@ -170,6 +175,9 @@ internal static class BenchCommand
         roofline_fraction = row.RooflineFraction,
         throughput = row.Throughput,
         notes = row.Notes,
+        e2e_videos_per_s = row.EndToEnd?.VideosPerSecond,
+        model_videos_per_s = row.EndToEnd?.ModelVideosPerSecond,
+        e2e_fraction = row.EndToEnd?.Fraction,
     };
 
     private static string Markdown(IEnumerable<BenchRow> rows)

@@ -53,9 +53,9 @@ internal static class ZeroShotCommand
                 TopK = k, Frames = selection, CandidateLabels = candidates, HypothesisTemplate = parse.GetValue(template)!,
             };
             var prompts = candidates.Select(c => ZeroShotLabelSet.ApplyTemplate(classification.HypothesisTemplate, c)).ToList();
-            await InputBatches.ProcessAsync(
+            await InputBatches.ProcessStreamAsync(
                 run, files, classifier.BatchSize,
-                batch => classifier.ClassifyFiles(batch, classification),
+                videos => classifier.ClassifyFileBatches(videos, classification),
                 (file, result) => new InputRecord
                 {
                     Input = file,

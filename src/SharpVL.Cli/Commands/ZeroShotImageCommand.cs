@@ -45,9 +45,9 @@ internal static class ZeroShotImageCommand
             using var pipeline = model.Load(parse, run, (id, options) => ZeroShotImageClassificationPipeline.FromPretrained(id, options));
             pipeline.BatchSize = parse.GetValue(batchSize);
             var classification = new ClassificationOptions { TopK = k, CandidateLabels = candidates, HypothesisTemplate = parse.GetValue(template)! };
-            await InputBatches.ProcessAsync(
+            await InputBatches.ProcessStreamAsync(
                 run, files, pipeline.BatchSize,
-                batch => pipeline.ClassifyFiles(batch, classification),
+                files => pipeline.ClassifyFileBatches(files, classification),
                 (file, result) => new InputRecord
                 {
                     Input = file,

@@ -47,38 +47,77 @@ internal static class InputBatches
     /// <param name="process">Runs the model on a batch; returns one result per file, in order.</param>
     /// <param name="toRecord">Turns a file's result into its record.</param>
     /// <param name="frames">For the report: the frames a result's model saw.</param>
-    public static async Task ProcessAsync<TResult>(
+    public static Task ProcessAsync<TResult>(
         CommandRun run, IReadOnlyList<string> files, int batchSize, Func<IReadOnlyList<string>, IReadOnlyList<TResult>> process,
+        Func<string, TResult, InputRecord> toRecord, Func<string, TResult, IReadOnlyList<RgbImage>>? frames = null)
+        => ProcessStreamAsync(run, files, batchSize, remaining => remaining.Chunk(batchSize).Select(batch => process(batch)), toRecord, frames);
+
+    /// <summary>
+    /// Like <see cref="ProcessAsync"/> for a <paramref name="process"/> that takes all the remaining files and yields one
+    /// result list per <paramref name="batchSize"/> of them, in order, so it can decode and preprocess the next batch
+    /// while the model runs this one (<see cref="SharpVL.Pipelines.IClassificationPipeline.ClassifyFileBatches"/>). When a
+    /// batch fails, the stream is dropped, that batch's inputs are retried one by one, and a new stream resumes after it.
+    /// </summary>
+    /// <param name="run">The run to emit into.</param>
+    /// <param name="files">The input files.</param>
+    /// <param name="batchSize">Inputs per result list of <paramref name="process"/>.</param>
+    /// <param name="process">Runs the model over files; yields one result per file, batch by batch, in order.</param>
+    /// <param name="toRecord">Turns a file's result into its record.</param>
+    /// <param name="frames">For the report: the frames a result's model saw.</param>
+    public static async Task ProcessStreamAsync<TResult>(
+        CommandRun run, IReadOnlyList<string> files, int batchSize, Func<IReadOnlyList<string>, IEnumerable<IReadOnlyList<TResult>>> process,
         Func<string, TResult, InputRecord> toRecord, Func<string, TResult, IReadOnlyList<RgbImage>>? frames = null)
     {
         var total = files.Count + run.Done;
-        foreach (var batch in files.Chunk(batchSize))
+        var start = 0;
+        while (start < files.Count)
         {
-            run.Cancellation.ThrowIfCancellationRequested();
-            run.Progress.Show($"[{run.Done}/{total}] {batch[0]}");
-            IReadOnlyList<TResult> results;
+            var remaining = files.Skip(start).ToList();
+            // Started on the first batch's worker call, so a failure to start counts against that batch.
+            IEnumerator<IReadOnlyList<TResult>>? stream = null;
             try
             {
-                // On Ctrl+C stop waiting at once: the run ends with its summary, and the library kills the batch's
-                // ffmpeg children when the process exits.
-                results = await Task.Run(() => process(batch), run.Cancellation).WaitAsync(run.Cancellation).ConfigureAwait(false);
+                foreach (var batch in remaining.Chunk(batchSize))
+                {
+                    run.Cancellation.ThrowIfCancellationRequested();
+                    run.Progress.Show($"[{run.Done}/{total}] {batch[0]}");
+                    start += batch.Length;
+                    IReadOnlyList<TResult> results;
+                    try
+                    {
+                        // On Ctrl+C stop waiting at once: the run ends with its summary, and the library kills the batch's
+                        // ffmpeg children when the process exits.
+                        results = await Task.Run(() => Next(stream ??= process(remaining).GetEnumerator()), run.Cancellation).WaitAsync(run.Cancellation).ConfigureAwait(false);
+                    }
+                    catch (Exception) when (batch.Length > 1 && !run.Cancellation.IsCancellationRequested)
+                    {
+                        await ProcessOneByOneAsync(run, batch, total, one => process(one).First(), toRecord, frames).ConfigureAwait(false);
+                        break;
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !run.Cancellation.IsCancellationRequested)
+                    {
+                        run.Emit(run.FailedRecord(batch[0], e));
+                        break;
+                    }
+                    for (var i = 0; i < batch.Length; i++)
+                    {
+                        Emit(run, batch[i], results[i], toRecord, frames);
+                    }
+                }
             }
-            catch (Exception) when (batch.Length > 1 && !run.Cancellation.IsCancellationRequested)
+            finally
             {
-                await ProcessOneByOneAsync(run, batch, total, process, toRecord, frames).ConfigureAwait(false);
-                continue;
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !run.Cancellation.IsCancellationRequested)
-            {
-                run.Emit(run.FailedRecord(batch[0], e));
-                continue;
-            }
-            for (var i = 0; i < batch.Length; i++)
-            {
-                Emit(run, batch[i], results[i], toRecord, frames);
+                // After a cancellation the stream may still be busy on a worker thread; the process is ending anyway.
+                if (!run.Cancellation.IsCancellationRequested)
+                {
+                    stream?.Dispose();
+                }
             }
         }
     }
+
+    private static IReadOnlyList<TResult> Next<TResult>(IEnumerator<IReadOnlyList<TResult>> stream)
+        => stream.MoveNext() ? stream.Current : throw new InvalidOperationException("The model returned fewer results than inputs.");
 
     private static async Task ProcessOneByOneAsync<TResult>(
         CommandRun run, string[] batch, int total, Func<IReadOnlyList<string>, IReadOnlyList<TResult>> process,

@@ -59,7 +59,7 @@ public sealed class AudioVisualClassificationPipeline : ClassificationPipeline<T
     }
 
     private protected override IEnumerable<IReadOnlyList<ClassificationResult>> ClassifyBatches(IReadOnlyList<string> paths, ClassificationOptions options)
-        => paths.Select(path => (IReadOnlyList<ClassificationResult>)[ClassifyOne(path, options)]);
+        => paths.Chunk(BatchSize).Select(batch => (IReadOnlyList<ClassificationResult>)[.. batch.Select(path => ClassifyOne(path, options))]);
 
     // TVLT's masks differ per clip (frame count, audio length), so each video is its own forward pass.
     private ClassificationResult ClassifyOne(string videoPath, ClassificationOptions options)

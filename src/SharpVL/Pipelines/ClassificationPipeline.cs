@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using SharpVL.Processing.Images;
+using SharpVL.Processing.Video;
 using TorchSharp;
 
 namespace SharpVL.Pipelines;
@@ -55,6 +57,13 @@ public abstract class ClassificationPipeline<TModel> : IClassificationPipeline
     }
 
     /// <inheritdoc />
+    public IEnumerable<IReadOnlyList<ClassificationResult>> ClassifyFileBatches(IReadOnlyList<string> paths, ClassificationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        return ClassifyBatches(paths, Check(options));
+    }
+
+    /// <inheritdoc />
     public async IAsyncEnumerable<ClassificationOutcome> ClassifyFilesAsync(
         IReadOnlyList<string> paths, ClassificationOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -76,6 +85,16 @@ public abstract class ClassificationPipeline<TModel> : IClassificationPipeline
     /// order; implementations may decode the next batch while the model runs the current one.
     /// </summary>
     private protected abstract IEnumerable<IReadOnlyList<ClassificationResult>> ClassifyBatches(IReadOnlyList<string> paths, ClassificationOptions options);
+
+    /// <summary>
+    /// The video pipelines' <see cref="ClassifyBatches"/>: decoding and <paramref name="preprocess"/> of batch n+1 run on a
+    /// worker thread while <paramref name="run"/> runs the model on batch n; each result carries its clip's decode damage.
+    /// </summary>
+    private protected IEnumerable<IReadOnlyList<ClassificationResult>> ClassifyVideoFiles(
+        VideoReader reader, IReadOnlyList<string> paths, ClassificationOptions options, int numFrames,
+        Func<IReadOnlyList<DecodedClip>, PixelValues> preprocess, Func<PixelValues, IReadOnlyList<DecodedClip>, IEnumerable<ClassificationResult>> run)
+        => VideoClips.PrepareAhead(reader, paths, options.Frames, numFrames, BatchSize, preprocess)
+            .Select(b => (IReadOnlyList<ClassificationResult>)[.. run(b.Prepared, b.Clips).Select((r, i) => r with { Damage = b.Clips[i].Damage })]);
 
     /// <summary>Checks <paramref name="options"/> against this pipeline (null = defaults).</summary>
     private protected ClassificationOptions Check(ClassificationOptions? options)

@@ -33,6 +33,14 @@ public interface IClassificationPipeline : IPipeline
     IReadOnlyList<ClassificationResult> ClassifyFiles(IReadOnlyList<string> paths, ClassificationOptions? options = null);
 
     /// <summary>
+    /// Classifies files in batches of <see cref="BatchSize"/> and yields each batch's results (one per file, in order) as
+    /// its forward finishes. Video pipelines decode and preprocess the next batch on a worker thread while the model runs
+    /// the current one, so a folder keeps the model busy. The first bad file throws and ends the enumeration.
+    /// </summary>
+    /// <exception cref="ArgumentException">Invalid options (checked before any file is read).</exception>
+    IEnumerable<IReadOnlyList<ClassificationResult>> ClassifyFileBatches(IReadOnlyList<string> paths, ClassificationOptions? options = null);
+
+    /// <summary>
     /// Classifies files in batches of <see cref="BatchSize"/> on a worker thread and streams one outcome per file, in
     /// order, as each batch finishes. A file that fails becomes a failed outcome; the others still run (a failing
     /// batch is retried file by file). Cancellation is observed between batches.

@@ -68,14 +68,8 @@ public sealed class VideoClassificationPipeline : ClassificationPipeline<VideoMA
     }
 
     private protected override IEnumerable<IReadOnlyList<ClassificationResult>> ClassifyBatches(IReadOnlyList<string> paths, ClassificationOptions options)
-    {
-        // Decoding and preprocessing of the next batch overlap the model's work on this one.
-        var batches = VideoClips.PrepareAhead(
-            Reader, paths, options.Frames, NumFrames, BatchSize, clips => Processor.Preprocess(clips.Select(c => c.Frames).ToList()));
-        return batches.Select(b => (IReadOnlyList<ClassificationResult>)[.. Run(
-            b.Prepared, options.TopK, [.. b.Clips.Select(c => c.FrameIndices)], [.. b.Clips.Select(c => c.Path)])
-            .Select((r, i) => r with { Damage = b.Clips[i].Damage })]);
-    }
+        => ClassifyVideoFiles(Reader, paths, options, NumFrames, clips => Processor.Preprocess([.. clips.Select(c => c.Frames)]),
+            (pixels, clips) => Run(pixels, options.TopK, [.. clips.Select(c => c.FrameIndices)], [.. clips.Select(c => c.Path)]));
 
     private List<ClassificationResult> Run(PixelValues pixelValues, int? topK, IReadOnlyList<IReadOnlyList<int>> indices, string?[] sources)
     {

@@ -83,17 +83,20 @@ public sealed class ZeroShotVideoClassificationPipeline : ClassificationPipeline
         ArgumentNullException.ThrowIfNull(videos);
         var checkedOptions = Check(options);
         var labels = LabelsFor(checkedOptions);
-        return [.. videos.Chunk(BatchSize).SelectMany(batch => Run(
-            [.. batch], labels, checkedOptions.TopK, [.. batch.Select(v => (IReadOnlyList<int>)[.. Enumerable.Range(0, v.Count)])], new string?[batch.Length]))];
+        return [.. videos.Chunk(BatchSize).SelectMany(batch =>
+        {
+            var sources = new string?[batch.Length];
+            return Run(Preprocess(batch, sources), labels, checkedOptions.TopK, [.. batch.Select(v => (IReadOnlyList<int>)[.. Enumerable.Range(0, v.Count)])], sources);
+        })];
     }
 
     private protected override IEnumerable<IReadOnlyList<ClassificationResult>> ClassifyBatches(IReadOnlyList<string> paths, ClassificationOptions options)
     {
         RequireFiles(paths);
+        // Once per call: every batch scores against the same text features.
         var labels = LabelsFor(options);
-        return VideoClips.DecodeAhead(Reader, paths, options.Frames, NumFrames, BatchSize).Select(batch => (IReadOnlyList<ClassificationResult>)[.. Run(
-            [.. batch.Select(c => c.Frames)], labels, options.TopK, [.. batch.Select(c => c.FrameIndices)], [.. batch.Select(c => c.Path)])
-            .Select((r, i) => r with { Damage = batch[i].Damage })]);
+        return ClassifyVideoFiles(Reader, paths, options, NumFrames, clips => Preprocess([.. clips.Select(c => c.Frames)], [.. clips.Select(c => c.Path)]),
+            (pixels, clips) => Run(pixels, labels, options.TopK, [.. clips.Select(c => c.FrameIndices)], [.. clips.Select(c => c.Path)]));
     }
 
     private ZeroShotLabelSet LabelsFor(ClassificationOptions options)
@@ -169,19 +172,25 @@ public sealed class ZeroShotVideoClassificationPipeline : ClassificationPipeline
         }
     }
 
-    private List<ClassificationResult> Run(
-        List<IReadOnlyList<RgbImage>> videos, ZeroShotLabelSet labels, int? topK, List<IReadOnlyList<int>> indices, string?[] sources)
+    /// <summary>Checks each video has the model's frame count, then runs the image processor (no tensors: it may run on a worker thread).</summary>
+    private PixelValues Preprocess(IReadOnlyList<RgbImage>[] videos, string?[] sources)
     {
-        for (var i = 0; i < videos.Count; i++)
+        for (var i = 0; i < videos.Length; i++)
         {
             if (videos[i].Count != NumFrames)
             {
                 throw new ArgumentException($"Video {sources[i] ?? i.ToString(System.Globalization.CultureInfo.InvariantCulture)} has {videos[i].Count} frames; the model takes exactly {NumFrames}.");
             }
         }
+        return Processor.ImageProcessor.Preprocess(videos);
+    }
+
+    private List<ClassificationResult> Run(
+        PixelValues pixelValues, ZeroShotLabelSet labels, int? topK, IReadOnlyList<IReadOnlyList<int>> indices, string?[] sources)
+    {
         using var inference = inference_mode();
         using var scope = NewDisposeScope();
-        var pixels = Processor.ImageProcessor.Preprocess(videos).ToTensor().to(Model.Device);
+        var pixels = pixelValues.ToTensor().to(Model.Device);
         using var encoded = Model.EncodeVideos(pixels);
         var logits = Model.ScoreVideos(encoded, labels.TextFeatures);
         return [.. indices.Select((frames, v) => ClassificationResult.FromLogits(sources[v], frames, logits[v], k => labels.Labels[k], topK))];

@@ -61,6 +61,29 @@ public sealed class CliBatchTests : IDisposable
     }
 
     [Fact]
+    public void ZeroShotOverAFolderDecodesAheadAndABadClipInALaterBatchLosesOnlyItself()
+    {
+        // Batches of 2: [a, b], [corrupt, c], [d]. The corrupt clip fails while the first batch runs; its batch is retried
+        // clip by clip and a new decode-ahead stream takes over for the last batch.
+        var inputs = new[] { "a.mp4", "b.mp4", "corrupt.mp4", "c.mp4", "d.mp4" }
+            .Select(name => name == "corrupt.mp4" ? _workspace.Garbage("clips/" + name) : _workspace.Copy(CliWorkspace.Clip, "clips/" + name)).ToArray();
+        var (exit, stdout, stderr) = CliRunner.Run(
+            ["zero-shot", .. inputs, "--labels", "cooking", "--labels", "dancing", "--model", TestPaths.Fixture("models/xclip-tiny"), "--jsonl", "--batch-size", "2"]);
+        Assert.Equal(3, exit);
+        var records = JsonLines(stdout);
+        Assert.Equal(inputs, records.Select(r => r.GetProperty("input").GetString()));
+        Assert.Contains(inputs[2], records[2].GetProperty("error").GetString(), StringComparison.Ordinal);
+        // The same clip everywhere: every batch, before and after the restart, scores it the same (up to float32
+        // summation order, which the GEMM kernel may block by batch size).
+        var scores = records.Where((_, i) => i != 2)
+            .Select(r => r.GetProperty("labels").EnumerateArray().ToDictionary(l => l.GetProperty("label").GetString()!, l => l.GetProperty("score").GetDouble()))
+            .ToList();
+        Assert.All(scores, s => Assert.Equal(["cooking", "dancing"], s.Keys.Order()));
+        Assert.All(scores.Skip(1), s => Assert.All(s, pair => Assert.Equal(scores[0][pair.Key], pair.Value, 1e-6)));
+        Assert.Contains("5 inputs: 4 succeeded, 1 failed", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void JsonIsOneDocumentWithResultsErrorsAndSummary()
     {
         var missing = Path.Combine(_workspace.Root, "missing.mp4");
