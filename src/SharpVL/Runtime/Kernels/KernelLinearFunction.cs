@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 using static TorchSharp.torch.autograd;
 
@@ -19,6 +20,9 @@ internal sealed class KernelLinearFunction : SingleTensorFunction<KernelLinearFu
     // outstanding per thread instead of every layer's gradients until the caller's dispose scope ends).
     [ThreadStatic]
     private static List<Tensor>? _returned;
+
+    [ThreadStatic]
+    private static string? _failure;
 
     /// <inheritdoc />
     public override string Name => "SharpVLKernelLinear";
@@ -58,6 +62,17 @@ internal sealed class KernelLinearFunction : SingleTensorFunction<KernelLinearFu
         };
     }
 
+    /// <summary>
+    /// Why the last backward of a node failed on this thread (e.g. a saved input modified in place), or null; cleared by
+    /// reading it. The autograd engine reports such a failure only as an invalid gradient of <c>CSharpNode</c>.
+    /// </summary>
+    internal static string? TakeFailure()
+    {
+        var failure = _failure;
+        _failure = null;
+        return failure;
+    }
+
     /// <inheritdoc />
     public override List<Tensor> backward(AutogradContext ctx, Tensor grad_output)
     {
@@ -66,6 +81,28 @@ internal sealed class KernelLinearFunction : SingleTensorFunction<KernelLinearFu
         {
             return [null!, null!, null!, null!];
         }
+        try
+        {
+            return Gradients(ctx, grad_output);
+        }
+        catch (Exception e) when (e is ExternalException or InvalidOperationException)
+        {
+            // An exception must not leave this callback (the native engine cannot unwind it: the process would end).
+            // A gradient of the wrong shape makes the engine abort the backward with an error the caller can catch.
+            _failure = e.Message.Split('\n')[0];
+            var invalid = tensor(0f).DetachFromDisposeScope();
+            (_returned ??= []).Add(invalid);
+            var needs = (Needs)ctx.get_data("needs");
+            return [null!, needs.Input ? invalid : null!, !needs.Input && needs.Weight ? invalid : null!, !needs.Input && !needs.Weight ? invalid : null!];
+        }
+        finally
+        {
+            grad_output.Dispose();
+        }
+    }
+
+    private static List<Tensor> Gradients(AutogradContext ctx, Tensor grad_output)
+    {
         var kernel = (Fp32Kernel)ctx.get_data("kernel");
         var needs = (Needs)ctx.get_data("needs");
         Tensor? inputGradient = null;
@@ -96,7 +133,6 @@ internal sealed class KernelLinearFunction : SingleTensorFunction<KernelLinearFu
                 }
             }
         }
-        grad_output.Dispose();
         return [null!, inputGradient!, weightGradient!, biasGradient!];
     }
 
