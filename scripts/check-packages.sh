@@ -44,6 +44,10 @@ listing=$(unzip -Z1 "$tool")
 if grep -qE 'libtorch_python|runtimes/(win|osx)' <<<"$listing"; then
   fail "$tool carries libtorch_python or other platforms' native libraries"
 fi
+# The native attention kernel travels with both packages (built whenever the machine has a C compiler, as CI's does).
+grep -qx 'tools/net10.0/linux-x64/libsharpvl_attention.so' <<<"$listing" || fail "$tool lacks the native attention kernel"
+unzip -Z1 "$out/SharpVL.$version.nupkg" | grep -qx 'runtimes/linux-x64/native/libsharpvl_attention.so' ||
+  fail "SharpVL.$version.nupkg lacks runtimes/linux-x64/native/libsharpvl_attention.so"
 nuspec=$(unzip -p "$out/SharpVL.$version.nupkg" SharpVL.nuspec)
 grep -q 'id="TorchSharp"' <<<"$nuspec" || fail "the library package does not depend on the managed TorchSharp"
 if grep -q 'TorchSharp-cpu' <<<"$nuspec"; then

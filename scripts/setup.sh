@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what SharpVL needs from the system on Debian/Ubuntu: ffmpeg/ffprobe (video and audio decoding), libdnnl2
+# Installs what SharpVL needs from the system on Debian/Ubuntu: ffmpeg/ffprobe (video and audio decoding), gcc (builds
+# the native attention kernel), libdnnl2
 # (oneDNN, the fast exact float32 kernel; optional, SharpVL falls back to libtorch without it) and, for the
 # tests, chromium (headless rendering of the CLI's HTML report and the search page's browser test; never a downloaded
 # browser), unzip (the package check), Node.js/npm and the npm packages of tools/pglite (a PostgreSQL wire server with
@@ -12,6 +13,8 @@ command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missi
 # oneDNN's sgemm (libdnnl.so.2): the fast exact float32 kernel on CPUs where libtorch's own GEMM is slow (AMD).
 { ldconfig -p 2>/dev/null | grep -q 'libdnnl\.so\.2 ' || [ -e /usr/lib/x86_64-linux-gnu/libdnnl.so.2 ]; } || missing+=(libdnnl2)
 if [ "${1:-}" != "--runtime" ]; then
+  # A C compiler (gcc, with OpenMP) builds the native attention kernel with the library; without it attention runs on libtorch.
+  command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v unzip >/dev/null 2>&1 || missing+=(unzip)   # scripts/check-packages.sh looks inside the .nupkg files
   command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)

@@ -23,6 +23,7 @@ var root = new Command("sharpvl", "sharpvl: Transformers' video, vision and audi
     new VersionOption(),
     GlobalOptions.Verbose,
     GlobalOptions.Fp32Kernel,
+    GlobalOptions.AttentionKernel,
 };
 root.Subcommands.Add(ClassifyCommand.Create());
 root.Subcommands.Add(ZeroShotCommand.Create());
@@ -65,6 +66,10 @@ try
     if (parse.GetValue(GlobalOptions.Fp32Kernel) is string kernel)
     {
         SharpVL.Runtime.Kernels.Fp32Kernels.Force(SharpVL.Runtime.Kernels.Fp32Kernels.Parse(kernel));
+    }
+    if (parse.GetValue(GlobalOptions.AttentionKernel) is string attention)
+    {
+        SharpVL.Runtime.Kernels.AttentionBackends.Force(SharpVL.Runtime.Kernels.AttentionBackends.Parse(attention));
     }
     var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
     return await parse.InvokeAsync(configuration, interrupt.Token).ConfigureAwait(false);

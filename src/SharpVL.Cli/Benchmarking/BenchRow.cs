@@ -18,6 +18,9 @@ internal sealed record BenchRow(
     /// <summary>The kernel that ran the products (<c>libtorch</c>, <c>onednn</c>, <c>dnnl-sgemm</c>), where one applies.</summary>
     public string? Backend { get; init; }
 
+    /// <summary>What computed attention (<c>native</c>, <c>libtorch</c>), where a model ran.</summary>
+    public string? Attention { get; init; }
+
     /// <summary>The end-to-end rows' folder and model-only throughputs (null for other rows).</summary>
     public EndToEndThroughput? EndToEnd { get; init; }
 

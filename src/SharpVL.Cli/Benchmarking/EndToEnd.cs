@@ -120,6 +120,7 @@ internal static class EndToEnd
             string.Create(culture, $"model only {modelRate:0.00} videos/s; folder run keeps {folderRate / modelRate:P0}"))
         {
             Backend = dtype == ScalarType.Float32 ? Runtime.Kernels.Fp32Kernels.Name(Runtime.Kernels.Fp32Kernels.Current) : "libtorch",
+            Attention = Runtime.Kernels.AttentionBackends.Name(Runtime.Kernels.AttentionBackends.For(dtype)),
             EndToEnd = new EndToEndThroughput(folderRate, modelRate),
         };
     }

@@ -60,7 +60,8 @@ internal static class BenchCommand
         }
         var rows = new List<BenchRow>();
         var roofline = new Dictionary<ScalarType, double>();
-        Log($"threads: {get_num_threads()} (cores: {Environment.ProcessorCount}); float32 kernel: {Fp32Kernels.Name(Fp32Kernels.Current)}");
+        Log($"threads: {get_num_threads()} (cores: {Environment.ProcessorCount}); float32 kernel: {Fp32Kernels.Name(Fp32Kernels.Current)}; " +
+            $"attention: float32 {AttentionBackends.Name(AttentionBackends.For(ScalarType.Float32))}, bfloat16 {AttentionBackends.Name(AttentionBackends.For(ScalarType.BFloat16))}");
         if (sections.Contains("gemm") || sections.Contains("models"))
         {
             foreach (var dtype in dtypes)
@@ -81,31 +82,18 @@ internal static class BenchCommand
                     {
                         using var prepared = benchmark.Prepare(dtype, batch);
                         // float32 rows: one per exact kernel, side by side in this run (only the forced one when
-                        // --fp32-kernel or SHARPVL_FP32_KERNEL names one); other dtypes always run on libtorch.
+                        // --fp32-kernel or SHARPVL_FP32_KERNEL names one); other dtypes always run their products on
+                        // libtorch. Each with every attention backend that runs the dtype (or the forced one).
                         IReadOnlyList<Fp32Kernel?> kernels = dtype != ScalarType.Float32 ? [null]
                             : Fp32Kernels.Override is Fp32Kernel forced ? [forced] : [.. Fp32Kernels.Available.Select(k => (Fp32Kernel?)k)];
+                        IReadOnlyList<AttentionBackend> attentions = AttentionBackends.Override is AttentionBackend forcedAttention
+                            ? [forcedAttention]
+                            : [.. Enum.GetValues<AttentionBackend>().Where(a => AttentionBackends.IsAvailable(a, dtype)).Reverse()];
                         foreach (var kernel in kernels)
                         {
-                            var previous = Fp32Kernels.Override;
-                            if (kernel is not null)
+                            foreach (var attention in attentions)
                             {
-                                Fp32Kernels.Force(kernel);
-                            }
-                            try
-                            {
-                                var (median, min, max) = Timing.Measure(prepared.Run, warmup: 1, repeats: batch > 1 ? Math.Max(1, repeats / 2) : repeats);
-                                var fraction = roofline.TryGetValue(dtype, out var peak) && peak > 0 ? prepared.Gflops / median / peak : (double?)null;
-                                var backend = kernel is Fp32Kernel k ? Fp32Kernels.Name(k) : "libtorch";
-                                var row = new BenchRow(benchmark.Name, TorchRuntime.DTypeName(dtype), batch, median, min, max, prepared.Gflops, fraction)
-                                {
-                                    Backend = backend,
-                                };
-                                rows.Add(row);
-                                Log($"{row.Name} {row.DType} b{batch} [{backend}]: {median:0.000} s ({row.GflopsPerSecond:0} GFLOP/s, {fraction:P0} of roofline)");
-                            }
-                            finally
-                            {
-                                Fp32Kernels.Force(previous);
+                                rows.Add(MeasureModel(benchmark.Name, prepared, dtype, batch, kernel, attention, repeats, roofline, Log));
                             }
                         }
                     }
@@ -140,12 +128,44 @@ internal static class BenchCommand
         return rows;
     }
 
+    /// <summary>One model row: the forward timed with <paramref name="kernel"/> for float32 products and <paramref name="attention"/>.</summary>
+    private static BenchRow MeasureModel(
+        string name, PreparedForward prepared, ScalarType dtype, int batch, Fp32Kernel? kernel, AttentionBackend attention, int repeats,
+        Dictionary<ScalarType, double> roofline, Action<string> log)
+    {
+        var previousKernel = Fp32Kernels.Override;
+        var previousAttention = AttentionBackends.Override;
+        if (kernel is not null)
+        {
+            Fp32Kernels.Force(kernel);
+        }
+        AttentionBackends.Force(attention);
+        try
+        {
+            var (median, min, max) = Timing.Measure(prepared.Run, warmup: 1, repeats: batch > 1 ? Math.Max(1, repeats / 2) : repeats);
+            var fraction = roofline.TryGetValue(dtype, out var peak) && peak > 0 ? prepared.Gflops / median / peak : (double?)null;
+            var row = new BenchRow(name, TorchRuntime.DTypeName(dtype), batch, median, min, max, prepared.Gflops, fraction)
+            {
+                Backend = kernel is Fp32Kernel k ? Fp32Kernels.Name(k) : "libtorch",
+                Attention = AttentionBackends.Name(attention),
+            };
+            log($"{row.Name} {row.DType} b{batch} [{row.Backend}, {row.Attention} attention]: {median:0.000} s ({row.GflopsPerSecond:0} GFLOP/s, {fraction:P0} of roofline)");
+            return row;
+        }
+        finally
+        {
+            Fp32Kernels.Force(previousKernel);
+            AttentionBackends.Force(previousAttention);
+        }
+    }
+
     /// <summary>A row as <c>--json</c> writes it.</summary>
     internal static object ToJson(BenchRow row) => new
     {
         name = row.Name,
         dtype = row.DType,
         backend = row.Backend,
+        attention = row.Attention,
         batch = row.Batch,
         median_s = row.MedianS,
         min_s = row.MinS,
@@ -164,11 +184,11 @@ internal static class BenchCommand
     {
         var culture = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine("| benchmark | dtype | backend | batch | median s | min–max s | GFLOP | GFLOP/s | roofline | throughput | notes |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| benchmark | dtype | backend | attention | batch | median s | min–max s | GFLOP | GFLOP/s | roofline | throughput | notes |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var row in rows)
         {
-            text.AppendLine(culture, $"| {row.Name} | {row.DType} | {row.Backend} | {(row.Batch > 0 ? row.Batch.ToString(culture) : "")} | {row.MedianS:0.0000} | " +
+            text.AppendLine(culture, $"| {row.Name} | {row.DType} | {row.Backend} | {row.Attention} | {(row.Batch > 0 ? row.Batch.ToString(culture) : "")} | {row.MedianS:0.0000} | " +
                 $"{row.MinS:0.0000}–{row.MaxS:0.0000} | {(row.Gflops > 0 ? row.Gflops.ToString("0.0", culture) : "")} | " +
                 $"{(row.Gflops > 0 ? row.GflopsPerSecond.ToString("0", culture) : "")} | {(row.RooflineFraction is double f ? f.ToString("P0", culture) : "")} | " +
                 $"{row.Throughput} | {row.Notes} |");

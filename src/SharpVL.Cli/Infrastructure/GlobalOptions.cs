@@ -21,4 +21,14 @@ internal static class GlobalOptions
         Description = "Float32 CPU kernel: libtorch, onednn or dnnl-sgemm (default: the fastest, probed once per machine; env SHARPVL_FP32_KERNEL).",
         Recursive = true,
     };
+
+    /// <summary>
+    /// <c>--attention-kernel</c>: what computes attention on the CPU in inference (overrides the SHARPVL_ATTENTION_KERNEL
+    /// environment variable and the start-up probe).
+    /// </summary>
+    public static Option<string?> AttentionKernel { get; } = new("--attention-kernel")
+    {
+        Description = "CPU attention: native (SharpVL's AVX-512 kernel) or libtorch (default: the faster, probed once per machine; env SHARPVL_ATTENTION_KERNEL).",
+        Recursive = true,
+    };
 }

@@ -1,12 +1,14 @@
+using SharpVL.Runtime.Kernels;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SharpVL.Modeling;
 
 /// <summary>
-/// Scaled dot-product attention over [batch, heads, tokens, head_dim] tensors. Uses libtorch's fused kernel unless
-/// the caller needs the probabilities or a head mask, which the fused kernel cannot return or apply. The fused kernel
-/// serves every float32 kernel choice (<see cref="Runtime.Kernels.Fp32Kernels"/>): per-head products on dnnl_sgemm
-/// measured half its speed on the VideoMAE shape.
+/// Scaled dot-product attention over [batch, heads, tokens, head_dim] tensors. In CPU inference (no gradient recorded)
+/// it runs on the backend <see cref="AttentionBackends"/> chooses for the dtype (SharpVL's native AVX-512 kernel where
+/// the probe found it faster); otherwise, and whenever the caller needs the probabilities or a head mask, on libtorch
+/// (its fused kernel, or the explicit products when probabilities or a head mask are needed).
 /// </summary>
 public static class AttentionKernels
 {
@@ -30,6 +32,12 @@ public static class AttentionKernels
         var defaultScale = 1.0 / Math.Sqrt(headDim);
         if (!returnProbabilities && headMask is null)
         {
+            if (dropout == 0 && !is_grad_enabled() && query.device_type == DeviceType.CPU &&
+                AttentionBackends.For(query.dtype) == AttentionBackend.Native &&
+                NativeAttention.TryAttend(query, key, value, scale ?? defaultScale, additiveMask) is Tensor native)
+            {
+                return (native, null);
+            }
             if (scale is double s && Math.Abs(s - defaultScale) > 1e-12 * defaultScale)
             {
                 using var rescaled = query * (s / defaultScale);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using static TorchSharp.torch;
 
 namespace SharpVL.Runtime.Kernels;
@@ -19,15 +18,19 @@ public static class Fp32KernelProbe
     /// <summary>The cached choice for this machine, or a fresh probe (then cached).</summary>
     public static Fp32Kernel ChooseForThisMachine()
     {
-        var machine = MachineKey();
-        var path = CachePath();
-        if (TryReadCache(path, machine) is Fp32Kernel cached && Fp32Kernels.IsAvailable(cached))
+        var path = KernelProbeCache.PathOf("fp32-kernel.json");
+        if (KernelProbeCache.TryRead<Fp32Kernel>(path, root => Fp32Kernels.Parse(root.GetProperty("kernel").GetString() ?? "")) is Fp32Kernel cached &&
+            Fp32Kernels.IsAvailable(cached))
         {
             return cached;
         }
         var timings = Measure();
         var best = timings.MinBy(t => t.Value).Key;
-        TryWriteCache(path, machine, best, timings);
+        KernelProbeCache.TryWrite(path, new Dictionary<string, object>
+        {
+            ["kernel"] = Fp32Kernels.Name(best),
+            ["seconds"] = timings.ToDictionary(t => Fp32Kernels.Name(t.Key), t => t.Value),
+        });
         return best;
     }
 
@@ -59,62 +62,5 @@ public static class Fp32KernelProbe
     }
 
     /// <summary>What identifies "this machine" for the cache: CPU model, logical cores, libtorch version.</summary>
-    public static string MachineKey()
-    {
-        var model = "unknown-cpu";
-        if (File.Exists("/proc/cpuinfo"))
-        {
-            model = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?
-                .Split(':', 2)[1].Trim() ?? model;
-        }
-        return $"{model}|{Environment.ProcessorCount} cores|libtorch {__version__}";
-    }
-
-    private static string CachePath()
-    {
-        var root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        if (string.IsNullOrWhiteSpace(root))
-        {
-            root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        }
-        return Path.Combine(root, "sharpvl", "fp32-kernel.json");
-    }
-
-    private static Fp32Kernel? TryReadCache(string path, string machine)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            var root = document.RootElement;
-            return root.GetProperty("machine").GetString() == machine
-                ? Fp32Kernels.Parse(root.GetProperty("kernel").GetString() ?? "")
-                : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or KeyNotFoundException
-            or ArgumentException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    private static void TryWriteCache(string path, string machine, Fp32Kernel best, IReadOnlyDictionary<Fp32Kernel, double> timings)
-    {
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var json = JsonSerializer.Serialize(new Dictionary<string, object>
-            {
-                ["machine"] = machine,
-                ["kernel"] = Fp32Kernels.Name(best),
-                ["seconds"] = timings.ToDictionary(t => Fp32Kernels.Name(t.Key), t => t.Value),
-            });
-            var temporary = path + $".{Environment.ProcessId}.tmp";
-            File.WriteAllText(temporary, json);
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A read-only home only costs the probe at the next start-up.
-        }
-    }
+    public static string MachineKey() => KernelProbeCache.MachineKey();
 }
