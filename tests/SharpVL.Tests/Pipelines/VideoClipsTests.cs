@@ -19,6 +19,21 @@ public class VideoClipsTests
     }
 
     [Fact]
+    public void ABatchDecodedInParallelKeepsItsOrderAndThrowsForItsFirstBadFile()
+    {
+        var clip = TestPaths.Fixture("media/clip.mp4");
+        var folder = TestScratch.CreateDirectory("clips-");
+        var corrupt = Path.Combine(folder.FullName, "corrupt.mp4");
+        File.WriteAllBytes(corrupt, [.. Enumerable.Range(0, 4096).Select(i => (byte)(i * 7919 % 251))]);
+        var missing = Path.Combine(folder.FullName, "missing.mp4");
+        var decoded = Assert.Single(VideoClips.DecodeAhead(VideoReader.Default, [clip, clip, clip, clip], null, 4, batchSize: 4));
+        Assert.All(decoded, c => Assert.Equal([6, 18, 30, 42], c.FrameIndices));
+        // Both bad files are in one batch; the error is the earlier one's, whichever decoder finished first.
+        var error = Assert.ThrowsAny<SharpVL.SharpVLException>(() => VideoClips.DecodeAhead(VideoReader.Default, [clip, corrupt, clip, missing], null, 4, batchSize: 4).ToList());
+        Assert.Contains(corrupt, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UniformSelectionTakesSegmentCentres()
     {
         var decoded = VideoClips.Decode(VideoReader.Default, TestPaths.Fixture("media/clip.mp4"), null, 4);
