@@ -23,13 +23,13 @@ public static class PatchProjection
         {
             throw new ArgumentException($"A {spatial}-D patch projection needs a [batch, channels, {spatial} sizes] input, got [{string.Join(", ", input.shape)}].");
         }
-        var kernel = weight.shape[2..];
+        var kernelSize = weight.shape[2..];
         using var scope = NewDisposeScope();
         if (is_grad_enabled() || input.device_type != DeviceType.CPU)
         {
             var convolved = spatial == 2
-                ? nn.functional.conv2d(input, weight, bias, strides: kernel)
-                : nn.functional.conv3d(input, weight, bias, strides: kernel);
+                ? nn.functional.conv2d(input, weight, bias, strides: kernelSize)
+                : nn.functional.conv3d(input, weight, bias, strides: kernelSize);
             return convolved.flatten(2).transpose(1, 2).MoveToOuterDisposeScope();
         }
         // [B, C, n₁·K₁, …] → [B, C, n₁, K₁, …] → [B, n₁, …, C, K₁, …] → [B, n₁·…, C·K₁·…]; a convolution drops the remainder
@@ -38,18 +38,16 @@ public static class PatchProjection
         var split = new List<long> { input.shape[0], input.shape[1] };
         for (var i = 0; i < spatial; i++)
         {
-            counts[i] = input.shape[2 + i] / kernel[i];
-            cropped = cropped.narrow(2 + i, 0, counts[i] * kernel[i]);
+            counts[i] = input.shape[2 + i] / kernelSize[i];
+            cropped = cropped.narrow(2 + i, 0, counts[i] * kernelSize[i]);
             split.Add(counts[i]);
-            split.Add(kernel[i]);
+            split.Add(kernelSize[i]);
         }
         long[] order = spatial == 2 ? [0, 2, 4, 1, 3, 5] : [0, 2, 4, 6, 1, 3, 5, 7];
         var patches = cropped.reshape([.. split]).permute(order).reshape(input.shape[0], counts.Aggregate(1L, (a, b) => a * b), -1);
         var flatWeight = weight.reshape(weight.shape[0], -1);
-        var fp32Kernel = Fp32Kernels.For(patches);
-        var tokens = weight.dtype == ScalarType.Float32
-            ? Fp32Kernels.Linear(fp32Kernel, patches, Fp32Kernels.PrepareWeight(fp32Kernel, flatWeight), bias)
-            : nn.functional.linear(patches, flatWeight, bias);
+        var kernel = Fp32Kernels.For(patches, flatWeight, bias);  // libtorch for bf16
+        var tokens = Fp32Kernels.Linear(kernel, patches, Fp32Kernels.PrepareWeight(kernel, flatWeight), bias);
         return tokens.MoveToOuterDisposeScope();
     }
 }
