@@ -3,6 +3,7 @@ using SharpVL.Modeling;
 using SharpVL.Models.VideoMAE;
 using SharpVL.Models.XCLIP;
 using SharpVL.Runtime;
+using SharpVL.Runtime.Kernels;
 using SharpVL.Training;
 using static TorchSharp.torch;
 
@@ -80,8 +81,12 @@ internal static class TrainingBenchmarks
         var notes = string.Create(CultureInfo.InvariantCulture,
             $"step/forward {median / forward:0.00}× (forward {forward:0.000} s); peak RSS {peak / 1073741824.0:0.00} GiB");
         var row = new BenchRow(benchmark.Name, TorchRuntime.DTypeName(dtype), benchmark.Batch, median, min, max, 0, null,
-            string.Create(CultureInfo.InvariantCulture, $"{benchmark.Batch / median:0.00} clips/s"), notes);
-        log($"{row.Name} {row.DType} b{row.Batch}: {median:0.000} s/step; {notes}");
+            string.Create(CultureInfo.InvariantCulture, $"{benchmark.Batch / median:0.00} clips/s"), notes)
+        {
+            // Float32 Linear layers train on the chosen kernel (forward and backward products); other dtypes on libtorch.
+            Backend = dtype == ScalarType.Float32 ? Fp32Kernels.Name(Fp32Kernels.Current) : "libtorch",
+        };
+        log($"{row.Name} {row.DType} b{row.Batch} [{row.Backend}]: {median:0.000} s/step; {notes}");
         return row;
     }
 }

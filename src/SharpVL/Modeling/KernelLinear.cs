@@ -1,5 +1,4 @@
 using SharpVL.Runtime.Kernels;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -7,12 +6,14 @@ namespace SharpVL.Modeling;
 
 /// <summary>
 /// A Linear layer (<c>weight</c> [out, in], optional <c>bias</c> [out], as <c>torch.nn.Linear</c>, same state-dict names
-/// and initialization) whose float32 CPU inference runs on the kernel <see cref="Fp32Kernels"/> chose; with gradients
-/// enabled, or another dtype or device, it is libtorch's <c>linear</c>.
+/// and initialization) whose float32 CPU products run on the kernel <see cref="Fp32Kernels"/> chose, in inference and in
+/// training alike: with gradients enabled the forward and both backward products (<c>grad·weight</c>,
+/// <c>gradᵀ·input</c>) run on that kernel through a custom autograd node with PyTorch's gradients. Other dtypes (bf16
+/// training included) and devices use libtorch's <c>linear</c>.
 /// </summary>
 /// <remarks>
-/// For the oneDNN kernel the weight is also kept as a oneDNN tensor, made on first use and dropped when a forward runs
-/// with gradients enabled, the weight moves, or <see cref="PreTrainedModel.LoadWeights"/> loads new values. Code that
+/// For oneDNN inference the weight is also kept as a oneDNN tensor, made on first use and dropped when a forward runs
+/// with gradients enabled (training reads the weight itself), the weight moves, or <see cref="PreTrainedModel.LoadWeights"/> loads new values. Code that
 /// edits a weight in place without gradients must call <see cref="ReleasePackedWeight"/>.
 /// </remarks>
 public sealed class KernelLinear : nn.Module<Tensor, Tensor>
@@ -51,21 +52,24 @@ public sealed class KernelLinear : nn.Module<Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(input);
         var weight = Weight;
-        var kernel = weight.dtype == ScalarType.Float32 && weight.device_type == DeviceType.CPU ? Fp32Kernels.For(input) : Fp32Kernel.Libtorch;
-        Fp32Kernels.Count(kernel);
-        switch (kernel)
+        var kernel = Fp32Kernels.For(input, weight, bias);
+        if (is_grad_enabled())
         {
-            case Fp32Kernel.OneDnn:
-                return OneDnnLinear.Linear(input, PackedWeight(weight), bias);
-            case Fp32Kernel.DnnlSgemm:
-                return DnnlSgemm.Linear(input, weight, bias);
-            default:
-                if (is_grad_enabled())
-                {
-                    ReleasePackedWeight();
-                }
-                return nn.functional.linear(input, weight, bias);
+            // Training updates weights in place (same address), so no oneDNN copy may outlive a gradient-enabled forward.
+            ReleasePackedWeight();
+            if (kernel != Fp32Kernel.Libtorch)
+            {
+                // The node counts its products itself (forward and backward).
+                return KernelLinearFunction.Linear(kernel, input, weight, bias);
+            }
         }
+        Fp32Kernels.Count(kernel);
+        return kernel switch
+        {
+            Fp32Kernel.OneDnn => OneDnnLinear.Linear(input, PackedWeight(weight), bias),
+            Fp32Kernel.DnnlSgemm => DnnlSgemm.Linear(input, weight, bias),
+            _ => nn.functional.linear(input, weight, bias),
+        };
     }
 
     /// <summary>Drops the oneDNN copy of the weight (it is made again on the next oneDNN forward).</summary>

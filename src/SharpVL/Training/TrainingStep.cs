@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using SharpVL.Modeling;
+using SharpVL.Runtime.Kernels;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -36,14 +38,22 @@ public sealed class TrainingStep
     /// Forward and backward of one micro-batch of <paramref name="microBatches"/> (the gradient of loss / count is
     /// accumulated); returns the unscaled loss.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The forward computed no loss.</exception>
+    /// <exception cref="InvalidOperationException">The forward computed no loss, or a fast-kernel Linear layer could not
+    /// back-propagate (e.g. its saved input was modified in place).</exception>
     public double Accumulate(IReadOnlyDictionary<string, Tensor> inputs, ForwardArguments arguments, int microBatches = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(microBatches, 1);
         using var scope = NewDisposeScope();
         using var output = BatchForward.Run(_model, inputs, arguments);
         var loss = BatchForward.LossOf(output) ?? throw new InvalidOperationException($"{_model.GetType().Name} returned no loss.");
-        (loss.to(ScalarType.Float32) / microBatches).backward();
+        try
+        {
+            (loss.to(ScalarType.Float32) / microBatches).backward();
+        }
+        catch (ExternalException e) when (KernelLinearFunction.TakeFailure() is string reason)
+        {
+            throw new InvalidOperationException($"Backward failed in a Linear layer: {reason}", e);
+        }
         return loss.to(ScalarType.Float64).item<double>();
     }
 

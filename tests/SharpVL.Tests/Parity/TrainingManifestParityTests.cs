@@ -1,12 +1,13 @@
 using SharpVL.Parity;
+using SharpVL.Runtime.Kernels;
 using Xunit.Abstractions;
 
 namespace SharpVL.Tests.Parity;
 
 /// <summary>
 /// Every case of the training fixtures manifest (<c>tests/fixtures-training</c>): a few AdamW steps must reproduce
-/// PyTorch's loss, gradient norm, first gradients and final parameters within the case's tolerances. A case without a
-/// handler fails (never skips).
+/// PyTorch's loss, gradient norm, first gradients and final parameters within the case's tolerances, on every float32
+/// kernel (the Linear layers' forward and backward products run on it). A case without a handler fails (never skips).
 /// </summary>
 public class TrainingManifestParityTests(ITestOutputHelper output)
 {
@@ -26,13 +27,34 @@ public class TrainingManifestParityTests(ITestOutputHelper output)
         return data;
     }
 
-    [Theory]
-    [MemberData(nameof(AllCases))]
-    public void TrainingStepsMatchPyTorch(string caseName)
+    /// <summary>Every case on every float32 kernel this machine has (training runs its Linear products on it too).</summary>
+    public static TheoryData<string, string> AllCasesAndKernels()
     {
+        var data = new TheoryData<string, string>();
+        foreach (var kernel in Fp32Kernels.Available)
+        {
+            foreach (var fixtureCase in Harness.Value.Manifest.Cases)
+            {
+                data.Add(fixtureCase.Name, Fp32Kernels.Name(kernel));
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(AllCasesAndKernels))]
+    public void TrainingStepsMatchPyTorch(string caseName, string kernelName)
+    {
+        var kernel = Fp32Kernels.Parse(kernelName);
         var (manifest, runner) = Harness.Value;
         var fixtureCase = manifest.Cases.Single(c => c.Name == caseName);
-        var result = runner.Run(fixtureCase);
+        var before = Fp32Kernels.ProductsOnThisThread(kernel);
+        CaseResult result;
+        using (Fp32Kernels.ForceOnThisThread(kernel))
+        {
+            result = runner.Run(fixtureCase);
+        }
+        Assert.True(Fp32Kernels.ProductsOnThisThread(kernel) > before, $"{caseName}: no product ran on {kernelName}");
         foreach (var group in result.Groups)
         {
             output.WriteLine($"{group.Name}: {group.PassedCount}/{group.Count} max_abs={group.MaxAbsError:g3} max_rel={group.MaxRelError:g3}");

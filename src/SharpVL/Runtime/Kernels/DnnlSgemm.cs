@@ -55,4 +55,37 @@ internal static partial class DnnlSgemm
         }
         return output;
     }
+
+    /// <summary>
+    /// The input gradient of a Linear layer, <c>g·w</c> [rows, in], for contiguous float32 CPU tensors g [rows, out]
+    /// and w [out, in].
+    /// </summary>
+    internal static Tensor InputGradient(Tensor gradOutput, Tensor weight)
+    {
+        var (rows, outFeatures, inFeatures) = (gradOutput.shape[0], weight.shape[0], weight.shape[1]);
+        var result = empty([rows, inFeatures], dtype: ScalarType.Float32);
+        if (rows > 0)
+        {
+            Gemm(false, false, rows, inFeatures, outFeatures, 1f, NativeTensorMemory.DataPointer(gradOutput), outFeatures,
+                NativeTensorMemory.DataPointer(weight), inFeatures, 0f, NativeTensorMemory.DataPointer(result), inFeatures);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The weight gradient of a Linear layer, <c>gᵀ·x</c> [out, in], for contiguous float32 CPU tensors g [rows, out]
+    /// and x [rows, in] (zeros when there are no rows).
+    /// </summary>
+    internal static Tensor WeightGradient(Tensor gradOutput, Tensor input)
+    {
+        var (rows, outFeatures, inFeatures) = (gradOutput.shape[0], gradOutput.shape[1], input.shape[1]);
+        if (rows == 0)
+        {
+            return zeros([outFeatures, inFeatures], dtype: ScalarType.Float32);
+        }
+        var result = empty([outFeatures, inFeatures], dtype: ScalarType.Float32);
+        Gemm(true, false, outFeatures, inFeatures, rows, 1f, NativeTensorMemory.DataPointer(gradOutput), outFeatures,
+            NativeTensorMemory.DataPointer(input), inFeatures, 0f, NativeTensorMemory.DataPointer(result), inFeatures);
+        return result;
+    }
 }

@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 namespace SharpVL.Runtime.Kernels;
 
 /// <summary>
-/// Which exact float32 kernel runs Linear layers and attention products on the CPU (inference only: with gradients
-/// enabled, and on other devices or dtypes, libtorch always runs). Chosen, in order: <see cref="Force"/> (the CLI's
+/// Which exact float32 kernel runs Linear layers (inference and training) and attention products (inference) on the
+/// CPU; other devices and dtypes always run on libtorch. Chosen, in order: <see cref="Force"/> (the CLI's
 /// <c>--fp32-kernel</c>), the <c>SHARPVL_FP32_KERNEL</c> environment variable, this machine's cached probe result, a
 /// fresh probe (<see cref="Fp32KernelProbe"/>).
 /// </summary>
@@ -113,12 +113,14 @@ public static class Fp32Kernels
     };
 
     /// <summary>
-    /// Whether a product on these tensors may leave libtorch: float32 CPU tensors, no gradient being recorded (training
-    /// keeps libtorch's autograd), and a kernel other than libtorch chosen.
+    /// The kernel a Linear product on these tensors runs on: <see cref="Current"/> for float32 CPU operands (a 1-D bias
+    /// or none), whatever the grad mode (<see cref="Modeling.KernelLinear"/> records gradients through its own autograd
+    /// node), else libtorch.
     /// </summary>
-    internal static Fp32Kernel For(Tensor input)
+    internal static Fp32Kernel For(Tensor input, Tensor weight, Tensor? bias)
     {
-        if (input.dtype != ScalarType.Float32 || input.device_type != DeviceType.CPU || is_grad_enabled())
+        static bool Fits(Tensor t) => t.dtype == ScalarType.Float32 && t.device_type == DeviceType.CPU;
+        if (!Fits(input) || !Fits(weight) || weight.dim() != 2 || (bias is not null && (!Fits(bias) || bias.dim() != 1)))
         {
             return Fp32Kernel.Libtorch;
         }
