@@ -70,6 +70,7 @@ internal static class BenchCommand
                 rows.AddRange(gemms);
                 roofline[dtype] = Roofline.Best(gemms, TorchRuntime.DTypeName(dtype));
                 Log($"roofline {TorchRuntime.DTypeName(dtype)}: {roofline[dtype]:0} GFLOP/s (best exact GEMM of this run)");
+                rows.AddRange(AttentionRates.MeasureAll(dtype, repeats, roofline[dtype], Log));
             }
         }
         if (sections.Contains("models"))

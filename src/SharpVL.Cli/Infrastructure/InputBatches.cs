@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SharpVL.Cli.Inputs;
 using SharpVL.Cli.Output;
+using SharpVL.Pipelines;
 using SharpVL.Processing.Images;
 
 namespace SharpVL.Cli.Infrastructure;
@@ -69,58 +70,31 @@ internal static class InputBatches
         Func<string, TResult, InputRecord> toRecord, Func<string, TResult, IReadOnlyList<RgbImage>>? frames = null)
     {
         var total = files.Count + run.Done;
-        var start = 0;
-        while (start < files.Count)
+        // On Ctrl+C stop waiting at once: the run ends with its summary, and the library kills the batch's ffmpeg
+        // children when the process exits.
+        var batches = BatchRunner.RunAsync(files, batchSize, process, batch => run.Progress.Show($"[{run.Done}/{total}] {batch[0]}"), run.Cancellation);
+        await foreach (var batch in batches.ConfigureAwait(false))
         {
-            var remaining = files.Skip(start).ToList();
-            // Started on the first batch's worker call, so a failure to start counts against that batch.
-            IEnumerator<IReadOnlyList<TResult>>? stream = null;
-            try
+            if (batch.Results is { } results)
             {
-                foreach (var batch in remaining.Chunk(batchSize))
+                for (var i = 0; i < results.Count; i++)
                 {
-                    run.Cancellation.ThrowIfCancellationRequested();
-                    run.Progress.Show($"[{run.Done}/{total}] {batch[0]}");
-                    start += batch.Length;
-                    IReadOnlyList<TResult> results;
-                    try
-                    {
-                        // On Ctrl+C stop waiting at once: the run ends with its summary, and the library kills the batch's
-                        // ffmpeg children when the process exits.
-                        results = await Task.Run(() => Next(stream ??= process(remaining).GetEnumerator()), run.Cancellation).WaitAsync(run.Cancellation).ConfigureAwait(false);
-                    }
-                    catch (Exception) when (batch.Length > 1 && !run.Cancellation.IsCancellationRequested)
-                    {
-                        await ProcessOneByOneAsync(run, batch, total, one => process(one).First(), toRecord, frames).ConfigureAwait(false);
-                        break;
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException || !run.Cancellation.IsCancellationRequested)
-                    {
-                        run.Emit(run.FailedRecord(batch[0], e));
-                        break;
-                    }
-                    for (var i = 0; i < batch.Length; i++)
-                    {
-                        Emit(run, batch[i], results[i], toRecord, frames);
-                    }
+                    Emit(run, batch.Inputs[i], results[i], toRecord, frames);
                 }
             }
-            finally
+            else if (batch.Inputs.Count > 1)
             {
-                // After a cancellation the stream may still be busy on a worker thread; the process is ending anyway.
-                if (!run.Cancellation.IsCancellationRequested)
-                {
-                    stream?.Dispose();
-                }
+                await ProcessOneByOneAsync(run, batch.Inputs, total, one => process(one).First(), toRecord, frames).ConfigureAwait(false);
+            }
+            else
+            {
+                run.Emit(run.FailedRecord(batch.Inputs[0], batch.Error!));
             }
         }
     }
 
-    private static IReadOnlyList<TResult> Next<TResult>(IEnumerator<IReadOnlyList<TResult>> stream)
-        => stream.MoveNext() ? stream.Current : throw new InvalidOperationException("The model returned fewer results than inputs.");
-
     private static async Task ProcessOneByOneAsync<TResult>(
-        CommandRun run, string[] batch, int total, Func<IReadOnlyList<string>, IReadOnlyList<TResult>> process,
+        CommandRun run, IReadOnlyList<string> batch, int total, Func<IReadOnlyList<string>, IReadOnlyList<TResult>> process,
         Func<string, TResult, InputRecord> toRecord, Func<string, TResult, IReadOnlyList<RgbImage>>? frames)
     {
         foreach (var file in batch)

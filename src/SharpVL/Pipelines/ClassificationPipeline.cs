@@ -69,10 +69,14 @@ public abstract class ClassificationPipeline<TModel> : IClassificationPipeline
     {
         ArgumentNullException.ThrowIfNull(paths);
         var checkedOptions = Check(options);
-        foreach (var batch in paths.Chunk(BatchSize))
+        var batches = BatchRunner.RunAsync(paths, BatchSize, files => ClassifyBatches(files, checkedOptions), cancellationToken: cancellationToken);
+        await foreach (var batch in batches.ConfigureAwait(false))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var outcomes = await System.Threading.Tasks.Task.Run(() => Outcomes(batch, checkedOptions), cancellationToken).ConfigureAwait(false);
+            IEnumerable<ClassificationOutcome> outcomes = batch.Results is { } results
+                ? batch.Inputs.Select((path, i) => new ClassificationOutcome(path, results[i], null))
+                : batch.Inputs.Count == 1 ? [new ClassificationOutcome(batch.Inputs[0], null, batch.Error)]
+                // Retry one by one, so only the inputs that fail on their own are reported as failed.
+                : await System.Threading.Tasks.Task.Run(() => batch.Inputs.Select(path => Outcome(path, checkedOptions)).ToList(), cancellationToken).ConfigureAwait(false);
             foreach (var outcome in outcomes)
             {
                 yield return outcome;
@@ -100,21 +104,15 @@ public abstract class ClassificationPipeline<TModel> : IClassificationPipeline
     private protected ClassificationOptions Check(ClassificationOptions? options)
         => (options ?? ClassificationOptions.Default).Validate(Task, ZeroShot, TakesVideo);
 
-    private List<ClassificationOutcome> Outcomes(string[] batch, ClassificationOptions options)
+    private ClassificationOutcome Outcome(string path, ClassificationOptions options)
     {
         try
         {
-            var results = ClassifyBatches(batch, options).SelectMany(b => b).ToList();
-            return [.. batch.Select((path, i) => new ClassificationOutcome(path, results[i], null))];
-        }
-        catch (Exception) when (batch.Length > 1)
-        {
-            // Retry one by one, so only the inputs that fail on their own are reported as failed.
-            return [.. batch.SelectMany(path => Outcomes([path], options))];
+            return new ClassificationOutcome(path, ClassifyBatches([path], options).Single()[0], null);
         }
         catch (Exception e)
         {
-            return [new ClassificationOutcome(batch[0], null, e)];
+            return new ClassificationOutcome(path, null, e);
         }
     }
 

@@ -42,8 +42,9 @@ public interface IClassificationPipeline : IPipeline
 
     /// <summary>
     /// Classifies files in batches of <see cref="BatchSize"/> on a worker thread and streams one outcome per file, in
-    /// order, as each batch finishes. A file that fails becomes a failed outcome; the others still run (a failing
-    /// batch is retried file by file). Cancellation is observed between batches.
+    /// order, as each batch finishes; like <see cref="ClassifyFileBatches"/>, video pipelines decode the next batch while
+    /// the model runs this one. A file that fails becomes a failed outcome; the others still run (a failing batch is
+    /// retried file by file, then work-ahead resumes; <see cref="BatchRunner"/>). Cancellation is observed between batches.
     /// </summary>
     /// <exception cref="ArgumentException">Invalid options (checked before any file is read).</exception>
     IAsyncEnumerable<ClassificationOutcome> ClassifyFilesAsync(

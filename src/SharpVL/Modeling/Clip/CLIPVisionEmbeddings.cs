@@ -46,7 +46,7 @@ public sealed class CLIPVisionEmbeddings : nn.Module
         }
         using var scope = NewDisposeScope();
         var weight = patch_embedding.weight!;
-        var patches = patch_embedding.call(pixelValues.to(weight.dtype)).flatten(2).transpose(1, 2);
+        var patches = PatchProjection.Tokens(pixelValues.to(weight.dtype), weight, null);
         var batch = pixelValues.shape[0];
         var classToken = class_embedding.expand(batch, 1, -1);
         var embeddings = cat([classToken, patches], 1);

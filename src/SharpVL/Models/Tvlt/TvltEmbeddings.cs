@@ -1,3 +1,4 @@
+using SharpVL.Modeling;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -15,12 +16,7 @@ internal sealed class TvltPatchEmbeddings : nn.Module
     }
 
     /// <summary>[N, C, H, W] → [N, patches, hidden] in row-major patch order.</summary>
-    internal Tensor Forward(Tensor images)
-    {
-        using var projected = projection.call(images);
-        using var flat = projected.flatten(2);
-        return flat.transpose(1, 2);
-    }
+    internal Tensor Forward(Tensor images) => PatchProjection.Tokens(images, projection.weight!, projection.bias);
 }
 
 /// <summary>Video tokens (<c>TvltPixelEmbeddings</c>): per-frame patches + per-patch position + per-frame temporal + type embedding.</summary>

@@ -1,3 +1,4 @@
+using SharpVL.Modeling;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -44,9 +45,7 @@ public sealed class VideoMAEPatchEmbeddings : nn.Module<Tensor, Tensor>
                 $"The model expects {_config.NumFrames} frames per video (num_frames), got {frames}.");
         }
         using var channelsFirst = input.permute(0, 2, 1, 3, 4);
-        using var projected = projection.call(channelsFirst);
-        using var flat = projected.flatten(2);
-        return flat.transpose(1, 2);
+        return PatchProjection.Tokens(channelsFirst, projection.weight!, projection.bias);
     }
 }
 

@@ -34,8 +34,12 @@ public static class AttentionBackends
         _forced = backend;
     }
 
-    /// <summary>Forces a backend on the calling thread until disposed (tests compare backends side by side).</summary>
-    internal static IDisposable ForceOnThisThread(AttentionBackend backend)
+    /// <summary>
+    /// Forces a backend on the calling thread until the result is disposed (over <see cref="Force"/> and the
+    /// environment variable; the bench and the tests compare backends side by side). Where the backend cannot run a
+    /// dtype, libtorch still does.
+    /// </summary>
+    public static IDisposable ForceOnThisThread(AttentionBackend backend)
     {
         var previous = _forcedOnThread;
         _forcedOnThread = backend;
