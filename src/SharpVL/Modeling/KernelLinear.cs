@@ -57,10 +57,16 @@ public sealed class KernelLinear : nn.Module<Tensor, Tensor>
         {
             // Training updates weights in place (same address), so no oneDNN copy may outlive a gradient-enabled forward.
             ReleasePackedWeight();
-            if (kernel != Fp32Kernel.Libtorch)
+            if (kernel != Fp32Kernel.Libtorch && (input.requires_grad || weight.requires_grad || bias?.requires_grad == true))
             {
                 // The node counts its products itself (forward and backward).
                 return KernelLinearFunction.Linear(kernel, input, weight, bias);
+            }
+            if (kernel == Fp32Kernel.OneDnn)
+            {
+                // Nothing to record (a frozen layer on an input without gradient): the product alone, on the weight itself.
+                Fp32Kernels.Count(kernel);
+                return OneDnnLinear.Linear(input, weight, bias);
             }
         }
         Fp32Kernels.Count(kernel);

@@ -36,6 +36,7 @@ public class KernelLinearGradientTests
             data.Add(Fp32Kernels.Name(kernel), "2x5", true, false, true);   // frozen weight (--freeze-backbone)
             data.Add(Fp32Kernels.Name(kernel), "2x5", true, true, false);   // no bias
             data.Add(Fp32Kernels.Name(kernel), "strided", true, false, false);
+            data.Add(Fp32Kernels.Name(kernel), "3x1x4", false, false, true);   // frozen layer, trainable bias only
         }
         return data;
     }
@@ -85,6 +86,26 @@ public class KernelLinearGradientTests
         AssertClose(expected.Input, got.Input, "input gradient");
         AssertClose(expected.Weight, got.Weight, "weight gradient");
         AssertClose(expected.Bias, got.Bias, "bias gradient");
+    }
+
+    [Theory]
+    [MemberData(nameof(FastKernels))]
+    public void AFrozenLayerOnAnInputWithoutGradientRunsOnTheKernelWithGradientsEnabled(string kernelName)
+    {
+        var kernel = Fp32Kernels.Parse(kernelName);
+        manual_seed(14);
+        using var layer = new KernelLinear(32, 24);
+        layer.Weight.requires_grad_(false);
+        layer.Bias!.requires_grad_(false);
+        using var input = randn(4, 32);
+        using var expected = nn.functional.linear(input, layer.Weight, layer.Bias);
+        var before = Fp32Kernels.ProductsOnThisThread(kernel);
+        using var forced = Fp32Kernels.ForceOnThisThread(kernel);
+        using var output = layer.call(input);
+        Assert.True(is_grad_enabled());
+        Assert.False(output.requires_grad);
+        Assert.Equal(1, Fp32Kernels.ProductsOnThisThread(kernel) - before);
+        AssertClose(expected, output, "frozen output");
     }
 
     [Theory]
