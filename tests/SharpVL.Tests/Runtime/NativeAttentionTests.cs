@@ -225,7 +225,8 @@ public class NativeAttentionTests
 
     /// <summary>Whether the CPU has the instructions the kernel needs for <paramref name="dtype"/> (then it must be available).</summary>
     private static bool CpuRuns(ScalarType dtype) =>
-        Avx512F.IsSupported && (dtype != ScalarType.BFloat16 || (X86Base.CpuId(7, 1).Eax & (1 << 5)) != 0);
+        Avx512F.IsSupported && Avx512BW.IsSupported && Avx512DQ.IsSupported && Avx512F.VL.IsSupported &&
+        (dtype != ScalarType.BFloat16 || (X86Base.CpuId(7, 1).Eax & (1 << 5)) != 0);
 
     private static bool NativeRuns(ScalarType dtype)
     {

@@ -123,7 +123,16 @@ public static class AttentionBackends
         {
             return new() { [ScalarType.Float32] = choice.Float32, [ScalarType.BFloat16] = choice.BFloat16 };
         }
-        var timings = Probe();
+        IReadOnlyDictionary<(ScalarType DType, AttentionBackend Backend), double> timings;
+        try
+        {
+            timings = Probe();
+        }
+        catch (InvalidOperationException)
+        {
+            // The native kernel refused or failed the probe (e.g. no memory for its scratch): libtorch for this process.
+            return [];
+        }
         AttentionBackend Fastest(ScalarType dtype) =>
             timings.TryGetValue((dtype, AttentionBackend.Native), out var native) && native < timings[(dtype, AttentionBackend.Libtorch)]
                 ? AttentionBackend.Native : AttentionBackend.Libtorch;

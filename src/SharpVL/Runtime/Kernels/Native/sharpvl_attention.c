@@ -8,7 +8,8 @@
 // the core's L2 cache: for each block of query rows, the whole score row block (block × keys) is computed, turned into
 // probabilities in place, and multiplied by v, so no online rescaling is needed and each row's softmax is the plain one.
 //
-// Threads: OpenMP (the runtime the system's oneDNN also uses), over (batch, head, query block) tasks.
+// Threads: OpenMP (the runtime the system's oneDNN also uses), over (batch, head, query block) tasks; each thread keeps
+// its scratch (freed when the thread ends).
 // Built by src/SharpVL/SharpVL.csproj (target BuildNativeAttention); loaded by NativeAttention.cs, which falls back to
 // libtorch when this library or the CPU features are missing.
 
@@ -16,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
@@ -27,11 +29,14 @@ enum { STATUS_OK = 0, STATUS_UNSUPPORTED = 1, STATUS_OUT_OF_MEMORY = 2 };
 // Query rows per task: the score block (rows × keys, float32) then stays in L2 next to the packed keys and values.
 #define QUERY_BLOCK 64
 
-/// Bit 0: float32 supported (AVX-512F); bit 1: bfloat16 supported (AVX512-BF16).
+/// Bit 0: float32 supported (AVX-512 F/BW/VL/DQ); bit 1: bfloat16 supported (also AVX512-BF16).
 EXPORT int sharpvl_attention_capabilities(void) {
     __builtin_cpu_init();
     int caps = 0;
-    if (__builtin_cpu_supports("avx512f")) caps |= 1;
+    // the kernels are compiled for AVX-512 F/BW/VL/DQ (what every AVX-512 CPU since Skylake-SP has)
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512dq"))
+        caps |= 1;
     if ((caps & 1) && __builtin_cpu_supports("avx512bf16")) caps |= 2;
     return caps;
 }
@@ -40,13 +45,45 @@ EXPORT int sharpvl_attention_capabilities(void) {
 #pragma GCC target("avx512f,avx512bw,avx512vl,avx512dq,avx512bf16,fma")
 
 // ---------------------------------------------------------------------------------------------------------------
-// Thread-local scratch that only grows: attention runs once per layer, and allocating megabytes per call would
-// page-fault them in again every time.
+// Per-thread scratch that only grows: attention runs once per layer, and allocating megabytes per call would page-fault
+// them in again every time. Kept under a pthread key so a thread's buffers are freed when the thread ends (.NET pool
+// threads and their OpenMP workers come and go in a long-running process).
 
 typedef struct {
     void* data;
     size_t bytes;
 } scratch_t;
+
+typedef struct {
+    scratch_t packed_keys, packed_values, scores, probabilities;
+} thread_scratch_t;
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_key_once = PTHREAD_ONCE_INIT;
+
+static void free_thread_scratch(void* pointer) {
+    thread_scratch_t* scratch = pointer;
+    free(scratch->packed_keys.data);
+    free(scratch->packed_values.data);
+    free(scratch->scores.data);
+    free(scratch->probabilities.data);
+    free(scratch);
+}
+
+static void create_scratch_key(void) { pthread_key_create(&scratch_key, free_thread_scratch); }
+
+static thread_scratch_t* thread_scratch(void) {
+    pthread_once(&scratch_key_once, create_scratch_key);
+    thread_scratch_t* scratch = pthread_getspecific(scratch_key);
+    if (!scratch) {
+        scratch = calloc(1, sizeof *scratch);
+        if (scratch && pthread_setspecific(scratch_key, scratch) != 0) {
+            free(scratch);
+            scratch = NULL;
+        }
+    }
+    return scratch;
+}
 
 static void* scratch_get(scratch_t* scratch, size_t bytes) {
     if (scratch->bytes < bytes) {
@@ -58,8 +95,6 @@ static void* scratch_get(scratch_t* scratch, size_t bytes) {
     return scratch->data;
 }
 
-static __thread scratch_t packed_keys_scratch, packed_values_scratch, scores_scratch, probabilities_scratch;
-
 // ---------------------------------------------------------------------------------------------------------------
 // exp(x) for float32 lanes: 2^n · e^r with r = x − n·ln2 in [−ln2/2, ln2/2] (Cody–Waite split of ln2) and a Taylor
 // polynomial of the given degree: 7 keeps the relative error below 1e-8 (under float32's half ulp) for the float32
@@ -69,7 +104,7 @@ static __thread scratch_t packed_keys_scratch, packed_values_scratch, scores_scr
 ALWAYS_INLINE __m512 exp512(__m512 x, const int degree) {
     static const float inverse_factorials[8] = {1.0f, 1.0f, 0.5f, 1.0f / 6, 1.0f / 24, 1.0f / 120, 1.0f / 720, 1.0f / 5040};
     x = _mm512_max_ps(_mm512_set1_ps(-1000.0f), x);  // second operand is returned for NaN, so NaN passes
-    x = _mm512_min_ps(x, _mm512_set1_ps(100.0f));
+    x = _mm512_min_ps(_mm512_set1_ps(100.0f), x);
     __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693145751953125f), x);
@@ -363,9 +398,11 @@ static void query_block(const problem_t* pr, int64_t b, int64_t h, int64_t row0,
     const int64_t padded = pr->key_blocks * 16;
     const size_t element = pr->dtype == DTYPE_FLOAT32 ? 4 : 2;
     const int64_t bh = b * pr->heads + h;
-    float* s = scratch_get(&scores_scratch, (size_t)QUERY_BLOCK * padded * sizeof(float));
+    thread_scratch_t* scratch = thread_scratch();
+    if (!scratch) return;  // reported by the caller: its own check of the same allocation failed too
+    float* s = scratch_get(&scratch->scores, (size_t)QUERY_BLOCK * padded * sizeof(float));
     uint16_t* p16 = pr->dtype == DTYPE_BFLOAT16
-                        ? scratch_get(&probabilities_scratch, (size_t)QUERY_BLOCK * (padded + 32) * sizeof(uint16_t))
+                        ? scratch_get(&scratch->probabilities, (size_t)QUERY_BLOCK * (padded + 32) * sizeof(uint16_t))
                         : NULL;
     if (!s || (pr->dtype == DTYPE_BFLOAT16 && !p16)) return;  // reported by the caller through the sentinel
     const int64_t p16_stride = padded + 32;
@@ -444,9 +481,11 @@ EXPORT int sharpvl_attention(int dtype, int threads, int64_t batch, int64_t head
     const size_t element = dtype == DTYPE_FLOAT32 ? 4 : 2;
     const int64_t bh_count = batch * heads;
     const size_t keys_per_head = (size_t)pr.key_blocks * d * 16;
-    pr.packed_keys = scratch_get(&packed_keys_scratch, bh_count * keys_per_head * element);
+    thread_scratch_t* caller = thread_scratch();
+    if (!caller) return STATUS_OUT_OF_MEMORY;
+    pr.packed_keys = scratch_get(&caller->packed_keys, bh_count * keys_per_head * element);
     const size_t values_per_head = dtype == DTYPE_FLOAT32 ? (size_t)tk * d : (size_t)((tk + 1) / 2) * d * 2;
-    pr.packed_values = scratch_get(&packed_values_scratch, bh_count * values_per_head * element);
+    pr.packed_values = scratch_get(&caller->packed_values, bh_count * values_per_head * element);
     if (!pr.packed_keys || !pr.packed_values) return STATUS_OUT_OF_MEMORY;
 
     const int64_t query_blocks = (tq + QUERY_BLOCK - 1) / QUERY_BLOCK;
@@ -471,9 +510,10 @@ EXPORT int sharpvl_attention(int dtype, int threads, int64_t batch, int64_t head
         }
         // every thread needs its scratch before the products: an allocation failure is reported, not skipped over
         const int64_t padded = pr.key_blocks * 16;
-        if (!scratch_get(&scores_scratch, (size_t)QUERY_BLOCK * padded * sizeof(float)) ||
+        thread_scratch_t* mine = thread_scratch();
+        if (!mine || !scratch_get(&mine->scores, (size_t)QUERY_BLOCK * padded * sizeof(float)) ||
             (dtype == DTYPE_BFLOAT16 &&
-             !scratch_get(&probabilities_scratch, (size_t)QUERY_BLOCK * (padded + 32) * sizeof(uint16_t))))
+             !scratch_get(&mine->probabilities, (size_t)QUERY_BLOCK * (padded + 32) * sizeof(uint16_t))))
             failed = 1;
 #pragma omp for schedule(dynamic, 1) collapse(2)
         for (int64_t bh = 0; bh < bh_count; bh++)
