@@ -37,6 +37,27 @@ public sealed class CliMessageTests : IDisposable
         AssertReadable(stderr);
     }
 
+    [Theory]
+    [InlineData("SHARPVL_ATTENTION_KERNEL", "flash", "error: SHARPVL_ATTENTION_KERNEL=flash: Unknown attention kernel 'flash'. Use libtorch or native.")]
+    [InlineData("SHARPVL_FP32_KERNEL", "mkl", "error: SHARPVL_FP32_KERNEL=mkl: Unknown float32 kernel 'mkl'. Use libtorch, onednn or dnnl-sgemm.")]
+    public void AnUnknownKernelInTheEnvironmentIsAStartUpErrorNamingTheVariable(string variable, string value, string expected)
+    {
+        var (exit, stdout, stderr) = CliRunner.RunWith(null, new Dictionary<string, string?> { [variable] = value },
+            "classify", CliWorkspace.Clip, "--model", CliWorkspace.VideoMAE);
+        Assert.Equal(1, exit);
+        Assert.Equal("", stdout);
+        Assert.Equal(expected, stderr.TrimEnd());
+        AssertReadable(stderr);
+    }
+
+    [Fact]
+    public void AnUnknownAttentionKernelOptionIsOneLine()
+    {
+        var (exit, _, stderr) = CliRunner.Run("classify", CliWorkspace.Clip, "--model", CliWorkspace.VideoMAE, "--attention-kernel", "flash");
+        Assert.Equal(1, exit);
+        Assert.Equal("error: Unknown attention kernel 'flash'. Use libtorch or native.", stderr.TrimEnd());
+    }
+
     [Fact]
     public void UnknownCommandSuggestsTheNearestAndHelpSaysSharpvl()
     {

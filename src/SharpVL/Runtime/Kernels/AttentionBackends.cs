@@ -157,7 +157,15 @@ public static class AttentionBackends
         {
             return null;
         }
-        var backend = Parse(value);
+        AttentionBackend backend;
+        try
+        {
+            backend = Parse(value);
+        }
+        catch (ArgumentException e)
+        {
+            throw new NotSupportedException($"{EnvironmentVariable}={value}: {e.Message.Split(" (Parameter", 2)[0]}", e);
+        }
         if (backend == AttentionBackend.Native && !IsAvailable(backend, ScalarType.Float32))
         {
             throw new NotSupportedException($"{EnvironmentVariable}={value}: the native attention kernel is not available on this machine{Requirement}.");

@@ -134,7 +134,15 @@ public static class Fp32Kernels
         {
             return null;
         }
-        var kernel = Parse(value);
+        Fp32Kernel kernel;
+        try
+        {
+            kernel = Parse(value);
+        }
+        catch (ArgumentException e)
+        {
+            throw new NotSupportedException($"{EnvironmentVariable}={value}: {e.Message.Split(" (Parameter", 2)[0]}", e);
+        }
         if (!IsAvailable(kernel))
         {
             throw new NotSupportedException($"{EnvironmentVariable}={value}: that kernel is not available on this machine{Requirement(kernel)}.");
