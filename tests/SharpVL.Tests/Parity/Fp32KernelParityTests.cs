@@ -11,12 +11,6 @@ namespace SharpVL.Tests.Parity;
 /// </summary>
 public class Fp32KernelParityTests
 {
-    private static readonly Lazy<(FixtureManifest Manifest, ParityRunner Runner)> Harness = new(() =>
-    {
-        var manifest = FixtureManifest.Load(TestPaths.Fixture("manifest.json"));
-        return (manifest, new ParityRunner(manifest, ParityRegistry.CreateDefault()));
-    });
-
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
@@ -44,7 +38,7 @@ public class Fp32KernelParityTests
             Assert.Throws<NotSupportedException>(() => Fp32Kernels.Force(kernel));
             return;
         }
-        var (manifest, runner) = Harness.Value;
+        var (manifest, runner) = FixtureHarness.Inference;
         var fixtureCase = manifest.Cases.Single(c => c.Name == caseName);
         var before = Fp32Kernels.ProductsOnThisThread(kernel);
         CaseResult result;
@@ -54,7 +48,7 @@ public class Fp32KernelParityTests
         }
         Assert.True(result.Status == CaseStatus.Passed,
             $"{caseName} on {kernelName}: {result.Status} {result.Message} " +
-            string.Join("; ", result.Comparisons.Where(c => !c.Passed).Select(c => $"{c.Key} max_abs={c.MaxAbsError:g3} {c.Problem}")));
+            FixtureHarness.Failures(result));
         Assert.True(Fp32Kernels.ProductsOnThisThread(kernel) > before, $"{caseName}: no product ran on {kernelName}");
     }
 

@@ -9,16 +9,10 @@ namespace SharpVL.Tests.Parity;
 /// </summary>
 public class ManifestParityTests(ITestOutputHelper output)
 {
-    private static readonly Lazy<(FixtureManifest Manifest, ParityRunner Runner)> Harness = new(() =>
-    {
-        var manifest = FixtureManifest.Load(TestPaths.Fixture("manifest.json"));
-        return (manifest, new ParityRunner(manifest, ParityRegistry.CreateDefault()));
-    });
-
     public static TheoryData<string> AllCases()
     {
         var data = new TheoryData<string>();
-        foreach (var fixtureCase in Harness.Value.Manifest.Cases)
+        foreach (var fixtureCase in FixtureHarness.Inference.Manifest.Cases)
         {
             data.Add(fixtureCase.Name);
         }
@@ -29,7 +23,7 @@ public class ManifestParityTests(ITestOutputHelper output)
     [MemberData(nameof(AllCases))]
     public void CaseMatchesTransformers(string caseName)
     {
-        var (manifest, runner) = Harness.Value;
+        var (manifest, runner) = FixtureHarness.Inference;
         var fixtureCase = manifest.Cases.Single(c => c.Name == caseName);
         Assert.True(runner.IsImplemented(fixtureCase),
             $"{caseName}: no handler for {fixtureCase.Kind} '{ParityRegistry.TargetOf(fixtureCase)}'.");
@@ -40,6 +34,6 @@ public class ManifestParityTests(ITestOutputHelper output)
         }
         Assert.True(result.Status == CaseStatus.Passed,
             $"{caseName}: {result.Status} {result.Message} " +
-            string.Join("; ", result.Comparisons.Where(c => !c.Passed).Select(c => $"{c.Key} max_abs={c.MaxAbsError:g3} {c.Problem}")));
+            FixtureHarness.Failures(result));
     }
 }

@@ -11,16 +11,10 @@ namespace SharpVL.Tests.Parity;
 /// </summary>
 public class TrainingManifestParityTests(ITestOutputHelper output)
 {
-    private static readonly Lazy<(FixtureManifest Manifest, ParityRunner Runner)> Harness = new(() =>
-    {
-        var manifest = FixtureManifest.Load(TestPaths.TrainingFixture("manifest.json"));
-        return (manifest, new ParityRunner(manifest, ParityRegistry.CreateDefault()));
-    });
-
     public static TheoryData<string> AllCases()
     {
         var data = new TheoryData<string>();
-        foreach (var fixtureCase in Harness.Value.Manifest.Cases)
+        foreach (var fixtureCase in FixtureHarness.Training.Manifest.Cases)
         {
             data.Add(fixtureCase.Name);
         }
@@ -33,7 +27,7 @@ public class TrainingManifestParityTests(ITestOutputHelper output)
         var data = new TheoryData<string, string>();
         foreach (var kernel in Fp32Kernels.Available)
         {
-            foreach (var fixtureCase in Harness.Value.Manifest.Cases)
+            foreach (var fixtureCase in FixtureHarness.Training.Manifest.Cases)
             {
                 data.Add(fixtureCase.Name, Fp32Kernels.Name(kernel));
             }
@@ -46,7 +40,7 @@ public class TrainingManifestParityTests(ITestOutputHelper output)
     public void TrainingStepsMatchPyTorch(string caseName, string kernelName)
     {
         var kernel = Fp32Kernels.Parse(kernelName);
-        var (manifest, runner) = Harness.Value;
+        var (manifest, runner) = FixtureHarness.Training;
         var fixtureCase = manifest.Cases.Single(c => c.Name == caseName);
         var before = Fp32Kernels.ProductsOnThisThread(kernel);
         CaseResult result;
@@ -61,7 +55,7 @@ public class TrainingManifestParityTests(ITestOutputHelper output)
         }
         Assert.True(result.Status == CaseStatus.Passed,
             $"{caseName}: {result.Status} {result.Message} " +
-            string.Join("; ", result.Comparisons.Where(c => !c.Passed).Select(c => $"{c.Key} max_abs={c.MaxAbsError:g3} {c.Problem}")));
+            FixtureHarness.Failures(result));
         // Every expected group was compared: the loss and norm of each step, the first gradients, the final weights.
         Assert.Equal(["decay_params", "final", "grad", "grad_norm", "loss", "params_without_grad"], result.Groups.Select(g => g.Name).Order());
     }

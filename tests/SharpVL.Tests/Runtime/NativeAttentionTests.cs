@@ -2,6 +2,7 @@ using System.Runtime.Intrinsics.X86;
 using SharpVL.Modeling;
 using SharpVL.Parity;
 using SharpVL.Runtime.Kernels;
+using SharpVL.Tests.Parity;
 using static TorchSharp.torch;
 
 namespace SharpVL.Tests.Runtime;
@@ -13,12 +14,6 @@ namespace SharpVL.Tests.Runtime;
 /// </summary>
 public class NativeAttentionTests
 {
-    private static readonly Lazy<(FixtureManifest Manifest, ParityRunner Runner)> Harness = new(() =>
-    {
-        var manifest = FixtureManifest.Load(TestPaths.Fixture("manifest.json"));
-        return (manifest, new ParityRunner(manifest, ParityRegistry.CreateDefault()));
-    });
-
     /// <summary>The kernel is built with the library (scripts/setup.sh installs the compiler) and runs on AVX-512 CPUs.</summary>
     [Fact]
     public void KernelIsAvailableWhereTheCpuHasAvx512()
@@ -191,7 +186,7 @@ public class NativeAttentionTests
         {
             return;
         }
-        var (manifest, runner) = Harness.Value;
+        var (manifest, runner) = FixtureHarness.Inference;
         var fixtureCase = manifest.Cases.Single(c => c.Name == caseName);
         var before = NativeAttention.CallsOnThisThread;
         CaseResult result;
@@ -201,7 +196,7 @@ public class NativeAttentionTests
         }
         Assert.True(result.Status == CaseStatus.Passed,
             $"{caseName} with {backendName} attention: {result.Status} {result.Message} " +
-            string.Join("; ", result.Comparisons.Where(c => !c.Passed).Select(c => $"{c.Key} max_abs={c.MaxAbsError:g3} {c.Problem}")));
+            FixtureHarness.Failures(result));
         var nativeCalls = NativeAttention.CallsOnThisThread - before;
         if (backend == AttentionBackend.Libtorch)
         {

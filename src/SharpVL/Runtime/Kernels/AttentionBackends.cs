@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using static TorchSharp.torch;
 
 namespace SharpVL.Runtime.Kernels;
@@ -92,18 +91,9 @@ public static class AttentionBackends
             var v = randn([1, 12, 392, 64], generator: generator).to(dtype);
             foreach (var backend in Enum.GetValues<AttentionBackend>())
             {
-                Tensor Run() => backend == AttentionBackend.Native
+                result[(dtype, backend)] = KernelSelection.BestSeconds(() => backend == AttentionBackend.Native
                     ? NativeAttention.TryAttend(q, k, v, 0.125, null) ?? throw new InvalidOperationException("The native attention kernel refused the probe's shape.")
-                    : nn.functional.scaled_dot_product_attention(q, k, v);
-                Run().Dispose();
-                var best = double.MaxValue;
-                for (var i = 0; i < 3; i++)
-                {
-                    var watch = Stopwatch.StartNew();
-                    Run().Dispose();
-                    best = Math.Min(best, watch.Elapsed.TotalSeconds);
-                }
-                result[(dtype, backend)] = best;
+                    : nn.functional.scaled_dot_product_attention(q, k, v));
             }
         }
         return result;
@@ -150,28 +140,9 @@ public static class AttentionBackends
         return chosen;
     }
 
-    private static AttentionBackend? FromEnvironment()
-    {
-        var value = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-        AttentionBackend backend;
-        try
-        {
-            backend = Parse(value);
-        }
-        catch (ArgumentException e)
-        {
-            throw new NotSupportedException($"{EnvironmentVariable}={value}: {e.Message.Split(" (Parameter", 2)[0]}", e);
-        }
-        if (backend == AttentionBackend.Native && !IsAvailable(backend, ScalarType.Float32))
-        {
-            throw new NotSupportedException($"{EnvironmentVariable}={value}: the native attention kernel is not available on this machine{Requirement}.");
-        }
-        return backend;
-    }
+    private static AttentionBackend? FromEnvironment() => KernelSelection.FromEnvironment(
+        EnvironmentVariable, Parse,
+        backend => IsAvailable(backend, ScalarType.Float32) ? null : $"the native attention kernel is not available on this machine{Requirement}");
 
     private const string Requirement = " (it needs an x86-64 CPU with AVX-512 and libsharpvl_attention.so, built with SharpVL when a C compiler is present)";
 

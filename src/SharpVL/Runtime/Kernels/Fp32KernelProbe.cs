@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using static TorchSharp.torch;
 
 namespace SharpVL.Runtime.Kernels;
@@ -47,16 +46,7 @@ public static class Fp32KernelProbe
         foreach (var kernel in Fp32Kernels.Available)
         {
             var prepared = Fp32Kernels.PrepareWeight(kernel, weight);
-            Tensor Run() => Fp32Kernels.Linear(kernel, input, prepared, bias);
-            Run().Dispose();
-            var best = double.MaxValue;
-            for (var i = 0; i < 3; i++)
-            {
-                var watch = Stopwatch.StartNew();
-                Run().Dispose();
-                best = Math.Min(best, watch.Elapsed.TotalSeconds);
-            }
-            result[kernel] = best;
+            result[kernel] = KernelSelection.BestSeconds(() => Fp32Kernels.Linear(kernel, input, prepared, bias));
         }
         return result;
     }

@@ -127,28 +127,8 @@ public static class Fp32Kernels
         return Current;
     }
 
-    private static Fp32Kernel? FromEnvironment()
-    {
-        var value = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-        Fp32Kernel kernel;
-        try
-        {
-            kernel = Parse(value);
-        }
-        catch (ArgumentException e)
-        {
-            throw new NotSupportedException($"{EnvironmentVariable}={value}: {e.Message.Split(" (Parameter", 2)[0]}", e);
-        }
-        if (!IsAvailable(kernel))
-        {
-            throw new NotSupportedException($"{EnvironmentVariable}={value}: that kernel is not available on this machine{Requirement(kernel)}.");
-        }
-        return kernel;
-    }
+    private static Fp32Kernel? FromEnvironment() => KernelSelection.FromEnvironment(
+        EnvironmentVariable, Parse, kernel => IsAvailable(kernel) ? null : $"that kernel is not available on this machine{Requirement(kernel)}");
 
     private static string Requirement(Fp32Kernel kernel) => kernel switch
     {
