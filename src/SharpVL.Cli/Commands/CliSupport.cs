@@ -23,7 +23,7 @@ internal static class CliSupport
     {
         Device = device,
         DType = dtype is null ? null : TorchRuntime.ParseDType(dtype),
-        Logger = new StandardErrorWarnings(progress),
+        Logger = new StandardErrorLogger("warning: ", progress is null ? null : progress.Clear),
         Progress = new DownloadReporter(),
     };
 

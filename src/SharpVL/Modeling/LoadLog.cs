@@ -10,22 +10,32 @@ internal static class LoadLog
         LoggerMessage.Define<string>(LogLevel.Warning, new EventId(1, "LoadWarning"), "{Message}");
 }
 
-/// <summary>The default load logger: warnings and above to standard error, one line each, as Transformers prints them.</summary>
-internal sealed class StandardErrorLogger : ILogger
+/// <summary>
+/// Warnings and above to standard error, one line each: the default load logger (as Transformers prints them), and with
+/// a prefix and a hook run before each line, the CLI's (<c>warning: ...</c>, after clearing its progress line).
+/// </summary>
+/// <param name="prefix">Written before each message.</param>
+/// <param name="beforeWrite">Run before each line is written, or null.</param>
+public sealed class StandardErrorLogger(string prefix = "", Action? beforeWrite = null) : ILogger
 {
+    /// <summary>The default load logger: the message alone.</summary>
     public static StandardErrorLogger Instance { get; } = new();
 
+    /// <inheritdoc />
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
 
+    /// <inheritdoc />
     public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
 
+    /// <inheritdoc />
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         ArgumentNullException.ThrowIfNull(formatter);
         if (IsEnabled(logLevel))
         {
-            Console.Error.WriteLine(formatter(state, exception));
+            beforeWrite?.Invoke();
+            Console.Error.WriteLine(prefix + formatter(state, exception));
         }
     }
 }

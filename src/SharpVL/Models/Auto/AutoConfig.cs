@@ -1,9 +1,5 @@
 using SharpVL.Configuration;
 using SharpVL.Modeling;
-using SharpVL.Models.AltCLIP;
-using SharpVL.Models.Tvlt;
-using SharpVL.Models.VideoMAE;
-using SharpVL.Models.XCLIP;
 
 namespace SharpVL.Models.Auto;
 
@@ -15,13 +11,6 @@ public static class AutoConfig
     public static PretrainedConfig FromPretrained(string modelIdOrPath, ModelLoadOptions? options = null)
     {
         var directory = PretrainedFiles.Resolve(modelIdOrPath, options);
-        return ModelRegistry.ForDirectory(directory).ModelType switch
-        {
-            "videomae" => VideoMAEConfig.FromPretrained(directory),
-            XCLIPConfig.ModelTypeId => XCLIPConfig.FromPretrained(directory),
-            "altclip" => AltCLIPConfig.FromPretrained(directory),
-            "tvlt" => TvltConfig.FromPretrained(directory),
-            var other => throw new ConfigException(directory, "model_type", $"is '{other}', which has no config class here."),
-        };
+        return ModelRegistry.FamilyForDirectory(directory).LoadConfig(directory);
     }
 }

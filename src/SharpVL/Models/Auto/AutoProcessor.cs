@@ -1,17 +1,13 @@
 using SharpVL.Configuration;
 using SharpVL.Modeling;
-using SharpVL.Models.AltCLIP;
-using SharpVL.Models.Tvlt;
-using SharpVL.Models.XCLIP;
 using SharpVL.Processing;
-using SharpVL.Processing.Images;
 
 namespace SharpVL.Models.Auto;
 
 /// <summary>
 /// Loads the processor of a model directory by its <c>model_type</c> (Transformers' <c>AutoProcessor</c>):
-/// <see cref="XCLIPProcessor"/>, <see cref="AltCLIPProcessor"/>, <see cref="TvltProcessor"/>, or for VideoMAE (which has
-/// no processor class) its <see cref="VideoMAEImageProcessor"/>. Every one is an <see cref="IProcessor"/> whose
+/// <see cref="XCLIP.XCLIPProcessor"/>, <see cref="AltCLIP.AltCLIPProcessor"/>, <see cref="Tvlt.TvltProcessor"/>, or for VideoMAE (which has
+/// no processor class) its <see cref="Processing.Images.VideoMAEImageProcessor"/>. Every one is an <see cref="IProcessor"/> whose
 /// <see cref="IProcessor.Process"/> returns a <see cref="BatchFeature"/>.
 /// </summary>
 public static class AutoProcessor
@@ -22,13 +18,7 @@ public static class AutoProcessor
     public static IProcessor FromPretrained(string modelIdOrPath, ModelLoadOptions? options = null)
     {
         var directory = PretrainedFiles.Resolve(modelIdOrPath, options);
-        return ModelRegistry.ForDirectory(directory).ModelType switch
-        {
-            XCLIPConfig.ModelTypeId => XCLIPProcessor.FromPretrained(directory),
-            "altclip" => AltCLIPProcessor.FromPretrained(directory),
-            "tvlt" => TvltProcessor.FromPretrained(directory),
-            _ => VideoMAEImageProcessor.FromPretrained(directory),
-        };
+        return ModelRegistry.FamilyForDirectory(directory).LoadProcessor(directory);
     }
 
     /// <summary>Loads the processor and checks it is a <typeparamref name="TProcessor"/>.</summary>

@@ -5,6 +5,8 @@ using SharpVL.Models.Tvlt;
 using SharpVL.Models.VideoMAE;
 using SharpVL.Models.XCLIP;
 using SharpVL.Pipelines;
+using SharpVL.Processing;
+using SharpVL.Processing.Images;
 
 namespace SharpVL.Models.Auto;
 
@@ -15,6 +17,12 @@ namespace SharpVL.Models.Auto;
 /// <param name="Task">The pipeline task it serves, when one does (<see cref="PipelineTasks"/>).</param>
 /// <param name="Load">Loads it from a directory or Hub id.</param>
 public sealed record ModelClass(string ClassName, string ModelType, Type Type, string? Task, Func<string, ModelLoadOptions?, PreTrainedModel> Load);
+
+/// <summary>One model family as the Auto classes see it: its <c>model_type</c>, config class and processor.</summary>
+/// <param name="ModelType">The <c>model_type</c> its configs carry.</param>
+/// <param name="LoadConfig">Reads a directory's <c>config.json</c> as the family's config class.</param>
+/// <param name="LoadProcessor">Loads the family's processor from a directory (VideoMAE, which has no processor class: its image processor).</param>
+public sealed record ModelFamily(string ModelType, Func<string, PretrainedConfig> LoadConfig, Func<string, IProcessor> LoadProcessor);
 
 /// <summary>
 /// The table behind <see cref="AutoConfig"/>, <see cref="AutoModel"/>, <see cref="AutoProcessor"/> and
@@ -38,6 +46,23 @@ public static class ModelRegistry
         new(nameof(TvltForAudioVisualClassification), "tvlt", typeof(TvltForAudioVisualClassification), PipelineTasks.AudioVisualClassification, TvltForAudioVisualClassification.FromPretrained),
         new(nameof(TvltForPreTraining), "tvlt", typeof(TvltForPreTraining), null, TvltForPreTraining.FromPretrained),
     ];
+
+    /// <summary>Every family: its config class and processor, written once for <see cref="AutoConfig"/> and <see cref="AutoProcessor"/>.</summary>
+    public static IReadOnlyList<ModelFamily> Families { get; } =
+    [
+        new("videomae", d => VideoMAEConfig.FromPretrained(d), d => VideoMAEImageProcessor.FromPretrained(d)),
+        new(XCLIPConfig.ModelTypeId, d => XCLIPConfig.FromPretrained(d), d => XCLIPProcessor.FromPretrained(d)),
+        new("altclip", d => AltCLIPConfig.FromPretrained(d), d => AltCLIPProcessor.FromPretrained(d)),
+        new("tvlt", d => TvltConfig.FromPretrained(d), d => TvltProcessor.FromPretrained(d)),
+    ];
+
+    /// <summary>The family of the model a directory's <c>config.json</c> names.</summary>
+    /// <exception cref="ConfigException">The config is unreadable, or names no model SharpVL implements.</exception>
+    public static ModelFamily FamilyForDirectory(string directoryOrFile)
+    {
+        var modelType = ForDirectory(directoryOrFile).ModelType;
+        return Families.Single(f => string.Equals(f.ModelType, modelType, StringComparison.Ordinal));
+    }
 
     /// <summary>The class named <paramref name="className"/>, or null.</summary>
     public static ModelClass? ByName(string className)

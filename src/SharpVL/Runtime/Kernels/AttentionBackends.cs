@@ -20,7 +20,7 @@ public static class AttentionBackends
     private static AttentionBackend? _forcedOnThread;
 
     /// <summary>The backend forced by <see cref="Force"/> or the environment variable, or null when the probe decides.</summary>
-    public static AttentionBackend? Override => _forced ?? FromEnvironment();
+    public static AttentionBackend? Override => _forced ?? FromEnvironment.Value;
 
     /// <summary>Forces a backend for this process (null: back to the environment variable or the probe).</summary>
     /// <exception cref="NotSupportedException">The native kernel is not available on this machine.</exception>
@@ -42,7 +42,7 @@ public static class AttentionBackends
     {
         var previous = _forcedOnThread;
         _forcedOnThread = backend;
-        return new Restore(() => _forcedOnThread = previous);
+        return new KernelSelection.Restore(() => _forcedOnThread = previous);
     }
 
     /// <summary>Whether <paramref name="backend"/> runs <paramref name="dtype"/> attention on this machine's CPU.</summary>
@@ -140,14 +140,10 @@ public static class AttentionBackends
         return chosen;
     }
 
-    private static AttentionBackend? FromEnvironment() => KernelSelection.FromEnvironment(
+    private static readonly Lazy<AttentionBackend?> FromEnvironment = new(() => KernelSelection.FromEnvironment(
         EnvironmentVariable, Parse,
-        backend => IsAvailable(backend, ScalarType.Float32) ? null : $"the native attention kernel is not available on this machine{Requirement}");
+        backend => IsAvailable(backend, ScalarType.Float32) ? null : $"the native attention kernel is not available on this machine{Requirement}"));
 
     private const string Requirement = " (it needs an x86-64 CPU with AVX-512 and libsharpvl_attention.so, built with SharpVL when a C compiler is present)";
 
-    private sealed class Restore(Action restore) : IDisposable
-    {
-        public void Dispose() => restore();
-    }
 }

@@ -24,14 +24,14 @@ public static class Fp32Kernels
     private static int[]? _products;
 
     /// <summary>The kernel in use now.</summary>
-    public static Fp32Kernel Current => _forcedOnThread ?? _forced ?? FromEnvironment() ?? Probed.Value;
+    public static Fp32Kernel Current => _forcedOnThread ?? _forced ?? FromEnvironment.Value ?? Probed.Value;
 
     /// <summary>Forces a kernel on the calling thread until disposed (tests compare kernels side by side).</summary>
     internal static IDisposable ForceOnThisThread(Fp32Kernel kernel)
     {
         var previous = _forcedOnThread;
         _forcedOnThread = kernel;
-        return new Restore(() => _forcedOnThread = previous);
+        return new KernelSelection.Restore(() => _forcedOnThread = previous);
     }
 
     /// <summary>Products each kernel has run on this thread (libtorch counts only the layers that could have left it).</summary>
@@ -39,13 +39,9 @@ public static class Fp32Kernels
 
     internal static void Count(Fp32Kernel kernel) => (_products ??= new int[Enum.GetValues<Fp32Kernel>().Length])[(int)kernel]++;
 
-    private sealed class Restore(Action restore) : IDisposable
-    {
-        public void Dispose() => restore();
-    }
 
     /// <summary>The kernel forced by <see cref="Force"/> or the environment variable, or null when the probe decides.</summary>
-    public static Fp32Kernel? Override => _forced ?? FromEnvironment();
+    public static Fp32Kernel? Override => _forced ?? FromEnvironment.Value;
 
     /// <summary>Forces a kernel for this process (null: back to the environment variable or the probe).</summary>
     /// <exception cref="NotSupportedException">The kernel cannot run on this machine.</exception>
@@ -127,8 +123,8 @@ public static class Fp32Kernels
         return Current;
     }
 
-    private static Fp32Kernel? FromEnvironment() => KernelSelection.FromEnvironment(
-        EnvironmentVariable, Parse, kernel => IsAvailable(kernel) ? null : $"that kernel is not available on this machine{Requirement(kernel)}");
+    private static readonly Lazy<Fp32Kernel?> FromEnvironment = new(() => KernelSelection.FromEnvironment(
+        EnvironmentVariable, Parse, kernel => IsAvailable(kernel) ? null : $"that kernel is not available on this machine{Requirement(kernel)}"));
 
     private static string Requirement(Fp32Kernel kernel) => kernel switch
     {

@@ -3,7 +3,11 @@ using static TorchSharp.torch;
 
 namespace SharpVL.Runtime.Kernels;
 
-/// <summary>What the kernel choices (<see cref="Fp32Kernels"/>, <see cref="AttentionBackends"/>) share: the environment override and the probe's timing.</summary>
+/// <summary>
+/// What the kernel choices (<see cref="Fp32Kernels"/>, <see cref="AttentionBackends"/>) share: the environment override
+/// (read once per process: the choice is asked for on every Linear layer and attention call), the probe's timing, the
+/// scoped per-thread override.
+/// </summary>
 internal static class KernelSelection
 {
     /// <summary>
@@ -46,5 +50,12 @@ internal static class KernelSelection
             best = Math.Min(best, watch.Elapsed.TotalSeconds);
         }
         return best;
+    }
+
+    /// <summary>Runs <paramref name="restore"/> when disposed (the scoped per-thread overrides of both choices).</summary>
+    public sealed class Restore(Action restore) : IDisposable
+    {
+        /// <inheritdoc />
+        public void Dispose() => restore();
     }
 }
