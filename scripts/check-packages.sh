@@ -46,7 +46,8 @@ if grep -qE 'libtorch_python|runtimes/(win|osx)' <<<"$listing"; then
 fi
 # The native attention kernel travels with both packages (built whenever the machine has a C compiler, as CI's does).
 grep -qx 'tools/net10.0/linux-x64/libsharpvl_attention.so' <<<"$listing" || fail "$tool lacks the native attention kernel"
-unzip -Z1 "$out/SharpVL.$version.nupkg" | grep -qx 'runtimes/linux-x64/native/libsharpvl_attention.so' ||
+library_listing=$(unzip -Z1 "$out/SharpVL.$version.nupkg")
+grep -qx 'runtimes/linux-x64/native/libsharpvl_attention.so' <<<"$library_listing" ||
   fail "SharpVL.$version.nupkg lacks runtimes/linux-x64/native/libsharpvl_attention.so"
 nuspec=$(unzip -p "$out/SharpVL.$version.nupkg" SharpVL.nuspec)
 grep -q 'id="TorchSharp"' <<<"$nuspec" || fail "the library package does not depend on the managed TorchSharp"
