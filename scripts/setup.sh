@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what SharpVL needs from the system on Debian/Ubuntu: ffmpeg/ffprobe (video and audio decoding), gcc (builds
-# the native attention kernel), libdnnl2
+# the native attention kernel and, with the libav*-dev packages, the video worker), libdnnl2
 # (oneDNN, the fast exact float32 kernel; optional, SharpVL falls back to libtorch without it) and, for the
 # tests, chromium (headless rendering of the CLI's HTML report and the search page's browser test; never a downloaded
 # browser), unzip (the package check), Node.js/npm and the npm packages of tools/pglite (a PostgreSQL wire server with
@@ -15,6 +15,10 @@ command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missi
 if [ "${1:-}" != "--runtime" ]; then
   # A C compiler (gcc, with OpenMP) builds the native attention kernel with the library; without it attention runs on libtorch.
   command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
+  # The video worker (one long-lived decoding process instead of ffprobe + ffmpeg per file) links the libraries of
+  # Debian's ffmpeg; without their development files videos are decoded by an ffmpeg process per file.
+  { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libavformat libavcodec libavfilter libavutil; } ||
+    missing+=(pkg-config libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v unzip >/dev/null 2>&1 || missing+=(unzip)   # scripts/check-packages.sh looks inside the .nupkg files
   command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)

@@ -71,9 +71,11 @@ try
     {
         SharpVL.Runtime.Kernels.AttentionBackends.Force(SharpVL.Runtime.Kernels.AttentionBackends.Parse(attention));
     }
-    // A bad SHARPVL_FP32_KERNEL / SHARPVL_ATTENTION_KERNEL is a start-up error, not one charged to the first input.
+    // A bad SHARPVL_FP32_KERNEL / SHARPVL_ATTENTION_KERNEL / SHARPVL_VIDEO_DECODER is a start-up error, not one charged
+    // to the first input.
     _ = SharpVL.Runtime.Kernels.Fp32Kernels.Override;
     _ = SharpVL.Runtime.Kernels.AttentionBackends.Override;
+    _ = SharpVL.Processing.Video.VideoReader.AutoDecoder;
     var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
     return await parse.InvokeAsync(configuration, interrupt.Token).ConfigureAwait(false);
 }

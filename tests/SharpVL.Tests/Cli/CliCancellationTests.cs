@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace SharpVL.Tests.Cli;
 
-/// <summary>Ctrl+C (SIGINT) during a run over many videos: exit code 130, a summary, and no ffmpeg/ffprobe child left behind.</summary>
+/// <summary>Ctrl+C (SIGINT) during a run over many videos: exit code 130, a summary, and no decoder child (ffmpeg, ffprobe, video worker) left behind.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class CliCancellationTests : IDisposable
 {
@@ -52,23 +52,33 @@ public sealed class CliCancellationTests : IDisposable
         return condition();
     }
 
-    [Fact]
-    public async Task CtrlCEndsTheRunWithExitCode130AndNoFfmpegChildRemains()
+    /// <summary>
+    /// With each decoder: ffmpeg per file (an "ffmpeg" first on PATH that hangs before it decodes) and the video worker
+    /// (SHARPVL_VIDEO_WORKER naming a "worker" that never answers). The interrupt always finds a decoder running, and a
+    /// leaked one would still be alive (sleeping) after the CLI exits.
+    /// </summary>
+    [Theory]
+    [InlineData("ffmpeg")]
+    [InlineData("worker")]
+    public async Task CtrlCEndsTheRunWithExitCode130AndNoDecoderChildRemains(string decoder)
     {
         for (var i = 0; i < 8; i++)
         {
             _workspace.Copy(CliWorkspace.Clip, $"clips/clip{i}.mp4");
         }
-        // An "ffmpeg" first on PATH that hangs before it decodes: the interrupt always finds a decoder running, and a
-        // leaked one would still be alive (sleeping) after the CLI exits.
-        var bin = _workspace.PathOf("bin/ffmpeg");
+        var bin = _workspace.PathOf(decoder == "ffmpeg" ? "bin/ffmpeg" : "bin/sharpvl-video-worker");
         var realFfmpeg = new[] { "/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg" }.First(File.Exists);
-        File.WriteAllText(bin, $"#!/bin/sh\nsleep 300\nexec {realFfmpeg} \"$@\"\n");
+        File.WriteAllText(bin, decoder == "ffmpeg" ? $"#!/bin/sh\nsleep 300\nexec {realFfmpeg} \"$@\"\n" : "#!/bin/sh\nsleep 300\n");
         File.SetUnixFileMode(bin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var marker = Path.GetDirectoryName(bin)!;
+        var environment = new Dictionary<string, string?>
+        {
+            ["PATH"] = marker + ":" + Environment.GetEnvironmentVariable("PATH"),
+            ["SHARPVL_VIDEO_DECODER"] = decoder,
+            ["SHARPVL_VIDEO_WORKER"] = decoder == "worker" ? bin : null,
+        };
 
-        var start = CliRunner.StartInfo(
-            new Dictionary<string, string?> { ["PATH"] = marker + ":" + Environment.GetEnvironmentVariable("PATH") },
+        var start = CliRunner.StartInfo(environment,
             "classify", Path.Combine(_workspace.Root, "clips"), "--model", CliWorkspace.VideoMAE, "--jsonl", "--batch-size", "2");
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -76,7 +86,7 @@ public sealed class CliCancellationTests : IDisposable
         process.StandardInput.Close();
         try
         {
-            Assert.True(WaitUntil(() => ProcessesMentioning(marker).Count > 0, TimeSpan.FromMinutes(2)), "the CLI never started ffmpeg");
+            Assert.True(WaitUntil(() => ProcessesMentioning(marker).Count > 0, TimeSpan.FromMinutes(2)), $"the CLI never started {decoder}");
             Assert.Equal(0, Interrupt.CtrlC(process.Id));
             using (var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1)))
             {
@@ -88,7 +98,7 @@ public sealed class CliCancellationTests : IDisposable
             Assert.DoesNotContain("   at ", errors, StringComparison.Ordinal);
             Assert.Equal("", await stdout);
             Assert.True(WaitUntil(() => ProcessesMentioning(marker).Count == 0, TimeSpan.FromSeconds(10)),
-                $"ffmpeg children left behind: {string.Join(", ", ProcessesMentioning(marker))}");
+                $"{decoder} children left behind: {string.Join(", ", ProcessesMentioning(marker))}");
         }
         finally
         {

@@ -40,6 +40,8 @@ public sealed class CliMessageTests : IDisposable
     [Theory]
     [InlineData("SHARPVL_ATTENTION_KERNEL", "flash", "error: SHARPVL_ATTENTION_KERNEL=flash: Unknown attention kernel 'flash'. Use libtorch or native.")]
     [InlineData("SHARPVL_FP32_KERNEL", "mkl", "error: SHARPVL_FP32_KERNEL=mkl: Unknown float32 kernel 'mkl'. Use libtorch, onednn or dnnl-sgemm.")]
+    [InlineData("SHARPVL_VIDEO_DECODER", "pyav", "error: SHARPVL_VIDEO_DECODER=pyav: Unknown video decoder 'pyav'. Use worker, ffmpeg or auto.")]
+    [InlineData("SHARPVL_VIDEO_WORKER", "/no/such/worker", "error: SHARPVL_VIDEO_WORKER=/no/such/worker: no such file.")]
     public void AnUnknownKernelInTheEnvironmentIsAStartUpErrorNamingTheVariable(string variable, string value, string expected)
     {
         var (exit, stdout, stderr) = CliRunner.RunWith(null, new Dictionary<string, string?> { [variable] = value },

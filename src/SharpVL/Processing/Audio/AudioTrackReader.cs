@@ -105,7 +105,7 @@ public sealed class AudioTrackReader
             // Fix the layout the probe saw, so a stream that changes its channel count mid-way stays interleaved as counted.
             "-ac", channels.ToString(CultureInfo.InvariantCulture),
             "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1",
-        ], log, StallTimeout, cancellationToken))
+        ], log, StallTimeout, cancellationToken: cancellationToken))
         {
             var chunk = new byte[65536];
             int n;

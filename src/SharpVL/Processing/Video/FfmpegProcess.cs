@@ -63,9 +63,14 @@ internal sealed class FfmpegProcess : IDisposable
     /// <summary>Whether the child was killed because a read waited longer than the stall timeout.</summary>
     internal bool StalledOut { get; private set; }
 
-    /// <summary>Starts <paramref name="executable"/>; throws <see cref="FfmpegNotFoundException"/> when it cannot be started.</summary>
+    /// <summary>
+    /// Starts <paramref name="executable"/>; throws <see cref="FfmpegNotFoundException"/> when it cannot be started. With
+    /// <paramref name="keepInput"/> the child's stdin stays open for <see cref="Input"/> (the video worker's requests);
+    /// otherwise it is closed at once.
+    /// </summary>
     internal static FfmpegProcess Start(
-        string executable, IEnumerable<string> arguments, FfmpegLog log, TimeSpan stallTimeout, CancellationToken cancellationToken = default)
+        string executable, IEnumerable<string> arguments, FfmpegLog log, TimeSpan stallTimeout, bool keepInput = false,
+        CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var info = new ProcessStartInfo(executable)
@@ -90,8 +95,28 @@ internal sealed class FfmpegProcess : IDisposable
         {
             throw new FfmpegNotFoundException(executable, e);
         }
-        process.StandardInput.Close(); // ffmpeg must never wait for keyboard input
+        if (!keepInput)
+        {
+            process.StandardInput.Close(); // ffmpeg must never wait for keyboard input
+        }
         return new FfmpegProcess(process, log, stallTimeout, cancellationToken) { Executable = Path.GetFileName(executable) };
+    }
+
+    /// <summary>The child's stdin (only when started with <c>keepInput</c>).</summary>
+    internal Stream Input => _process.StandardInput.BaseStream;
+
+    /// <summary>Whether the child has ended (or was killed).</summary>
+    internal bool HasEnded => Volatile.Read(ref _killed) != 0 || _process.HasExited;
+
+    /// <summary>Kills the child when <paramref name="cancellationToken"/> is cancelled, until the registration is disposed.</summary>
+    internal CancellationTokenRegistration KillOn(CancellationToken cancellationToken) => cancellationToken.Register(Kill);
+
+    /// <summary>How the child ended, for messages ("exit code 1", "killed by signal 11"); waits for it to end.</summary>
+    internal string EndDescription()
+    {
+        _process.WaitForExit();
+        int code = _process.ExitCode;
+        return code > 128 ? $"killed by signal {code - 128}" : $"exit code {code}";
     }
 
     /// <summary>Runs to completion and returns (exit code, stdout text); stdout is limited to <paramref name="maxStdoutChars"/>.</summary>
@@ -99,7 +124,7 @@ internal sealed class FfmpegProcess : IDisposable
         string executable, IEnumerable<string> arguments, FfmpegLog log, TimeSpan timeout, string path,
         int maxStdoutChars = 4 << 20, CancellationToken cancellationToken = default)
     {
-        using var p = Start(executable, arguments, log, timeout, cancellationToken);
+        using var p = Start(executable, arguments, log, timeout, cancellationToken: cancellationToken);
         var text = new StringBuilder();
         var decoder = Encoding.UTF8.GetDecoder();
         var bytes = new byte[16384];

@@ -35,6 +35,9 @@ public sealed record VideoReadOptions
     /// clip; many requested frames of a large one). Use <see cref="VideoReader.StreamFrames"/> for longer videos.</summary>
     public long MaxBufferedBytes { get; init; } = 4L << 30;
 
+    /// <summary>Which processes decode (<see cref="VideoDecoderKind.Auto"/>: the video worker where it was built).</summary>
+    public VideoDecoderKind Decoder { get; init; } = VideoDecoderKind.Auto;
+
     internal void Validate()
     {
         if (StallTimeout <= TimeSpan.Zero && StallTimeout != Timeout.InfiniteTimeSpan)
@@ -43,5 +46,9 @@ public sealed record VideoReadOptions
         }
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxFramePixels, 1, nameof(MaxFramePixels));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBufferedBytes, 1, nameof(MaxBufferedBytes));
+        if (!Enum.IsDefined(Decoder))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Decoder), Decoder, "Unknown video decoder.");
+        }
     }
 }

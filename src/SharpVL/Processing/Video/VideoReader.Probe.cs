@@ -18,14 +18,12 @@ public sealed partial class VideoReader
     {
         MediaInput.RequireFile(path, "video");
         var log = new FfmpegLog(MediaInput.Url(path));
-        var (code, stdout) = FfmpegProcess.Run(FfprobePath,
-            ["-loglevel", "repeat+level+error", "-show_streams", "-show_format", "-of", "json", MediaInput.Url(path)],
-            log, Options.StallTimeout, path, cancellationToken: cancellationToken);
-        if (code != 0)
+        var json = UsesWorker ? ProbeWithWorker(path, log, cancellationToken) : ProbeWithFfprobe(path, log, cancellationToken);
+        if (json is null)
         {
             throw Unreadable(path, log);
         }
-        using var doc = ParseProbe(path, stdout);
+        using var doc = ParseProbe(path, json);
         var root = doc.RootElement;
         JsonElement? video = null;
         bool hasAudio = false;
@@ -76,6 +74,29 @@ public sealed partial class VideoReader
         }
         return new VideoInfo(path, frames, fps, (int)width, (int)height, SafeTimeSpan(seconds), hasAudio,
             StringProperty(v, "codec_name") ?? "unknown", streamIndex, StringProperty(v, "pix_fmt") ?? "", Orientation(v));
+    }
+
+    /// <summary>ffprobe's JSON for <paramref name="path"/>, or null when ffprobe cannot read it.</summary>
+    private string? ProbeWithFfprobe(string path, FfmpegLog log, CancellationToken cancellationToken)
+    {
+        var (code, stdout) = FfmpegProcess.Run(FfprobePath,
+            ["-loglevel", "repeat+level+error", "-show_streams", "-show_format", "-of", "json", MediaInput.Url(path)],
+            log, Options.StallTimeout, path, cancellationToken: cancellationToken);
+        return code == 0 ? stdout : null;
+    }
+
+    /// <summary>The same JSON from a video worker, or null when libav cannot open the file.</summary>
+    private string? ProbeWithWorker(string path, FfmpegLog log, CancellationToken cancellationToken)
+    {
+        var worker = VideoWorkerPool.Rent(Options.StallTimeout);
+        try
+        {
+            return worker.Probe(path, MediaInput.Url(path), log, cancellationToken);
+        }
+        finally
+        {
+            VideoWorkerPool.Return(worker);
+        }
     }
 
     /// <summary>Counts the frames the decoder yields by decoding the stream (no RGB conversion).</summary>
@@ -152,7 +173,7 @@ public sealed partial class VideoReader
         {
             excerpt = "..." + excerpt[^600..];
         }
-        return new MediaException(path, "could not be read as a video: " + (excerpt.Length > 0 ? excerpt : "ffprobe failed"));
+        return new MediaException(path, "could not be read as a video: " + (excerpt.Length > 0 ? excerpt : "the probe failed"));
     }
 
     private static TimeSpan SafeTimeSpan(double seconds) =>

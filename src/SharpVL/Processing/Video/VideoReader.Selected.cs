@@ -29,47 +29,106 @@ public sealed partial class VideoReader
     }
 
     /// <summary>
-    /// One pass over the stream up to <paramref name="wanted"/>'s last frame, yielding the wanted frames in order. With
-    /// <paramref name="useSelect"/> ffmpeg converts only those (a select filter); otherwise every frame comes through the
-    /// pipe and the others are dropped here (for selections too large for one filter expression). A stream that ends
-    /// early throws <see cref="FramesUnavailableException"/>; damage is checked against <see cref="VideoReadOptions.Strict"/>
-    /// and stored in <paramref name="stream"/>.
+    /// One pass over the stream up to <paramref name="wanted"/>'s last frame, yielding the wanted frames in order, from the
+    /// video worker or an ffmpeg process (<see cref="ProcessFrames"/>). A stream that ends early throws
+    /// <see cref="FramesUnavailableException"/>; damage is checked against <see cref="VideoReadOptions.Strict"/> and stored
+    /// in <paramref name="stream"/>.
     /// </summary>
     private IEnumerable<(int Index, RgbImage Frame)> DecodeSelected(
         VideoInfo info, int[] wanted, bool useSelect, SelectedFramePass stream, CancellationToken cancellationToken)
     {
-        long frameBytes = FrameBytes(info);
-        int width = info.FrameWidth(Options.AutoRotate), height = info.FrameHeight(Options.AutoRotate);
         var log = new FfmpegLog(MediaInput.Url(info.Path));
+        var tally = new DecodeTally();
+        var frames = UsesWorker
+            ? WorkerFrames(info, wanted, log, tally, cancellationToken)
+            : ProcessFrames(info, wanted, useSelect, log, tally, cancellationToken);
         int next = 0; // position in wanted
-        int decoded = 0;
-        using (var process = StartDecoder(info, log, useSelect ? wanted : null, wanted[^1] + 1, cancellationToken))
+        foreach (var frame in frames)
         {
-            for (; next < wanted.Length; decoded++)
-            {
-                var buffer = new byte[frameBytes];
-                if (!process.ReadExactly(buffer, info.Path))
-                {
-                    process.WaitForExit(info.Path, cancellationToken);
-                    break;
-                }
-                int frameIndex = useSelect ? wanted[next] : decoded;
-                if (frameIndex == wanted[next])
-                {
-                    next++;
-                    yield return (frameIndex, new RgbImage(width, height, buffer));
-                }
-            }
-            process.ThrowIfInterrupted(info.Path, cancellationToken);
+            next++;
+            yield return frame;
         }
         var report = log.Report();
         if (next < wanted.Length)
         {
             // The stream has fewer frames than announced: learn how many it has, so callers can choose again.
-            int available = useSelect ? CountFrames(info.Path, info.StreamIndex, cancellationToken) : decoded;
+            int available = tally.Decoded ?? CountFrames(info.Path, info.StreamIndex, cancellationToken);
             throw Missing(info, available, wanted[^1], report, log);
         }
         RequireClean(info.Path, report);
         stream.Report = report;
+    }
+
+    /// <summary>
+    /// The wanted frames from an ffmpeg process. With <paramref name="useSelect"/> ffmpeg converts only those (a select
+    /// filter); otherwise every frame comes through the pipe and the others are dropped here (for selections too large
+    /// for one filter expression), and <paramref name="tally"/> learns how many frames a short stream has.
+    /// </summary>
+    private IEnumerable<(int Index, RgbImage Frame)> ProcessFrames(
+        VideoInfo info, int[] wanted, bool useSelect, FfmpegLog log, DecodeTally tally, CancellationToken cancellationToken)
+    {
+        long frameBytes = FrameBytes(info);
+        int width = info.FrameWidth(Options.AutoRotate), height = info.FrameHeight(Options.AutoRotate);
+        int next = 0;
+        int decoded = 0;
+        using var process = StartDecoder(info, log, useSelect ? wanted : null, wanted[^1] + 1, cancellationToken);
+        for (; next < wanted.Length; decoded++)
+        {
+            var buffer = new byte[frameBytes];
+            if (!process.ReadExactly(buffer, info.Path))
+            {
+                process.WaitForExit(info.Path, cancellationToken);
+                tally.Decoded = useSelect ? null : decoded;
+                break;
+            }
+            int frameIndex = useSelect ? wanted[next] : decoded;
+            if (frameIndex == wanted[next])
+            {
+                next++;
+                yield return (frameIndex, new RgbImage(width, height, buffer));
+            }
+        }
+        process.ThrowIfInterrupted(info.Path, cancellationToken);
+    }
+
+    /// <summary>
+    /// The wanted frames from a video worker (returned to the pool once its request has ended normally). A stream that
+    /// ends early has been decoded to its end, so <paramref name="tally"/> learns its frame count.
+    /// </summary>
+    private IEnumerable<(int Index, RgbImage Frame)> WorkerFrames(
+        VideoInfo info, int[] wanted, FfmpegLog log, DecodeTally tally, CancellationToken cancellationToken)
+    {
+        var worker = VideoWorkerPool.Rent(Options.StallTimeout);
+        try
+        {
+            int status = 0, next = 0;
+            var frames = worker.Decode(info.Path, MediaInput.Url(info.Path), ConversionFilters(info), info.StreamIndex, Options.MaxFramePixels,
+                wanted, log, (code, decoded) => (status, tally.Decoded) = (code, decoded), cancellationToken);
+            foreach (var (index, frame) in frames)
+            {
+                if (next >= wanted.Length || index != wanted[next])
+                {
+                    worker.Dispose();
+                    throw new MediaException(info.Path, $"the video worker sent frame {index} out of order; it was stopped.");
+                }
+                next++;
+                yield return (index, frame);
+            }
+            if (status != 0 && next < wanted.Length)
+            {
+                var report = log.Report();
+                throw new MediaException(info.Path, $"could not be decoded: {Describe(report, log)}");
+            }
+        }
+        finally
+        {
+            VideoWorkerPool.Return(worker);
+        }
+    }
+
+    /// <summary>How many frames a stream that ended early turned out to have, when the pass that read it knows.</summary>
+    private sealed class DecodeTally
+    {
+        public int? Decoded { get; set; }
     }
 }

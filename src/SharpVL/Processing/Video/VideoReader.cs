@@ -37,6 +37,14 @@ public sealed partial class VideoReader
     /// <summary>A reader using <c>ffmpeg</c> and <c>ffprobe</c> from PATH with the default options.</summary>
     public static VideoReader Default { get; } = new();
 
+    /// <summary>
+    /// What <see cref="VideoDecoderKind.Auto"/> decodes with in this process: <see cref="VideoDecoderKind.Worker"/> where the
+    /// video worker was built (unless <c>SHARPVL_VIDEO_DECODER=ffmpeg</c>), else <see cref="VideoDecoderKind.FfmpegPerFile"/>.
+    /// </summary>
+    /// <exception cref="NotSupportedException"><c>SHARPVL_VIDEO_DECODER</c> names an unknown decoder or a worker this machine
+    /// lacks, or <c>SHARPVL_VIDEO_WORKER</c> a missing program.</exception>
+    public static VideoDecoderKind AutoDecoder => VideoWorkerPool.Resolve(VideoDecoderKind.Auto, defaultExecutables: true);
+
     /// <summary>The ffmpeg executable.</summary>
     public string FfmpegPath { get; }
 
@@ -162,19 +170,7 @@ public sealed partial class VideoReader
 
     private FfmpegProcess StartDecoder(VideoInfo info, FfmpegLog log, int[]? select, int? maxFrames, CancellationToken cancellationToken)
     {
-        var filters = new List<string>();
-        if (select is not null)
-        {
-            filters.Add("select='" + SelectExpression(select) + "'");
-        }
-        filters.Add(PyAvRgbConversion.ScaleFilter(info.PixelFormat));
-        if (Options.AutoRotate && info.Orientation is { Filters.Count: > 0 } orientation)
-        {
-            // Turn the RGB frames, not the YUV planes: upright frames are then exactly PyAV's frames turned.
-            filters.Add("format=rgb24");
-            filters.AddRange(orientation.Filters);
-        }
-        string filter = string.Join(",", filters);
+        string filter = select is null ? ConversionFilters(info) : "select='" + SelectExpression(select) + "'," + ConversionFilters(info);
         // A long select expression goes into a filter script file (one argument may hold only 128 KiB).
         string? script = null;
         if (filter.Length > MaxInlineFilterLength)
@@ -208,7 +204,7 @@ public sealed partial class VideoReader
         ]);
         try
         {
-            var process = FfmpegProcess.Start(FfmpegPath, args, log, Options.StallTimeout, cancellationToken);
+            var process = FfmpegProcess.Start(FfmpegPath, args, log, Options.StallTimeout, cancellationToken: cancellationToken);
             process.ScratchFile = script;
             return process;
         }
@@ -218,6 +214,23 @@ public sealed partial class VideoReader
             throw;
         }
     }
+
+    /// <summary>The filters from decoded frames to the reader's RGB frames: PyAV's conversion, then the optional turn upright.</summary>
+    private string ConversionFilters(VideoInfo info)
+    {
+        var filters = new List<string> { PyAvRgbConversion.ScaleFilter(info.PixelFormat) };
+        if (Options.AutoRotate && info.Orientation is { Filters.Count: > 0 } orientation)
+        {
+            // Turn the RGB frames, not the YUV planes: upright frames are then exactly PyAV's frames turned.
+            filters.Add("format=rgb24");
+            filters.AddRange(orientation.Filters);
+        }
+        return string.Join(",", filters);
+    }
+
+    /// <summary>Whether this reader decodes with the video worker (<see cref="VideoReadOptions.Decoder"/>).</summary>
+    private bool UsesWorker =>
+        VideoWorkerPool.Resolve(Options.Decoder, FfmpegPath == "ffmpeg" && FfprobePath == "ffprobe") == VideoDecoderKind.Worker;
 
     private long FrameBytes(VideoInfo info)
     {

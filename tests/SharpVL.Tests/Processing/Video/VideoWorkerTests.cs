@@ -1,0 +1,187 @@
+using SharpVL.Processing;
+using SharpVL.Processing.Video;
+
+namespace SharpVL.Tests.Processing.Video;
+
+/// <summary>
+/// The video worker (one long-lived sharpvl-video-worker process instead of ffprobe + ffmpeg per file) against ffmpeg per
+/// file on every test clip: the same probe, the same frames byte for byte, the same damage; one worker serving file after
+/// file; and a worker that crashes, stalls or is cancelled costing only its own file.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class VideoWorkerTests : IDisposable
+{
+    private static readonly VideoReader Worker = new() { Options = new VideoReadOptions { Decoder = VideoDecoderKind.Worker } };
+    private static readonly VideoReader PerFile = new() { Options = new VideoReadOptions { Decoder = VideoDecoderKind.FfmpegPerFile } };
+    private static readonly VideoReader WorkerUpright = new() { Options = new VideoReadOptions { Decoder = VideoDecoderKind.Worker, AutoRotate = true } };
+    private static readonly VideoReader PerFileUpright = new() { Options = new VideoReadOptions { Decoder = VideoDecoderKind.FfmpegPerFile, AutoRotate = true } };
+
+    private readonly string _scratch = Directory.CreateTempSubdirectory("sharpvl-worker-tests-").FullName;
+
+    public void Dispose() => Directory.Delete(_scratch, recursive: true);
+
+    public static TheoryData<string> Clips()
+    {
+        var clips = new TheoryData<string>();
+        foreach (var name in ColorVideoData.Names)
+        {
+            clips.Add(ColorVideoData.PathOf(name));
+        }
+        foreach (var name in new[] { "clean.mp4", "damaged.mp4" })
+        {
+            clips.Add(DamagedVideoTests.PathOf(name));
+        }
+        clips.Add(FixtureFiles.PathOf("media/clip.mp4"));
+        clips.Add(FixtureFiles.PathOf("media/clip_with_audio.mp4"));
+        return clips;
+    }
+
+    [Fact]
+    public void TheWorkerIsBuiltOnThisMachineAndIsTheAutomaticChoice()
+    {
+        Assert.NotNull(VideoWorkerPool.ProgramPath);
+        Assert.Equal(VideoDecoderKind.Worker, VideoReader.AutoDecoder);
+        // A reader given its own executables runs those.
+        Assert.Equal(VideoDecoderKind.FfmpegPerFile, VideoWorkerPool.Resolve(VideoDecoderKind.Auto, defaultExecutables: false));
+    }
+
+    [Theory]
+    [MemberData(nameof(Clips))]
+    public void ProbeFramesAndDamageEqualFfmpegPerFile(string path)
+    {
+        var expected = PerFile.Probe(path);
+        var info = Worker.Probe(path);
+        Assert.Equal(expected with { Orientation = null }, info with { Orientation = null });
+        Assert.Equal(expected.Orientation?.Rotation, info.Orientation?.Rotation);
+        Assert.Equal(expected.Orientation?.Filters ?? [], info.Orientation?.Filters ?? []);
+
+        // First, middle, last and a repeat, out of order; upright too where the clip is turned. (The container of
+        // damaged.mp4 announces one frame more than can be decoded: both readers must say so alike.)
+        int last = path.EndsWith("damaged.mp4", StringComparison.Ordinal) ? info.FrameCount - 2 : info.FrameCount - 1;
+        int[] indices = [last, 0, info.FrameCount / 2, 0];
+        foreach (var (worker, perFile) in new[] { (Worker, PerFile), (WorkerUpright, PerFileUpright) })
+        {
+            var want = perFile.ReadFrames(path, indices);
+            var got = worker.ReadFrames(path, indices);
+            Assert.Equal(want.Select(ColorVideoData.Sha256), got.Select(ColorVideoData.Sha256));
+            Assert.Equal(want.Select(f => (f.Width, f.Height)), got.Select(f => (f.Width, f.Height)));
+            Assert.Equal(want.Report.Summary(), got.Report.Summary());
+            Assert.Equal((want.Report.ErrorCount, want.Report.RejectedPackets, want.Report.CorruptFrames),
+                (got.Report.ErrorCount, got.Report.RejectedPackets, got.Report.CorruptFrames));
+        }
+    }
+
+    [Fact]
+    public void TheDamagedClipsFailTheSameWay()
+    {
+        var path = DamagedVideoTests.PathOf("damaged.mp4");
+        var missingWant = Assert.Throws<FramesUnavailableException>(() => PerFile.ReadFrames(path, [1, 47]));
+        var missingGot = Assert.Throws<FramesUnavailableException>(() => Worker.ReadFrames(path, [1, 47]));
+        Assert.Equal(missingWant.Message, missingGot.Message);
+        Assert.Equal(47, missingGot.AvailableFrames);
+
+        // Every packet rejected. The ffmpeg executable adds two complaints of its own about its filter set-up ("Cannot
+        // determine format of input stream", "Error marking filters as finished") to the decoder's 336 errors.
+        var undecodable = DamagedVideoTests.PathOf("undecodable.mp4");
+        var noneWant = Assert.Throws<MediaException>(() => PerFile.ReadFrames(undecodable, [0]));
+        var noneGot = Assert.Throws<MediaException>(() => Worker.ReadFrames(undecodable, [0]));
+        Assert.StartsWith($"'{undecodable}': no video frame could be decoded (338 decode errors, 48 rejected packets", noneWant.Message);
+        Assert.StartsWith($"'{undecodable}': no video frame could be decoded (336 decode errors, 48 rejected packets", noneGot.Message);
+        Assert.IsNotType<FramesUnavailableException>(noneGot);
+    }
+
+    [Fact]
+    public void OneWorkerServesFileAfterFile()
+    {
+        using var worker = VideoWorker.Start(VideoWorkerPool.ProgramPath!, TimeSpan.FromSeconds(60));
+        var files = new[] { FixtureFiles.PathOf("media/clip.mp4"), ColorVideoData.PathOf("vp9_yuv444p_bt709_pc.webm"), FixtureFiles.PathOf("media/clip.mp4") };
+        var hashes = new List<string>();
+        foreach (var file in files)
+        {
+            var log = new FfmpegLog();
+            Assert.Contains("\"streams\"", worker.Probe(file, MediaInput.Url(file), log, CancellationToken.None));
+            (int Status, int Decoded) outcome = (-1, -1);
+            var frames = worker.Decode(file, MediaInput.Url(file), "scale=flags=bilinear", 0, 1L << 26, [0, 2], log,
+                (status, decoded) => outcome = (status, decoded), CancellationToken.None).ToList();
+            Assert.Equal([0, 2], frames.Select(f => f.Index));
+            Assert.Equal((0, 3), outcome); // decoding stops after the last frame asked for
+            Assert.True(worker.Reusable);
+            hashes.Add(ColorVideoData.Sha256(frames[0].Frame));
+        }
+        Assert.Equal(hashes[0], hashes[2]);
+        Assert.NotEqual(hashes[0], hashes[1]);
+        Assert.Null(worker.Probe("/no/such.mp4", MediaInput.Url("/no/such.mp4"), new FfmpegLog(), CancellationToken.None));
+        Assert.True(worker.Reusable); // a file it cannot open is an answer, not a failure
+    }
+
+    [Fact]
+    public void AWorkerThatCrashesCostsOnlyItsFile()
+    {
+        var crashing = Script("crashing-worker", "#!/bin/sh\nread request\nkill -SEGV $$\n");
+        var clip = FixtureFiles.PathOf("media/clip.mp4");
+        using var worker = VideoWorker.Start(crashing, TimeSpan.FromSeconds(60));
+
+        var e = Assert.Throws<MediaException>(() => worker.Probe(clip, MediaInput.Url(clip), new FfmpegLog(), CancellationToken.None));
+
+        Assert.Equal($"'{clip}': the video worker ended while decoding this file (killed by signal 11); the file may be hostile to the decoder.", e.Message);
+        Assert.False(worker.Reusable);
+        Assert.Equal(48, Worker.Probe(clip).FrameCount); // the pool's workers are untouched
+    }
+
+    [Fact]
+    public void AStalledWorkerIsStoppedAfterTheStallTimeout()
+    {
+        var stalling = Script("stalling-worker", "#!/bin/sh\nexec sleep 300\n");
+        var clip = FixtureFiles.PathOf("media/clip.mp4");
+        using var worker = VideoWorker.Start(stalling, TimeSpan.FromSeconds(1));
+
+        var e = Assert.Throws<MediaException>(() => worker.Probe(clip, MediaInput.Url(clip), new FfmpegLog(), CancellationToken.None));
+
+        Assert.Contains("produced nothing for 1 s and was stopped", e.Message);
+        Assert.False(worker.Reusable);
+    }
+
+    [Fact]
+    public void CancellingARequestStopsTheWorker()
+    {
+        var stalling = Script("slow-worker", "#!/bin/sh\nexec sleep 300\n");
+        var clip = FixtureFiles.PathOf("media/clip.mp4");
+        using var worker = VideoWorker.Start(stalling, TimeSpan.FromSeconds(60));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        Assert.ThrowsAny<OperationCanceledException>(() => worker.Probe(clip, MediaInput.Url(clip), new FfmpegLog(), cancel.Token));
+
+        Assert.False(worker.Reusable);
+    }
+
+    [Fact]
+    public void AnAbandonedPassLeavesItsWorkerOutOfThePool()
+    {
+        var clip = FixtureFiles.PathOf("media/clip.mp4");
+        using var worker = VideoWorker.Start(VideoWorkerPool.ProgramPath!, TimeSpan.FromSeconds(60));
+
+        var first = worker.Decode(clip, MediaInput.Url(clip), "scale=flags=bilinear", 0, 1L << 26, [0, 10, 20], new FfmpegLog(),
+            (_, _) => { }, CancellationToken.None).First();
+
+        Assert.Equal(0, first.Index);
+        Assert.False(worker.Reusable); // its answer was not read to the end
+
+        // Through the pool: a pass left after its first frame, then the same file read whole.
+        using (var pass = Worker.StreamSelectedFrames(clip, [2, 40]).GetEnumerator())
+        {
+            Assert.True(pass.MoveNext());
+            Assert.Equal(2, pass.Current.Index);
+        }
+        Assert.Equal(
+            PerFile.ReadFrames(clip, [2, 40]).Select(ColorVideoData.Sha256),
+            Worker.ReadFrames(clip, [2, 40]).Select(ColorVideoData.Sha256));
+    }
+
+    private string Script(string name, string text)
+    {
+        var path = Path.Combine(_scratch, name);
+        File.WriteAllText(path, text);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+}
