@@ -9,6 +9,16 @@ internal static class PilFilterKernels
     /// <summary>8 bits of result, 2 bits of headroom for negative lobes / sums above 1, in a 32-bit int.</summary>
     internal const int PrecisionBits = 32 - 8 - 2;
 
+    /// <summary>The rounding offset every sum starts from, so that the final shift rounds half up.</summary>
+    internal const int Half = 1 << (PrecisionBits - 1);
+
+    /// <summary>Pillow's clip8: drop the fraction bits (arithmetic shift, i.e. floor) and saturate to 0..255.</summary>
+    internal static byte Clip8(int sum)
+    {
+        int v = sum >> PrecisionBits;
+        return v < 0 ? (byte)0 : v > 255 ? (byte)255 : (byte)v;
+    }
+
     /// <summary>The kernel's half-width at scale 1.</summary>
     internal static double Support(PilResample filter) => filter switch
     {

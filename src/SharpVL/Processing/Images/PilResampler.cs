@@ -20,7 +20,14 @@ public static class PilResampler
     /// RGBa detour for every filter except <see cref="PilResample.Nearest"/>.
     /// </summary>
     /// <returns>A new image; the source is never modified.</returns>
-    public static RgbImage Resize(RgbImage source, int width, int height, PilResample filter)
+    public static RgbImage Resize(RgbImage source, int width, int height, PilResample filter) =>
+        Resize(source, width, height, filter, vectorize: true);
+
+    /// <summary>
+    /// <see cref="Resize(RgbImage, int, int, PilResample)"/> with the SIMD kernels switchable off, so tests can prove
+    /// they produce the reference scalar loops' bytes exactly.
+    /// </summary>
+    internal static RgbImage Resize(RgbImage source, int width, int height, PilResample filter, bool vectorize)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (width <= 0 || height <= 0)
@@ -43,12 +50,12 @@ public static class PilResampler
         {
             // Pillow resamples RGBA as premultiplied RGBa so that transparent pixels do not bleed their colour.
             var premultiplied = AlphaPremultiplication.Premultiply(source);
-            return AlphaPremultiplication.Unpremultiply(ResizeSeparable(premultiplied, width, height, filter));
+            return AlphaPremultiplication.Unpremultiply(ResizeSeparable(premultiplied, width, height, filter, vectorize));
         }
-        return ResizeSeparable(source, width, height, filter);
+        return ResizeSeparable(source, width, height, filter, vectorize);
     }
 
-    private static RgbImage ResizeSeparable(RgbImage source, int width, int height, PilResample filter)
+    private static RgbImage ResizeSeparable(RgbImage source, int width, int height, PilResample filter, bool vectorize)
     {
         int channels = source.Channels;
         bool needHorizontal = width != source.Width;
@@ -71,128 +78,15 @@ public static class PilResampler
                 lastRow = source.Height;
             }
             var horizontal = PilFilterKernels.Compute(source.Width, width, filter);
-            pixels = ResampleRows(pixels, currentWidth, channels, firstRow, lastRow - firstRow, width, horizontal);
+            pixels = PilHorizontalPass.Run(pixels, currentWidth, channels, firstRow, lastRow - firstRow, width, horizontal, vectorize);
             currentWidth = width;
             rowOffset = firstRow;
         }
         if (needVertical)
         {
-            pixels = ResampleColumns(pixels, currentWidth, channels, rowOffset, height, vertical);
+            pixels = PilVerticalPass.Run(pixels, currentWidth, channels, rowOffset, height, vertical, vectorize);
         }
         return new RgbImage(width, needVertical ? height : source.Height, pixels, channels);
-    }
-
-    /// <summary>Below this many multiply-adds a pass runs on one thread (thread start-up would dominate).</summary>
-    private const long ParallelThreshold = 1 << 20;
-
-    private static byte[] ResampleRows(
-        byte[] input, int inWidth, int channels, int firstRow, int rows, int outWidth, AxisCoefficients c)
-    {
-        var output = new byte[rows * outWidth * channels];
-        long work = (long)rows * outWidth * channels * c.KernelSize;
-        ForEachRow(rows, work, y => ResampleRow(input, (firstRow + y) * inWidth * channels, output, y * outWidth * channels, outWidth, channels, c));
-        return output;
-    }
-
-    private static unsafe void ResampleRow(byte[] input, int inOffset, byte[] output, int outOffset, int outWidth, int channels, AxisCoefficients c)
-    {
-        const int half = 1 << (PilFilterKernels.PrecisionBits - 1);
-        fixed (byte* inBase = input, outBase = output)
-        fixed (int* weights = c.Weights)
-        {
-            byte* src = inBase + inOffset;
-            byte* dst = outBase + outOffset;
-            for (int xx = 0; xx < outWidth; xx++)
-            {
-                int* k = weights + xx * c.KernelSize;
-                int n = c.Count[xx];
-                byte* p = src + c.First[xx] * channels;
-                if (channels == 3)
-                {
-                    int s0 = half, s1 = half, s2 = half;
-                    for (int x = 0; x < n; x++, p += 3)
-                    {
-                        s0 += p[0] * k[x];
-                        s1 += p[1] * k[x];
-                        s2 += p[2] * k[x];
-                    }
-                    dst[0] = Clip8(s0);
-                    dst[1] = Clip8(s1);
-                    dst[2] = Clip8(s2);
-                    dst += 3;
-                    continue;
-                }
-                for (int ch = 0; ch < channels; ch++)
-                {
-                    int sum = half;
-                    for (int x = 0; x < n; x++)
-                    {
-                        sum += p[x * channels + ch] * k[x];
-                    }
-                    *dst++ = Clip8(sum);
-                }
-            }
-        }
-    }
-
-    private static byte[] ResampleColumns(
-        byte[] input, int width, int channels, int rowOffset, int outHeight, AxisCoefficients c)
-    {
-        int stride = width * channels;
-        var output = new byte[outHeight * stride];
-        long work = (long)outHeight * stride * c.KernelSize;
-        ForEachRow(outHeight, work, yy => ResampleColumnRow(input, output, yy, stride, rowOffset, c));
-        return output;
-    }
-
-    /// <summary>
-    /// One output row of the vertical pass, accumulated tap by tap over whole rows (cache-friendly). Integer sums
-    /// are order-independent, so this equals Pillow's per-pixel loop exactly.
-    /// </summary>
-    private static unsafe void ResampleColumnRow(byte[] input, byte[] output, int yy, int stride, int rowOffset, AxisCoefficients c)
-    {
-        var acc = new int[stride];
-        Array.Fill(acc, 1 << (PilFilterKernels.PrecisionBits - 1));
-        int ymin = c.First[yy] - rowOffset;
-        int n = c.Count[yy];
-        fixed (byte* inBase = input, outBase = output)
-        fixed (int* a = acc)
-        {
-            for (int y = 0; y < n; y++)
-            {
-                int k = c.Weights[yy * c.KernelSize + y];
-                byte* row = inBase + (long)(ymin + y) * stride;
-                for (int i = 0; i < stride; i++)
-                {
-                    a[i] += row[i] * k;
-                }
-            }
-            byte* dst = outBase + (long)yy * stride;
-            for (int i = 0; i < stride; i++)
-            {
-                dst[i] = Clip8(a[i]);
-            }
-        }
-    }
-
-    private static void ForEachRow(int rows, long work, Action<int> body)
-    {
-        if (work < ParallelThreshold)
-        {
-            for (int y = 0; y < rows; y++)
-            {
-                body(y);
-            }
-            return;
-        }
-        Parallel.For(0, rows, body);
-    }
-
-    /// <summary>Pillow's clip8: drop the fraction bits (arithmetic shift, i.e. floor) and saturate to 0..255.</summary>
-    private static byte Clip8(int sum)
-    {
-        int v = sum >> PilFilterKernels.PrecisionBits;
-        return v < 0 ? (byte)0 : v > 255 ? (byte)255 : (byte)v;
     }
 
     /// <summary>
