@@ -2,7 +2,7 @@
 # Packs the two NuGet packages and checks them as a user would get them: the library (SharpVL) and the RID-specific
 # tool (SharpVL.Cli, a pointer package plus SharpVL.Cli.linux-x64). Each must be under nuget.org's 250 MB limit, carry
 # its README, and have symbols (.snupkg) with a SourceLink map; the tool is then installed from the local folder into a
-# temporary tool path and must run `sharpvl --version` and classify the fixture clip.
+# temporary tool path and must run `sharpvl --version` and classify the fixture clip (decoded by the video worker).
 # Usage: scripts/check-packages.sh [output-folder]     (default: artifacts/packages; prints the package sizes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,6 +49,10 @@ grep -qx 'tools/net10.0/linux-x64/libsharpvl_attention.so' <<<"$listing" || fail
 library_listing=$(unzip -Z1 "$out/SharpVL.$version.nupkg")
 grep -qx 'runtimes/linux-x64/native/libsharpvl_attention.so' <<<"$library_listing" ||
   fail "SharpVL.$version.nupkg lacks runtimes/linux-x64/native/libsharpvl_attention.so"
+# So does the video worker (built when the libav development files are there, as on CI).
+grep -qx 'tools/net10.0/linux-x64/sharpvl-video-worker' <<<"$listing" || fail "$tool lacks the video worker"
+grep -qx 'runtimes/linux-x64/native/sharpvl-video-worker' <<<"$library_listing" ||
+  fail "SharpVL.$version.nupkg lacks runtimes/linux-x64/native/sharpvl-video-worker"
 nuspec=$(unzip -p "$out/SharpVL.$version.nupkg" SharpVL.nuspec)
 grep -q 'id="TorchSharp"' <<<"$nuspec" || fail "the library package does not depend on the managed TorchSharp"
 if grep -q 'TorchSharp-cpu' <<<"$nuspec"; then
@@ -61,8 +65,10 @@ NUGET_PACKAGES="$work/nuget" dotnet tool install SharpVL.Cli --version "$version
 reported=$("$work/tools/sharpvl" --version)
 echo "sharpvl --version: $reported"
 case "$reported" in "$version"*) ;; *) fail "sharpvl --version printed '$reported', expected $version";; esac
-result=$("$work/tools/sharpvl" classify tests/fixtures/media/clip.mp4 --model tests/fixtures/models/videomae-tiny-kinetics \
-  --frame-indices 4,16,28,40 --top-k 1 --jsonl) || fail "the installed sharpvl could not classify the fixture clip"
+# With the worker required: NuGet drops its executable bit on extraction, which SharpVL must restore.
+result=$(SHARPVL_VIDEO_DECODER=worker "$work/tools/sharpvl" classify tests/fixtures/media/clip.mp4 \
+  --model tests/fixtures/models/videomae-tiny-kinetics --frame-indices 4,16,28,40 --top-k 1 --jsonl) ||
+  fail "the installed sharpvl could not classify the fixture clip with the video worker"
 echo "sharpvl classify: $result"
 grep -q '"label":"eating spaghetti","index":0,"score":0.563' <<<"$result" || fail "unexpected classification: $result"
 echo "PACKAGE CHECK PASSED"

@@ -17,8 +17,8 @@ if [ "${1:-}" != "--runtime" ]; then
   command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
   # The video worker (one long-lived decoding process instead of ffprobe + ffmpeg per file) links the libraries of
   # Debian's ffmpeg; without their development files videos are decoded by an ffmpeg process per file.
-  { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libavformat libavcodec libavfilter libavutil; } ||
-    missing+=(pkg-config libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev)
+  { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libavformat libavcodec libavfilter libavutil libswscale; } ||
+    missing+=(pkg-config libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev libswscale-dev)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v unzip >/dev/null 2>&1 || missing+=(unzip)   # scripts/check-packages.sh looks inside the .nupkg files
   command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)

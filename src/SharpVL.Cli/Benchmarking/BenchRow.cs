@@ -31,7 +31,8 @@ internal sealed record BenchRow(
 /// <summary>A folder run's throughput next to the model alone on preprocessed batches of the same size.</summary>
 /// <param name="VideosPerSecond">Videos per second through the whole pipeline (decode, preprocessing, model).</param>
 /// <param name="ModelVideosPerSecond">Videos per second of the model alone, inputs ready.</param>
-internal sealed record EndToEndThroughput(double VideosPerSecond, double ModelVideosPerSecond)
+/// <param name="Decoder">What decoded the videos: the video worker or ffmpeg per file.</param>
+internal sealed record EndToEndThroughput(double VideosPerSecond, double ModelVideosPerSecond, string Decoder)
 {
     /// <summary>The share of the model-only throughput the folder run keeps.</summary>
     public double Fraction => VideosPerSecond / ModelVideosPerSecond;

@@ -61,7 +61,8 @@ internal static class BenchCommand
         var rows = new List<BenchRow>();
         var roofline = new Dictionary<ScalarType, double>();
         Log($"threads: {get_num_threads()} (cores: {Environment.ProcessorCount}); float32 kernel: {Fp32Kernels.Name(Fp32Kernels.Current)}; " +
-            $"attention: float32 {AttentionBackends.Name(AttentionBackends.For(ScalarType.Float32))}, bfloat16 {AttentionBackends.Name(AttentionBackends.For(ScalarType.BFloat16))}");
+            $"attention: float32 {AttentionBackends.Name(AttentionBackends.For(ScalarType.Float32))}, bfloat16 {AttentionBackends.Name(AttentionBackends.For(ScalarType.BFloat16))}; " +
+            $"video decoder: {EndToEnd.DecoderName}");
         if (sections.Contains("gemm") || sections.Contains("models"))
         {
             foreach (var dtype in dtypes)
@@ -179,6 +180,7 @@ internal static class BenchCommand
         e2e_videos_per_s = row.EndToEnd?.VideosPerSecond,
         model_videos_per_s = row.EndToEnd?.ModelVideosPerSecond,
         e2e_fraction = row.EndToEnd?.Fraction,
+        e2e_decoder = row.EndToEnd?.Decoder,
     };
 
     private static string Markdown(IEnumerable<BenchRow> rows)

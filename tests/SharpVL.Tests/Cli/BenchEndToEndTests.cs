@@ -38,7 +38,7 @@ public class BenchEndToEndTests
     public void OtherRowsHaveNoEndToEndFields()
     {
         var json = JsonSerializer.SerializeToElement(BenchCommand.ToJson(new BenchRow("CLIP tokenizer, 10,000 captions", "-", 0, 0.5, 0.4, 0.6, 0, null, "20000 captions/s")));
-        foreach (var field in new[] { "e2e_videos_per_s", "model_videos_per_s", "e2e_fraction" })
+        foreach (var field in new[] { "e2e_videos_per_s", "model_videos_per_s", "e2e_fraction", "e2e_decoder" })
         {
             Assert.Equal(JsonValueKind.Null, json.GetProperty(field).ValueKind);
         }
@@ -62,6 +62,8 @@ public class BenchEndToEndTests
         Assert.Equal(folder / model, json.GetProperty("e2e_fraction").GetDouble(), 12);
         var culture = CultureInfo.InvariantCulture;
         Assert.Equal(string.Create(culture, $"{folder:0.00} videos/s"), json.GetProperty("throughput").GetString());
-        Assert.Equal(string.Create(culture, $"model only {model:0.00} videos/s; folder run keeps {folder / model:P0}"), json.GetProperty("notes").GetString());
+        Assert.Equal("worker", json.GetProperty("e2e_decoder").GetString());
+        Assert.Equal(string.Create(culture, $"model only {model:0.00} videos/s; folder run keeps {folder / model:P0}; decoder: worker"),
+            json.GetProperty("notes").GetString());
     }
 }

@@ -84,6 +84,31 @@ public sealed class CliBatchTests : IDisposable
     }
 
     [Fact]
+    public void TheVideoWorkerAndFfmpegPerFileGiveTheSameRecords()
+    {
+        var inputs = new[]
+        {
+            _workspace.Copy(CliWorkspace.Clip, "clips/a.mp4"),
+            _workspace.Garbage("clips/corrupt.mp4"),
+            _workspace.Copy(SharpVL.Tests.Processing.Video.DamagedVideoTests.PathOf("damaged.mp4"), "clips/damaged.mp4"),
+        };
+        string Records(string decoder)
+        {
+            var (exit, stdout, stderr) = CliRunner.RunWith(null, new Dictionary<string, string?> { ["SHARPVL_VIDEO_DECODER"] = decoder },
+                ["classify", .. inputs, "--model", CliWorkspace.VideoMAE, "--jsonl", "--batch-size", "2"]);
+            Assert.True(exit == 3, stderr);
+            return stdout;
+        }
+
+        var worker = Records("worker");
+
+        Assert.Equal(Records("ffmpeg"), worker);
+        var records = JsonLines(worker);
+        Assert.Contains("damaged video stream: 7 decode errors, 1 rejected packet, 1 damaged frame", records[2].GetProperty("warnings")[0].GetString());
+        Assert.True(records[1].TryGetProperty("error", out _));
+    }
+
+    [Fact]
     public void JsonIsOneDocumentWithResultsErrorsAndSummary()
     {
         var missing = Path.Combine(_workspace.Root, "missing.mp4");

@@ -167,7 +167,7 @@ public class VideoReaderTests
         Assert.Equal("/nonexistent/ffprobe", e.Executable);
     }
 
-    private static void MakeVideo(string path, string codec, int frames, string size)
+    internal static void MakeVideo(string path, string codec, int frames, string size)
     {
         var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in new[]

@@ -75,6 +75,13 @@ internal sealed partial class FfmpegLog
         }
     }
 
+    /// <summary>Whether <paramref name="line"/> is an error a demuxer or decoder reported (tagged with its context).</summary>
+    internal static bool IsCodecError(string line)
+    {
+        var m = TaggedLine().Match(line);
+        return m.Success && m.Groups["context"].Success && m.Groups["level"].Value is "error" or "fatal" or "panic";
+    }
+
     /// <summary>The damage seen so far.</summary>
     internal DecodeReport Report()
     {

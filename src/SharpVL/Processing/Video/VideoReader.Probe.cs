@@ -103,6 +103,20 @@ public sealed partial class VideoReader
     private int CountFrames(string path, int streamIndex, CancellationToken cancellationToken)
     {
         var log = new FfmpegLog(MediaInput.Url(path));
+        if (UsesWorker)
+        {
+            var worker = VideoWorkerPool.Rent(Options.StallTimeout);
+            try
+            {
+                // As below: a stream where nothing decodes is a count of zero with decode errors.
+                return worker.CountFrames(path, MediaInput.Url(path), streamIndex, log, cancellationToken)
+                    ?? (log.Report().IsClean ? throw Unreadable(path, log) : 0);
+            }
+            finally
+            {
+                VideoWorkerPool.Return(worker);
+            }
+        }
         // -progress reports on stdout twice a second, so a long file is progress, not a stall.
         var (code, stdout) = FfmpegProcess.Run(FfmpegPath,
         [

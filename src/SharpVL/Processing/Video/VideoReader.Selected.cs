@@ -1,3 +1,4 @@
+using System.Globalization;
 using SharpVL.Processing.Images;
 
 namespace SharpVL.Processing.Video;
@@ -104,12 +105,20 @@ public sealed partial class VideoReader
             int status = 0, next = 0;
             var frames = worker.Decode(info.Path, MediaInput.Url(info.Path), ConversionFilters(info), info.StreamIndex, Options.MaxFramePixels,
                 wanted, log, (code, decoded) => (status, tally.Decoded) = (code, decoded), cancellationToken);
+            int width = info.FrameWidth(Options.AutoRotate), height = info.FrameHeight(Options.AutoRotate);
             foreach (var (index, frame) in frames)
             {
                 if (next >= wanted.Length || index != wanted[next])
                 {
                     worker.Dispose();
                     throw new MediaException(info.Path, $"the video worker sent frame {index} out of order; it was stopped.");
+                }
+                if (frame.Width != width || frame.Height != height)
+                {
+                    // The memory bound and every caller count on the announced size; a stream that changes it mid-way
+                    // (or claims a small size and delivers a huge one) is refused rather than decoded at any size.
+                    throw new MediaException(info.Path, string.Create(CultureInfo.InvariantCulture,
+                        $"frame {index} is {frame.Width}×{frame.Height}, not the {width}×{height} the stream announces (the frame size changes mid-stream)."));
                 }
                 next++;
                 yield return (index, frame);

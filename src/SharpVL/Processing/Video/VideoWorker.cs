@@ -10,7 +10,7 @@ namespace SharpVL.Processing.Video;
 /// one request at a time with the same libav libraries as the ffmpeg executables, so a folder of videos pays the cost
 /// of starting them once instead of twice per file. A worker serves one request at a time; <see cref="VideoWorkerPool"/>
 /// hands them out. A worker whose request did not end normally (killed for a stall or a cancellation, crashed on a
-/// hostile file, abandoned by its caller) is broken and never reused.
+/// hostile file, abandoned by its caller) or whose decoder reported errors is never reused.
 /// </summary>
 internal sealed class VideoWorker : IDisposable
 {
@@ -24,6 +24,7 @@ internal sealed class VideoWorker : IDisposable
     private readonly FfmpegProcess _process;
     private readonly byte[] _header = new byte[5];
     private bool _reusable = true;
+    private bool _decoderComplained;
 
     private VideoWorker(FfmpegProcess process, TimeSpan stallTimeout)
     {
@@ -41,6 +42,39 @@ internal sealed class VideoWorker : IDisposable
     internal static VideoWorker Start(string program, TimeSpan stallTimeout) =>
         new(FfmpegProcess.Start(program, [], new FfmpegLog(), stallTimeout, keepInput: true), stallTimeout);
 
+    /// <summary>What the worker wrote on stderr (the dynamic loader's complaint when it cannot start).</summary>
+    internal string StderrExcerpt => _process.Log.Excerpt();
+
+    /// <summary>The libav versions the worker runs with, as JSON (<c>{"libavcodec": "59.37.100", ...}</c>).</summary>
+    internal string Version(CancellationToken cancellationToken)
+    {
+        string? json = null;
+        Serve("sharpvl-video-worker", [Encoding.ASCII.GetBytes("version\n")], new FfmpegLog(), (type, length) =>
+        {
+            if (type != JsonRecord || length > MaxJsonBytes)
+            {
+                throw Protocol("sharpvl-video-worker", type);
+            }
+            json = Encoding.UTF8.GetString(ReadPayload("sharpvl-video-worker", length, cancellationToken));
+        }, cancellationToken);
+        return json ?? throw Protocol("sharpvl-video-worker", EndRecord);
+    }
+
+    /// <summary>
+    /// How many frames the decoder yields for the stream (decoding it to its end, nothing converted), or null when the file
+    /// cannot be decoded at all (what libav said is in <paramref name="log"/>).
+    /// </summary>
+    internal int? CountFrames(string path, string url, int streamIndex, FfmpegLog log, CancellationToken cancellationToken)
+    {
+        int? count = null;
+        foreach (var frame in Decode(path, url, "null", streamIndex, 1, [int.MaxValue], log,
+                     (status, decoded) => count = status == 0 ? decoded : null, cancellationToken))
+        {
+            throw Protocol(path, FrameRecord); // no frame has the number int.MaxValue
+        }
+        return count;
+    }
+
     /// <summary>
     /// ffprobe's JSON for <paramref name="url"/> (the fields <see cref="VideoReader.Probe"/> reads), or null when the file
     /// cannot be opened (what libav said is in <paramref name="log"/>).
@@ -55,7 +89,7 @@ internal sealed class VideoWorker : IDisposable
             {
                 throw Protocol(path, type);
             }
-            json = Encoding.UTF8.GetString(ReadPayload(path, length));
+            json = Encoding.UTF8.GetString(ReadPayload(path, length, cancellationToken));
         }, cancellationToken).Status;
         return status == 0 ? json : null;
     }
@@ -79,6 +113,7 @@ internal sealed class VideoWorker : IDisposable
         var header = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
             $"decode {urlBytes.Length} {filterBytes.Length} {streamIndex} {maxFramePixels} {wanted.Length}\n"));
         var frames = new Queue<(int, RgbImage)>();
+        bool lastArrived = false;
         // Frames are handed out as they arrive, so the caller works on one while the worker decodes the next.
         using var request = BeginRequest(path, [header, urlBytes, filterBytes, indices], cancellationToken);
         while (true)
@@ -89,7 +124,7 @@ internal sealed class VideoWorker : IDisposable
                 {
                     throw Protocol(path, type);
                 }
-                var head = ReadPayload(path, 12);
+                var head = ReadPayload(path, 12, cancellationToken);
                 int index = BinaryPrimitives.ReadInt32LittleEndian(head);
                 int width = BinaryPrimitives.ReadInt32LittleEndian(head.AsSpan(4));
                 int height = BinaryPrimitives.ReadInt32LittleEndian(head.AsSpan(8));
@@ -97,16 +132,26 @@ internal sealed class VideoWorker : IDisposable
                 {
                     throw Protocol(path, type);
                 }
-                frames.Enqueue((index, new RgbImage(width, height, ReadPayload(path, length - 12))));
+                frames.Enqueue((index, new RgbImage(width, height, ReadPayload(path, length - 12, cancellationToken))));
+                lastArrived |= index == wanted[^1];
             }, cancellationToken);
-            while (frames.Count > 0)
+            if (end is null && lastArrived)
             {
-                yield return frames.Dequeue();
+                // The answer's end follows the last frame: read it before handing that frame out, so a caller that stops
+                // at the last frame leaves the worker reusable.
+                continue;
             }
             if (end is (int status, int decoded))
             {
                 request.Complete();
                 outcome(status, decoded);
+            }
+            while (frames.Count > 0)
+            {
+                yield return frames.Dequeue();
+            }
+            if (end is not null)
+            {
                 yield break;
             }
         }
@@ -138,6 +183,7 @@ internal sealed class VideoWorker : IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         _reusable = false; // until the request's end record arrives
+        _decoderComplained = false;
         var pending = new PendingRequest(this, _process.KillOn(cancellationToken));
         try
         {
@@ -150,6 +196,7 @@ internal sealed class VideoWorker : IDisposable
         catch (IOException e)
         {
             pending.Dispose();
+            _process.ThrowIfInterrupted(path, cancellationToken);
             throw new MediaException(path, $"the video worker ended before it could take this file ({_process.EndDescription()}).", e);
         }
         return pending;
@@ -160,8 +207,7 @@ internal sealed class VideoWorker : IDisposable
     {
         if (!_process.ReadExactly(_header, path))
         {
-            _process.ThrowIfInterrupted(path, cancellationToken);
-            throw new MediaException(path, $"the video worker ended while decoding this file ({_process.EndDescription()}); the file may be hostile to the decoder.");
+            throw Ended(path, cancellationToken);
         }
         byte type = _header[0];
         int length = BinaryPrimitives.ReadInt32LittleEndian(_header.AsSpan(1));
@@ -172,10 +218,12 @@ internal sealed class VideoWorker : IDisposable
         switch (type)
         {
             case LogRecord when length <= MaxLogBytes:
-                log.Add(Encoding.UTF8.GetString(ReadPayload(path, length)));
+                var line = Encoding.UTF8.GetString(ReadPayload(path, length, cancellationToken));
+                _decoderComplained |= FfmpegLog.IsCodecError(line);
+                log.Add(line);
                 return null;
             case EndRecord when length == 8:
-                var end = ReadPayload(path, 8);
+                var end = ReadPayload(path, 8, cancellationToken);
                 return (BinaryPrimitives.ReadInt32LittleEndian(end), BinaryPrimitives.ReadInt32LittleEndian(end.AsSpan(4)));
             default:
                 onRecord(type, length);
@@ -183,14 +231,21 @@ internal sealed class VideoWorker : IDisposable
         }
     }
 
-    private byte[] ReadPayload(string path, int length)
+    private byte[] ReadPayload(string path, int length, CancellationToken cancellationToken)
     {
         var payload = new byte[length];
         if (!_process.ReadExactly(payload, path) && length > 0)
         {
-            throw new MediaException(path, $"the video worker ended while decoding this file ({_process.EndDescription()}); the file may be hostile to the decoder.");
+            throw Ended(path, cancellationToken);
         }
         return payload;
+    }
+
+    /// <summary>The worker's output ended mid-answer: a cancellation or stall (thrown as such), else the worker died.</summary>
+    private MediaException Ended(string path, CancellationToken cancellationToken)
+    {
+        _process.ThrowIfInterrupted(path, cancellationToken);
+        return new MediaException(path, $"the video worker ended while decoding this file ({_process.EndDescription()}); the file may be hostile to the decoder.");
     }
 
     private MediaException Protocol(string path, byte type)
@@ -209,7 +264,8 @@ internal sealed class VideoWorker : IDisposable
         public void Dispose()
         {
             cancellation.Dispose();
-            worker._reusable = _completed;
+            // A decoder that met damage may have left its process's heap in a state no later file should inherit.
+            worker._reusable = _completed && !worker._decoderComplained;
         }
     }
 }

@@ -24,6 +24,10 @@ internal static class VideoWorkerPool
 
     private static readonly ConcurrentBag<VideoWorker> Idle = [];
     private static readonly Lazy<string?> Program = new(Locate);
+
+    /// <summary>Why the worker program cannot serve on this machine (it does not start, or links other libav libraries than
+    /// the ffmpeg on PATH), or null when it can.</summary>
+    private static readonly Lazy<string?> Unusable = new(() => Program.Value is string program ? Check(program) : MissingText);
     private static readonly Lazy<VideoDecoderKind?> FromEnvironment = new(() => KernelSelection.FromEnvironment<VideoDecoderKind>(
         EnvironmentVariable, Parse, kind => kind == VideoDecoderKind.Worker && Program.Value is null ? MissingText : null));
     private static int _started;
@@ -33,6 +37,9 @@ internal static class VideoWorkerPool
 
     /// <summary>The worker program, or null when it was not built for this machine.</summary>
     internal static string? ProgramPath => Program.Value;
+
+    /// <summary>Why the worker cannot serve here, or null when it can.</summary>
+    internal static string? UnusableReason => Unusable.Value;
 
     private static string MissingText => $"the video worker ({FileName}) was not built for this machine (it needs a C compiler and the libavformat/libavcodec/libavfilter development files when SharpVL is built)";
 
@@ -48,10 +55,79 @@ internal static class VideoWorkerPool
         var effective = kind == VideoDecoderKind.Auto ? FromEnvironment.Value ?? VideoDecoderKind.Auto : kind;
         return effective switch
         {
-            VideoDecoderKind.Worker => Program.Value is not null ? VideoDecoderKind.Worker : throw new NotSupportedException(MissingText + "."),
-            VideoDecoderKind.Auto when defaultExecutables && Program.Value is not null => VideoDecoderKind.Worker,
+            VideoDecoderKind.Worker => Unusable.Value is null ? VideoDecoderKind.Worker : throw new NotSupportedException(Unusable.Value + "."),
+            VideoDecoderKind.Auto when defaultExecutables && Unusable.Value is null => VideoDecoderKind.Worker,
             _ => VideoDecoderKind.FfmpegPerFile,
         };
+    }
+
+    /// <summary>
+    /// Starts the worker once and asks which libav versions it runs with: a program built on another machine may not start
+    /// here (other library versions), and one linked against other libraries than the ffmpeg on PATH would not give that
+    /// ffmpeg's frames. The worker then serves the first file.
+    /// </summary>
+    internal static string? Check(string program)
+    {
+        VideoWorker? worker = null;
+        try
+        {
+            worker = VideoWorker.Start(program, TimeSpan.FromSeconds(30));
+            var versions = ParseVersions(worker.Version(CancellationToken.None));
+            if (FfmpegVersions() is { } ffmpeg)
+            {
+                foreach (var (library, version) in versions)
+                {
+                    if (ffmpeg.TryGetValue(library, out var expected) && expected != version)
+                    {
+                        worker.Dispose();
+                        return $"the video worker runs {library} {version} but the ffmpeg on PATH runs {expected}; videos are decoded by ffmpeg per file";
+                    }
+                }
+            }
+            Return(worker);
+            return null;
+        }
+        catch (Exception e) when (e is MediaException or FfmpegNotFoundException or IOException or System.Text.Json.JsonException)
+        {
+            worker?.Dispose(); // waits for its stderr to be read to the end
+            string stderr = worker?.StderrExcerpt ?? "";
+            return $"the video worker ({program}) cannot run here: {(stderr.Length > 0 ? stderr : e.Message)}";
+        }
+    }
+
+    private static Dictionary<string, string> ParseVersions(string json)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        return doc.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
+    }
+
+    /// <summary>The libraries <c>ffmpeg -version</c> runs with ("libavcodec     59. 37.100 / 59. 37.100": the second is the
+    /// one loaded), or null when there is no ffmpeg to compare with.</summary>
+    private static Dictionary<string, string>? FfmpegVersions()
+    {
+        try
+        {
+            var (code, text) = FfmpegProcess.Run("ffmpeg", ["-hide_banner", "-version"], new FfmpegLog(), TimeSpan.FromSeconds(30), "ffmpeg");
+            if (code != 0)
+            {
+                return null;
+            }
+            var versions = new Dictionary<string, string>();
+            foreach (var line in text.Split('\n'))
+            {
+                var parts = line.Split('/', 2);
+                var name = parts[0].Trim().Split(' ', 2)[0];
+                if (parts.Length == 2 && name.StartsWith("lib", StringComparison.Ordinal))
+                {
+                    versions[name] = string.Concat(parts[1].Where(c => c != ' '));
+                }
+            }
+            return versions;
+        }
+        catch (Exception e) when (e is FfmpegNotFoundException or MediaException)
+        {
+            return null;
+        }
     }
 
     /// <summary>An idle worker, or a new one.</summary>

@@ -40,6 +40,7 @@ public sealed class VideoWorkerTests : IDisposable
     public void TheWorkerIsBuiltOnThisMachineAndIsTheAutomaticChoice()
     {
         Assert.NotNull(VideoWorkerPool.ProgramPath);
+        Assert.Null(VideoWorkerPool.UnusableReason); // it starts, and links the libav libraries of the ffmpeg on PATH
         Assert.Equal(VideoDecoderKind.Worker, VideoReader.AutoDecoder);
         // A reader given its own executables runs those.
         Assert.Equal(VideoDecoderKind.FfmpegPerFile, VideoWorkerPool.Resolve(VideoDecoderKind.Auto, defaultExecutables: false));
@@ -112,6 +113,57 @@ public sealed class VideoWorkerTests : IDisposable
         Assert.NotEqual(hashes[0], hashes[1]);
         Assert.Null(worker.Probe("/no/such.mp4", MediaInput.Url("/no/such.mp4"), new FfmpegLog(), CancellationToken.None));
         Assert.True(worker.Reusable); // a file it cannot open is an answer, not a failure
+    }
+
+    [Fact]
+    public void AWorkerThatCannotRunHereIsNotChosenAndSaysWhy()
+    {
+        // What the dynamic loader does with a worker built against other libav versions than this machine has.
+        var stranded = Script("stranded-worker",
+            "#!/bin/sh\necho 'sharpvl-video-worker: error while loading shared libraries: libavcodec.so.61: cannot open shared object file' >&2\nexit 127\n");
+
+        var reason = VideoWorkerPool.Check(stranded);
+
+        Assert.NotNull(reason);
+        Assert.StartsWith($"the video worker ({stranded}) cannot run here: ", reason);
+        Assert.Contains("libavcodec.so.61: cannot open shared object file", reason);
+    }
+
+    [Fact]
+    public void AFrameSizeThatChangesMidStreamIsRefused()
+    {
+        // Two MPEG-TS pieces of different sizes, one after the other: one stream whose size changes after 10 frames.
+        var path = Path.Combine(_scratch, "resized.ts");
+        using (var output = File.Create(path))
+        {
+            foreach (var size in new[] { "64x48", "96x64" })
+            {
+                var piece = Path.Combine(_scratch, size + ".ts");
+                VideoReaderTests.MakeVideo(piece, "libx264", frames: 10, size);
+                using var input = File.OpenRead(piece);
+                input.CopyTo(output);
+            }
+        }
+        var info = Worker.Probe(path);
+        Assert.Equal((64, 48, 20), (info.Width, info.Height, info.FrameCount)); // counted by the worker (TS announces no count)
+        Assert.Equal(2, Worker.ReadFrames(path, [0, 9]).Count);
+
+        var e = Assert.Throws<MediaException>(() => Worker.ReadFrames(path, [0, 12]));
+
+        Assert.Equal($"'{path}': frame 12 is 96×64, not the 64×48 the stream announces (the frame size changes mid-stream).", e.Message);
+    }
+
+    [Fact]
+    public void AWorkerWhoseDecoderMetDamageIsNotReused()
+    {
+        var damaged = DamagedVideoTests.PathOf("damaged.mp4");
+        using var worker = VideoWorker.Start(VideoWorkerPool.ProgramPath!, TimeSpan.FromSeconds(60));
+
+        var frames = worker.Decode(damaged, MediaInput.Url(damaged), "scale=flags=bilinear", 0, 1L << 26, [30], new FfmpegLog(),
+            (_, _) => { }, CancellationToken.None).ToList();
+
+        Assert.Single(frames);
+        Assert.False(worker.Reusable);
     }
 
     [Fact]

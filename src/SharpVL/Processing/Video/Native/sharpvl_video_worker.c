@@ -17,7 +17,8 @@
  *           which the reader counts.
  *
  * Protocol (stdin: requests; stdout: records; all integers little-endian int32):
- *   request  "probe <url-bytes>\n" url
+ *   request  "version\n": the libav versions this worker runs with ('J': {"libavcodec": "59.37.100", ...})
+ *            "probe <url-bytes>\n" url
  *            "decode <url-bytes> <filter-bytes> <stream> <max-pixels> <count>\n" url filter index[count] (ascending)
  *   record   type(1 byte) length(int32) payload
  *            'L' a log line as `-loglevel repeat+level+warning` prints it (no newline)
@@ -47,6 +48,8 @@
 #include <libavutil/display.h>
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+#include <malloc.h>
 
 #define MAX_URL_BYTES (1 << 20)
 #define MAX_FILTER_BYTES (1 << 20)
@@ -94,7 +97,7 @@ static void write_record(char type, const void *payload, size_t length)
  * libav's log callback, formatting like the CLI's default callback with AV_LOG_PRINT_LEVEL ("[h264 @ 0x..] [error]
  * text"). Messages may arrive in pieces; a line is sent once its newline arrives.
  */
-static char pending_line[4096];
+static char pending_line[1 << 16];
 static size_t pending_length;
 static int print_prefix = 1;
 
@@ -103,7 +106,8 @@ static void log_callback(void *context, int level, const char *format, va_list a
     if (level > av_log_get_level()) {
         return;
     }
-    char piece[2048];
+    /* Large enough for any message naming a path (PATH_MAX), so no line loses its end; guarded by the lock. */
+    static char piece[1 << 16];
     pthread_mutex_lock(&output_lock);
     av_log_format_line2(context, level, format, arguments, piece, sizeof piece, &print_prefix);
     for (const char *c = piece; *c; c++) {
@@ -134,6 +138,8 @@ static void flush_log(void)
 
 static void end_request(int32_t status, int32_t decoded)
 {
+    /* A large file's frames should not stay in this long-lived process's heap after it is done. */
+    malloc_trim(0);
     flush_log();
     pthread_mutex_lock(&output_lock);
     begin_record('E', 8);
@@ -149,6 +155,16 @@ static void log_error(const char *url, int error)
     char text[AV_ERROR_MAX_STRING_SIZE];
     av_strerror(error, text, sizeof text);
     av_log(NULL, AV_LOG_ERROR, "%s: %s\n", url, text);
+}
+
+/* Opens `url` as ffmpeg and ffprobe do: they both ask the MPEG-TS demuxer to scan every program's PMT. */
+static int open_input(AVFormatContext **input, const char *url)
+{
+    AVDictionary *options = NULL;
+    av_dict_set(&options, "scan_all_pmts", "1", AV_DICT_DONT_OVERWRITE);
+    int status = avformat_open_input(input, url, NULL, &options);
+    av_dict_free(&options);
+    return status;
 }
 
 /* --- probe: ffprobe's JSON for the fields the reader uses --------------------------------------------------------- */
@@ -250,7 +266,7 @@ static void probe_stream(AVBPrint *out, const AVStream *stream)
 static int probe(const char *url)
 {
     AVFormatContext *input = NULL;
-    int status = avformat_open_input(&input, url, NULL, NULL);
+    int status = open_input(&input, url);
     if (status < 0) {
         log_error(url, status);
         return status;
@@ -428,7 +444,7 @@ static int decode(const char *url, const char *filters, int stream_index, int64_
     AVFrame *frame = av_frame_alloc();
     d.filtered = av_frame_alloc();
     int status = packet != NULL && frame != NULL && d.filtered != NULL ? 0 : AVERROR(ENOMEM);
-    if (status == 0 && (status = avformat_open_input(&input, url, NULL, NULL)) < 0) {
+    if (status == 0 && (status = open_input(&input, url)) < 0) {
         log_error(url, status);
     }
     if (status == 0 && (status = avformat_find_stream_info(input, NULL)) < 0) {
@@ -441,7 +457,7 @@ static int decode(const char *url, const char *filters, int stream_index, int64_
     if (status == 0) {
         AVStream *stream = input->streams[stream_index];
         for (unsigned i = 0; i < input->nb_streams; i++) {
-            input->streams[i]->discard = (int)i == stream_index ? AVDISCARD_DEFAULT : AVDISCARD_ALL;
+            input->streams[i]->discard = (int)i == stream_index ? AVDISCARD_NONE : AVDISCARD_ALL; /* as the CLI's -map */
         }
         d.time_base = stream->time_base;
         const AVCodec *codec = avcodec_find_decoder(stream->codecpar->codec_id);
@@ -478,7 +494,8 @@ static int decode(const char *url, const char *filters, int stream_index, int64_
                     log_decode_error(&d, sent);
                     continue;
                 }
-            } else if (packet->stream_index != stream_index) {
+            } else if (packet->stream_index != stream_index || packet->size == 0) {
+                /* An empty packet would put the decoder into drain mode: the CLI skips those too. */
                 av_packet_unref(packet);
                 continue;
             } else {
@@ -523,6 +540,28 @@ static int decode(const char *url, const char *filters, int stream_index, int64_
     return status;
 }
 
+/* --- version: which libraries the worker runs with -------------------------------------------------------------- */
+
+static void version(void)
+{
+    const struct {
+        const char *name;
+        unsigned value;
+    } libraries[] = {
+        {"libavutil", avutil_version()},       {"libavcodec", avcodec_version()}, {"libavformat", avformat_version()},
+        {"libavfilter", avfilter_version()},   {"libswscale", swscale_version()},
+    };
+    AVBPrint json;
+    av_bprint_init(&json, 0, AV_BPRINT_SIZE_UNLIMITED);
+    for (size_t i = 0; i < sizeof libraries / sizeof libraries[0]; i++) {
+        unsigned v = libraries[i].value;
+        av_bprintf(&json, "%s\"%s\":\"%u.%u.%u\"", i == 0 ? "{" : ",", libraries[i].name, v >> 16, (v >> 8) & 0xff, v & 0xff);
+    }
+    av_bprintf(&json, "}");
+    write_record('J', json.str, json.len);
+    av_bprint_finalize(&json, NULL);
+}
+
 /* --- the request loop ------------------------------------------------------------------------------------------ */
 
 static char *read_bytes(size_t size)
@@ -546,7 +585,10 @@ int main(void)
     while (fgets(header, sizeof header, stdin) != NULL) {
         long url_bytes = 0, filter_bytes = 0, stream = 0, count = 0;
         long long max_pixels = 0;
-        if (sscanf(header, "probe %ld", &url_bytes) == 1 && url_bytes > 0 && url_bytes <= MAX_URL_BYTES) {
+        if (strcmp(header, "version\n") == 0) {
+            version();
+            end_request(0, 0);
+        } else if (sscanf(header, "probe %ld", &url_bytes) == 1 && url_bytes > 0 && url_bytes <= MAX_URL_BYTES) {
             char *url = read_bytes((size_t)url_bytes);
             end_request(probe(url), 0);
             free(url);
