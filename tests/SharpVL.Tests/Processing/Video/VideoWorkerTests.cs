@@ -169,25 +169,21 @@ public sealed class VideoWorkerTests : IDisposable
     [Fact]
     public void AWorkerThatCrashesCostsOnlyItsFile()
     {
-        var crashing = Script("crashing-worker", "#!/bin/sh\nread request\nkill -SEGV $$\n");
-        var clip = FixtureFiles.PathOf("media/clip.mp4");
-        using var worker = VideoWorker.Start(crashing, TimeSpan.FromSeconds(60));
+        using var worker = ScriptedWorker("#!/bin/sh\nread request\nkill -SEGV $$\n", TimeSpan.FromSeconds(60));
 
-        var e = Assert.Throws<MediaException>(() => worker.Probe(clip, MediaInput.Url(clip), new FfmpegLog(), CancellationToken.None));
+        var e = Assert.Throws<MediaException>(() => ProbeClip(worker, CancellationToken.None));
 
-        Assert.Equal($"'{clip}': the video worker ended while decoding this file (killed by signal 11); the file may be hostile to the decoder.", e.Message);
+        Assert.Equal($"'{FixtureFiles.PathOf("media/clip.mp4")}': the video worker ended while decoding this file (killed by signal 11); the file may be hostile to the decoder.", e.Message);
         Assert.False(worker.Reusable);
-        Assert.Equal(48, Worker.Probe(clip).FrameCount); // the pool's workers are untouched
+        Assert.Equal(48, Worker.Probe(FixtureFiles.PathOf("media/clip.mp4")).FrameCount); // the pool's workers are untouched
     }
 
     [Fact]
     public void AStalledWorkerIsStoppedAfterTheStallTimeout()
     {
-        var stalling = Script("stalling-worker", "#!/bin/sh\nexec sleep 300\n");
-        var clip = FixtureFiles.PathOf("media/clip.mp4");
-        using var worker = VideoWorker.Start(stalling, TimeSpan.FromSeconds(1));
+        using var worker = ScriptedWorker("#!/bin/sh\nexec sleep 300\n", TimeSpan.FromSeconds(1));
 
-        var e = Assert.Throws<MediaException>(() => worker.Probe(clip, MediaInput.Url(clip), new FfmpegLog(), CancellationToken.None));
+        var e = Assert.Throws<MediaException>(() => ProbeClip(worker, CancellationToken.None));
 
         Assert.Contains("produced nothing for 1 s and was stopped", e.Message);
         Assert.False(worker.Reusable);
@@ -196,12 +192,10 @@ public sealed class VideoWorkerTests : IDisposable
     [Fact]
     public void CancellingARequestStopsTheWorker()
     {
-        var stalling = Script("slow-worker", "#!/bin/sh\nexec sleep 300\n");
-        var clip = FixtureFiles.PathOf("media/clip.mp4");
-        using var worker = VideoWorker.Start(stalling, TimeSpan.FromSeconds(60));
+        using var worker = ScriptedWorker("#!/bin/sh\nexec sleep 300\n", TimeSpan.FromSeconds(60));
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
-        Assert.ThrowsAny<OperationCanceledException>(() => worker.Probe(clip, MediaInput.Url(clip), new FfmpegLog(), cancel.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => ProbeClip(worker, cancel.Token));
 
         Assert.False(worker.Reusable);
     }
@@ -227,6 +221,16 @@ public sealed class VideoWorkerTests : IDisposable
         Assert.Equal(
             PerFile.ReadFrames(clip, [2, 40]).Select(ColorVideoData.Sha256),
             Worker.ReadFrames(clip, [2, 40]).Select(ColorVideoData.Sha256));
+    }
+
+    /// <summary>A "worker" that is a shell script (one that crashes, stalls, ...).</summary>
+    private VideoWorker ScriptedWorker(string text, TimeSpan stallTimeout) =>
+        VideoWorker.Start(Script($"worker-{Guid.NewGuid():N}", text), stallTimeout);
+
+    private static string? ProbeClip(VideoWorker worker, CancellationToken cancellationToken)
+    {
+        var clip = FixtureFiles.PathOf("media/clip.mp4");
+        return worker.Probe(clip, MediaInput.Url(clip), new FfmpegLog(), cancellationToken);
     }
 
     private string Script(string name, string text)
