@@ -75,7 +75,7 @@ try
     // to the first input.
     _ = SharpVL.Runtime.Kernels.Fp32Kernels.Override;
     _ = SharpVL.Runtime.Kernels.AttentionBackends.Override;
-    _ = SharpVL.Processing.Video.VideoReader.AutoDecoder;
+    _ = SharpVL.Processing.Video.VideoReader.DecoderFromEnvironment;
     var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
     return await parse.InvokeAsync(configuration, interrupt.Token).ConfigureAwait(false);
 }

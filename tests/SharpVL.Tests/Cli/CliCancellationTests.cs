@@ -68,7 +68,10 @@ public sealed class CliCancellationTests : IDisposable
         }
         var bin = _workspace.PathOf(decoder == "ffmpeg" ? "bin/ffmpeg" : "bin/sharpvl-video-worker");
         var realFfmpeg = new[] { "/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg" }.First(File.Exists);
-        File.WriteAllText(bin, decoder == "ffmpeg" ? $"#!/bin/sh\nsleep 300\nexec {realFfmpeg} \"$@\"\n" : "#!/bin/sh\nsleep 300\n");
+        // The worker passes its start-up check (an empty version answer, then the end record) and hangs on the first file.
+        File.WriteAllText(bin, decoder == "ffmpeg"
+            ? $"#!/bin/sh\nsleep 300\nexec {realFfmpeg} \"$@\"\n"
+            : "#!/bin/sh\nread request\nprintf 'J\\002\\000\\000\\000{}E\\010\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000'\nsleep 300\n");
         File.SetUnixFileMode(bin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var marker = Path.GetDirectoryName(bin)!;
         var environment = new Dictionary<string, string?>

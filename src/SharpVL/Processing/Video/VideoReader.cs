@@ -43,7 +43,16 @@ public sealed partial class VideoReader
     /// </summary>
     /// <exception cref="NotSupportedException"><c>SHARPVL_VIDEO_DECODER</c> names an unknown decoder or a worker this machine
     /// lacks, or <c>SHARPVL_VIDEO_WORKER</c> a missing program.</exception>
+    /// <remarks>The first call checks the worker once (it starts it and compares its libav versions with ffmpeg's).</remarks>
     public static VideoDecoderKind AutoDecoder => VideoWorkerPool.Resolve(VideoDecoderKind.Auto, defaultExecutables: true);
+
+    /// <summary>
+    /// The decoder <c>SHARPVL_VIDEO_DECODER</c> asks for, or null when it is unset. Cheap (nothing is started): applications
+    /// call it at start-up so that a bad value is a start-up error rather than every video's.
+    /// </summary>
+    /// <exception cref="NotSupportedException">An unknown decoder, a worker this machine lacks, or a <c>SHARPVL_VIDEO_WORKER</c>
+    /// naming a missing program.</exception>
+    public static VideoDecoderKind? DecoderFromEnvironment => VideoWorkerPool.DecoderFromEnvironment;
 
     /// <summary>The ffmpeg executable.</summary>
     public string FfmpegPath { get; }

@@ -38,6 +38,19 @@ internal static class VideoWorkerPool
     /// <summary>The worker program, or null when it was not built for this machine.</summary>
     internal static string? ProgramPath => Program.Value;
 
+    /// <summary>The decoder the environment asks for (see <see cref="VideoReader.DecoderFromEnvironment"/>).</summary>
+    internal static VideoDecoderKind? DecoderFromEnvironment
+    {
+        get
+        {
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(ProgramVariable)))
+            {
+                _ = Program.Value; // a missing program named there is an error too
+            }
+            return FromEnvironment.Value;
+        }
+    }
+
     /// <summary>Why the worker cannot serve here, or null when it can.</summary>
     internal static string? UnusableReason => Unusable.Value;
 
@@ -71,7 +84,7 @@ internal static class VideoWorkerPool
         VideoWorker? worker = null;
         try
         {
-            worker = VideoWorker.Start(program, TimeSpan.FromSeconds(30));
+            worker = VideoWorker.Start(program, TimeSpan.FromSeconds(10));
             var versions = ParseVersions(worker.Version(CancellationToken.None));
             if (FfmpegVersions() is { } ffmpeg)
             {
