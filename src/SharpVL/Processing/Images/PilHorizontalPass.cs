@@ -8,11 +8,12 @@ internal static class PilHorizontalPass
 {
     /// <summary>Resamples rows <paramref name="firstRow"/> .. <paramref name="firstRow"/> + <paramref name="rows"/> - 1 to <paramref name="outWidth"/> pixels.</summary>
     internal static byte[] Run(
-        byte[] input, int inWidth, int channels, int firstRow, int rows, int outWidth, AxisCoefficients c, bool vectorize)
+        byte[] input, int inWidth, int channels, int firstRow, int rows, int outWidth, PilResample filter, bool vectorize)
     {
+        var c = PilResamplingCache.Axis(inWidth, outWidth, filter);
         var output = new byte[rows * outWidth * channels];
         long work = (long)rows * outWidth * channels * c.KernelSize;
-        var plan = vectorize && PilHorizontalVectorPlan.IsSupported ? PilHorizontalVectorPlan.Create(c, channels, outWidth) : null;
+        var plan = vectorize && PilHorizontalVectorPlan.IsSupported ? PilResamplingCache.HorizontalPlan(inWidth, outWidth, filter, channels) : null;
         int inStride = inWidth * channels;
         int outStride = outWidth * channels;
         PilRowScheduler.ForEachRow(rows, work, y => Row(input, (firstRow + y) * inStride, output, y * outStride, outWidth, channels, c, plan));
@@ -34,15 +35,12 @@ internal static class PilHorizontalPass
             }
             // A group's 64-byte window load must stay inside the input array (the last row's last groups may not).
             long readable = input.Length - (long)inOffset;
+            plan.VectorGroups(src, dst, readable, channels);
             for (int g = 0; g < plan.Groups; g++)
             {
-                int x0 = g * plan.PixelsPerGroup;
-                if (plan.Vectorizable[g] && plan.WindowStart[g] + 64L <= readable)
+                if (!plan.Vectorizable[g] || plan.WindowStart[g] + 64L > readable)
                 {
-                    plan.Group(g, src, dst + x0 * channels);
-                }
-                else
-                {
+                    int x0 = g * plan.PixelsPerGroup;
                     ScalarPixels(src, dst, x0, Math.Min(x0 + plan.PixelsPerGroup, outWidth), channels, c, weights);
                 }
             }

@@ -4,41 +4,45 @@ using System.Runtime.Intrinsics.X86;
 namespace SharpVL.Processing.Images;
 
 /// <summary>
-/// The horizontal pass vectorised over output values (AVX-512 VBMI): a group of 16 / channels consecutive output
-/// pixels (16 bytes of output, 15 for RGB) reads its inputs from one 64-byte window of the row; for each tap a byte
-/// permutation picks every lane's input byte from the window, which is widened to int32 and multiplied by that
-/// lane's weight. The permutations and per-lane weights depend only on the coefficients, so they are built once per
-/// resize and reused for every row.
+/// The horizontal pass vectorised over output values (AVX-512 VBMI and BW): a group of 16 / channels consecutive
+/// output pixels (16 bytes of output, 15 for RGB) reads its inputs from one 64-byte window of the row. For each pair
+/// of taps one two-table byte permutation (the second table all zeros) puts every lane's two input bytes into the two
+/// 16-bit halves of its int32, and <c>vpmaddwd</c> multiplies them by the lane's two weights and adds the products.
+/// The 22-bit weights do not fit 16 bits, so each is split as <c>hi * 2^11 + lo</c> (lo in 0..2047) and the two
+/// partial sums are recombined as <c>(hi sum &lt;&lt; 11) + lo sum</c>: integer arithmetic modulo 2^32, hence exactly
+/// the scalar sum. Permutations and split weights depend only on the coefficients, so they are built once per resize.
 /// </summary>
-/// <remarks>
-/// Interleaved channels are why the output is split into lanes rather than the taps: a pixel's taps are few (3 to 5
-/// for video frames), while the lanes of one group cover several pixels and all their channels at once, so no
-/// horizontal reduction is needed. Groups whose inputs span more than 64 bytes (strong downscaling) use the scalar loop.
-/// </remarks>
 internal sealed class PilHorizontalVectorPlan
 {
     private const int Lanes = 16;
     private const int Window = 64;
+    private const int LowBits = 11;
+
+    /// <summary>A permutation index past the window: picks from the all-zero second table.</summary>
+    private const byte Zero = Window;
 
     private readonly byte[] _permutations;
-    private readonly int[] _laneWeights;
-    private readonly int[] _taps;
-    private readonly int _maxTaps;
+    private readonly short[] _highWeights;
+    private readonly short[] _lowWeights;
+    private readonly int[] _pairs;
+    private readonly int _maxPairs;
 
     private PilHorizontalVectorPlan(int groups, int pixelsPerGroup, int maxTaps)
     {
         Groups = groups;
         PixelsPerGroup = pixelsPerGroup;
-        _maxTaps = maxTaps;
-        _permutations = new byte[groups * maxTaps * Lanes];
-        _laneWeights = new int[groups * maxTaps * Lanes];
-        _taps = new int[groups];
+        _maxPairs = (maxTaps + 1) / 2;
+        _permutations = new byte[groups * _maxPairs * Window];
+        Array.Fill(_permutations, Zero);
+        _highWeights = new short[groups * _maxPairs * Lanes * 2];
+        _lowWeights = new short[groups * _maxPairs * Lanes * 2];
+        _pairs = new int[groups];
         WindowStart = new int[groups];
         Vectorizable = new bool[groups];
     }
 
-    /// <summary>Whether this CPU has the instructions <see cref="Group"/> uses.</summary>
-    internal static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Avx512BW.IsSupported && Avx512Vbmi.IsSupported;
+    /// <summary>Whether this CPU has the instructions <see cref="VectorGroups"/> uses.</summary>
+    internal static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512BW.IsSupported && Avx512Vbmi.IsSupported;
 
     /// <summary>Number of output pixel groups in a row.</summary>
     internal int Groups { get; }
@@ -50,7 +54,7 @@ internal sealed class PilHorizontalVectorPlan
     internal int[] WindowStart { get; }
 
     /// <summary>
-    /// Whether a group is handled by <see cref="Group"/>: its inputs fit one window and its 16-byte store stays inside
+    /// Whether a group is handled by <see cref="VectorGroups"/>: its inputs fit one window and its 16-byte store stays inside
     /// the row (so rows resampled concurrently never write into each other).
     /// </summary>
     internal bool[] Vectorizable { get; }
@@ -88,45 +92,71 @@ internal sealed class PilHorizontalVectorPlan
                 return;
             }
         }
-        _taps[g] = taps;
+        for (int p = 0; p < PixelsPerGroup; p++)
+        {
+            for (int j = 0; j < c.Count[x0 + p]; j++)
+            {
+                if (c.Weights[((x0 + p) * c.KernelSize) + j] >> LowBits is < short.MinValue or > short.MaxValue)
+                {
+                    return; // a coefficient of 16 or more cannot occur after normalisation; stay exact if it ever does
+                }
+            }
+        }
+        _pairs[g] = (taps + 1) / 2;
         for (int j = 0; j < taps; j++)
         {
-            int slot = g * _maxTaps + j;
+            // Tap j goes to the low (even j) or high (odd j) 16-bit half of each lane's int32 in pair slot j / 2.
+            int slot = (g * _maxPairs) + (j / 2);
+            int half = j % 2;
             for (int p = 0; p < PixelsPerGroup; p++)
             {
                 int xx = x0 + p;
                 if (j >= c.Count[xx])
                 {
-                    continue; // weight 0, permutation index 0: the lane adds nothing for this tap
+                    continue; // index Zero and weight 0: the lane adds nothing for this tap
                 }
+                int weight = c.Weights[(xx * c.KernelSize) + j];
                 for (int ch = 0; ch < channels; ch++)
                 {
-                    int lane = p * channels + ch;
-                    _permutations[slot * Lanes + lane] = (byte)((c.First[xx] + j) * channels + ch - start);
-                    _laneWeights[slot * Lanes + lane] = c.Weights[xx * c.KernelSize + j];
+                    int lane = (p * channels) + ch;
+                    _permutations[(slot * Window) + (lane * 4) + (half * 2)] = (byte)(((c.First[xx] + j) * channels) + ch - start);
+                    _highWeights[(slot * Lanes * 2) + (lane * 2) + half] = (short)(weight >> LowBits);
+                    _lowWeights[(slot * Lanes * 2) + (lane * 2) + half] = (short)(weight & ((1 << LowBits) - 1));
                 }
             }
         }
         Vectorizable[g] = true;
     }
 
-    /// <summary>Computes group <paramref name="g"/>'s 16 output bytes from the input row <paramref name="src"/> into <paramref name="dst"/>.</summary>
-    internal unsafe void Group(int g, byte* src, byte* dst)
+    /// <summary>
+    /// Writes every vectorisable group of one output row whose window lies within the first <paramref name="readable"/>
+    /// bytes of <paramref name="src"/>; the caller computes the other groups afterwards (an RGB group's 16-byte store
+    /// spills one garbage byte into the next group, which that group's own store, vector or scalar, then overwrites).
+    /// </summary>
+    internal unsafe void VectorGroups(byte* src, byte* dst, long readable, int channels)
     {
-        var window = Vector512.Load(src + WindowStart[g]);
-        var sum = Vector512.Create(PilFilterKernels.Half);
+        var rounding = Vector512.Create(PilFilterKernels.Half);
         fixed (byte* permutations = _permutations)
-        fixed (int* laneWeights = _laneWeights)
+        fixed (short* highWeights = _highWeights, lowWeights = _lowWeights)
         {
-            int slot = g * _maxTaps;
-            for (int j = 0; j < _taps[g]; j++, slot++)
+            for (int g = 0; g < Groups; g++)
             {
-                // Only the low 16 control bytes (and so the low 16 result bytes) matter; the rest are never read.
-                var picked = Avx512Vbmi.PermuteVar64x8(window, Vector128.Load(permutations + slot * Lanes).ToVector256Unsafe().ToVector512Unsafe());
-                var widened = Avx512F.ConvertToVector512Int32(picked.GetLower().GetLower());
-                sum += Avx512F.MultiplyLow(widened, Vector512.Load(laneWeights + slot * Lanes));
+                if (!Vectorizable[g] || WindowStart[g] + (long)Window > readable)
+                {
+                    continue;
+                }
+                var window = Vector512.Load(src + WindowStart[g]);
+                var high = Vector512<int>.Zero;
+                var low = Vector512<int>.Zero;
+                int slot = g * _maxPairs;
+                for (int j = 0; j < _pairs[g]; j++, slot++)
+                {
+                    var pixels = Avx512Vbmi.PermuteVar64x8x2(window, Vector512.Load(permutations + (slot * Window)), Vector512<byte>.Zero).AsInt16();
+                    high += Avx512BW.MultiplyAddAdjacent(pixels, Vector512.Load(highWeights + (slot * Lanes * 2)));
+                    low += Avx512BW.MultiplyAddAdjacent(pixels, Vector512.Load(lowWeights + (slot * Lanes * 2)));
+                }
+                PilVectorClip.Store16((high << LowBits) + low + rounding, dst + (g * PixelsPerGroup * channels));
             }
         }
-        PilVectorClip.Store16(sum, dst);
     }
 }

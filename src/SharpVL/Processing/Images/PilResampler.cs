@@ -61,7 +61,7 @@ public static class PilResampler
         bool needHorizontal = width != source.Width;
         bool needVertical = height != source.Height;
 
-        var vertical = PilFilterKernels.Compute(source.Height, height, filter);
+        var vertical = PilResamplingCache.Axis(source.Height, height, filter);
         // Only the rows some output row reads are filtered horizontally (Pillow's ybox_first/ybox_last).
         int firstRow = vertical.First[0];
         int lastRow = vertical.First[height - 1] + vertical.Count[height - 1];
@@ -77,8 +77,7 @@ public static class PilResampler
                 firstRow = 0;
                 lastRow = source.Height;
             }
-            var horizontal = PilFilterKernels.Compute(source.Width, width, filter);
-            pixels = PilHorizontalPass.Run(pixels, currentWidth, channels, firstRow, lastRow - firstRow, width, horizontal, vectorize);
+            pixels = PilHorizontalPass.Run(pixels, currentWidth, channels, firstRow, lastRow - firstRow, width, filter, vectorize);
             currentWidth = width;
             rowOffset = firstRow;
         }
