@@ -5,7 +5,7 @@ namespace SharpVL.Tests.Processing;
 /// <summary>
 /// The SIMD resampling kernels against the scalar reference loops (which PillowReferenceTests pins to Pillow itself):
 /// odd widths leave vector tails, and random or black/white-striped pixels drive the sharp filters' negative lobes
-/// past both clip bounds.
+/// past both clip bounds. On an AVX-512 machine, running with DOTNET_EnableAVX512=0 checks the AVX2 kernels instead.
 /// </summary>
 public class PilResamplerVectorTests
 {
