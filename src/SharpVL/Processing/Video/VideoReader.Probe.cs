@@ -120,7 +120,7 @@ public sealed partial class VideoReader
         // -progress reports on stdout twice a second, so a long file is progress, not a stall.
         var (code, stdout) = FfmpegProcess.Run(FfmpegPath,
         [
-            "-loglevel", "repeat+level+error", "-nostdin", "-noautorotate", "-i", MediaInput.Url(path),
+            "-loglevel", "repeat+level+error", "-nostdin", "-noautorotate", "-thread_type", "slice", "-i", MediaInput.Url(path),
             "-map", "0:" + streamIndex.ToString(CultureInfo.InvariantCulture), "-an", "-sn", "-dn",
             "-max_error_rate", "1", "-fps_mode", "passthrough", "-f", "null", "-progress", "pipe:1", "-nostats", "-",
         ], log, Options.StallTimeout, path, maxStdoutChars: int.MaxValue / 2, cancellationToken: cancellationToken);

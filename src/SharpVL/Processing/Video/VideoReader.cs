@@ -195,6 +195,9 @@ public sealed partial class VideoReader
             "-max_error_rate", "1",
             // PyAV hands out frames as stored; the ffmpeg CLI would otherwise apply rotation metadata itself.
             "-noautorotate",
+            // PyAV decodes with slice threads only; the CLI's default frame threading conceals errors in damaged streams
+            // differently from run to run.
+            "-thread_type", "slice",
             "-i", MediaInput.Url(info.Path),
             "-map", "0:" + info.StreamIndex.ToString(CultureInfo.InvariantCulture), "-an", "-sn", "-dn",
         };

@@ -10,7 +10,8 @@
  * It does what the reader's ffmpeg command lines do, with the same libraries, so the frames are the same bytes:
  *   probe:  what `ffprobe -show_streams -show_format -of json` reports, for the fields the reader reads, in the same
  *           JSON shape (the reader parses both with one parser);
- *   decode: `ffmpeg -noautorotate -i URL -map 0:S -vf "select=..., FILTERS" -fps_mode passthrough -pix_fmt rgb24`:
+ *   decode: `ffmpeg -noautorotate -thread_type slice -i URL -map 0:S -vf "select=..., FILTERS" -fps_mode passthrough
+ *           -pix_fmt rgb24`:
  *           every decoded frame numbered in decoder output order, the requested ones sent through FILTERS (the
  *           PyAV-exact scale, optional rotation) and a final format=rgb24, as the CLI's output filter does. Decoding
  *           stops after the last requested frame. Decode errors and corrupt frames are logged with the CLI's wording,
@@ -470,7 +471,10 @@ static int decode(const char *url, const char *filters, int stream_index, int64_
         } else if ((status = avcodec_parameters_to_context(decoder, stream->codecpar)) >= 0) {
             decoder->pkt_timebase = stream->time_base;
             AVDictionary *options = NULL;
-            av_dict_set(&options, "threads", "auto", 0); /* the CLI's default */
+            /* PyAV's defaults: as many threads as cores, slice threading only. Frame threading (the ffmpeg CLI's default)
+             * conceals errors in damaged streams differently from run to run; slice threading is deterministic. */
+            av_dict_set(&options, "threads", "auto", 0);
+            av_dict_set(&options, "thread_type", "slice", 0);
             status = avcodec_open2(decoder, codec, &options);
             av_dict_free(&options);
             if (status < 0) {
