@@ -4,16 +4,19 @@ using SharpVL.Processing.Images;
 namespace SharpVL.Processing.Video;
 
 /// <summary>
-/// Decodes video files with the system <c>ffmpeg</c> / <c>ffprobe</c> executables into RGB frames that are
-/// byte-identical to PyAV 10's <c>frame.to_ndarray(format="rgb24")</c> for every pixel format, range and colour tag
-/// (same libavcodec decoder, and the swscale conversion PyAV asks for: see <see cref="PyAvRgbConversion"/>); no
+/// Decodes video files with the system's libav libraries into RGB frames that are byte-identical to PyAV 10's
+/// <c>frame.to_ndarray(format="rgb24")</c> for every pixel format, range and colour tag (same libavcodec decoder with
+/// PyAV's slice threading, and the swscale conversion PyAV asks for: see <see cref="PyAvRgbConversion"/>); no
 /// autorotation unless <see cref="VideoReadOptions.AutoRotate"/>; every decoded frame numbered in presentation order.
 /// </summary>
 /// <remarks>
-/// The executables are driven through <see cref="System.Diagnostics.Process"/> rather than a wrapper package:
-/// the reader needs three things (a JSON probe, a frame-selecting filter, raw rgb24 on a pipe), and a wrapper
-/// such as FFMpegCore would add a dependency without removing the need for ffmpeg on the machine.
-/// Damaged streams are decoded as far as they go; what went wrong comes back as a <see cref="DecodeReport"/>.
+/// Two decoders give the same frames (<see cref="VideoReadOptions.Decoder"/>): the video worker, one long-lived
+/// <c>sharpvl-video-worker</c> process that probes and decodes file after file, and the
+/// <c>ffprobe</c> / <c>ffmpeg</c> executables started per file, driven through <see cref="System.Diagnostics.Process"/>
+/// rather than a wrapper package (the reader needs a JSON probe, a frame-selecting filter and raw rgb24 on a pipe; a
+/// wrapper such as FFMpegCore would add a dependency without removing the need for ffmpeg). Both run as child
+/// processes, so a decoder crash on a hostile file never takes the application down. Damaged streams are decoded as
+/// far as they go; what went wrong comes back as a <see cref="DecodeReport"/>.
 /// </remarks>
 public sealed partial class VideoReader
 {
