@@ -9,7 +9,7 @@ public static class FuzzTargets
     public static IReadOnlyList<FuzzTarget> All { get; } =
     [
         new SafeTensorsTarget(), new TorchZipTarget(), new ShardedIndexTarget(), new ConfigTarget(),
-        new PreprocessorConfigTarget(), new TokenizerTarget(), new WavTarget(),
+        new PreprocessorConfigTarget(), new TokenizerTarget(), new WavTarget(), new VideoTarget(),
     ];
 
     /// <summary>The target called <paramref name="name"/>.</summary>
