@@ -29,7 +29,8 @@ public class FuzzCampaignTests(ITestOutputHelper output)
         Assert.True(report.UnexpectedCount == 0,
             report + Environment.NewLine + string.Join(Environment.NewLine, report.Unexpected.Select(f => $"{f.Reader}: {f.Problem}")));
         // The campaign really ran: the seeds load, mutants are rejected, and the mutants reach many different checks.
-        Assert.True(report.Inputs >= 300, report.ToString());
+        // Video inputs are decoded (about 8 a second on 2 cores); the other readers manage hundreds a second.
+        Assert.True(report.Inputs >= (target == "video" ? 100 : 300), report.ToString());
         Assert.True(report.Loaded > 0 && report.Rejected > 0, report.ToString());
         Assert.True(report.DistinctOutcomes >= 5, report.ToString());
     }
