@@ -100,7 +100,8 @@ internal static class VideoWorkerPool
             Return(worker);
             return null;
         }
-        catch (Exception e) when (e is MediaException or FfmpegNotFoundException or IOException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is MediaException or FfmpegNotFoundException or IOException or System.Text.Json.JsonException
+                                       or InvalidOperationException)
         {
             worker?.Dispose(); // waits for its stderr to be read to the end
             string stderr = worker?.StderrExcerpt ?? "";
