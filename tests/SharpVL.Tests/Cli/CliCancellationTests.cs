@@ -68,10 +68,14 @@ public sealed class CliCancellationTests : IDisposable
         }
         var bin = _workspace.PathOf(decoder == "ffmpeg" ? "bin/ffmpeg" : "bin/sharpvl-video-worker");
         var realFfmpeg = new[] { "/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg" }.First(File.Exists);
-        // The worker passes its start-up check (an empty version answer, then the end record) and hangs on the first file.
+        // The worker answers the check's version request (an empty answer, then the end record) and hangs on a file's
+        // request. Each stand-in leaves a mark when it hangs, so the interrupt is sent while a decoder is running.
+        var hanging = bin + ".hanging";
         File.WriteAllText(bin, decoder == "ffmpeg"
-            ? $"#!/bin/sh\nsleep 300\nexec {realFfmpeg} \"$@\"\n"
-            : "#!/bin/sh\nread request\nprintf 'J\\002\\000\\000\\000{}E\\010\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000'\nsleep 300\n");
+            ? $"#!/bin/sh\ntouch '{hanging}'\nsleep 300\nexec {realFfmpeg} \"$@\"\n"
+            : "#!/bin/sh\nread request\nif [ \"$request\" = version ]; then\n" +
+              "  printf 'J\\002\\000\\000\\000{}E\\010\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000'\n  read request\nfi\n" +
+              $"touch '{hanging}'\nsleep 300\n");
         File.SetUnixFileMode(bin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var marker = Path.GetDirectoryName(bin)!;
         var environment = new Dictionary<string, string?>
@@ -89,7 +93,8 @@ public sealed class CliCancellationTests : IDisposable
         process.StandardInput.Close();
         try
         {
-            Assert.True(WaitUntil(() => ProcessesMentioning(marker).Count > 0, TimeSpan.FromMinutes(2)), $"the CLI never started {decoder}");
+            Assert.True(WaitUntil(() => File.Exists(hanging) && ProcessesMentioning(marker).Count > 0, TimeSpan.FromMinutes(2)),
+                $"the CLI never started {decoder}");
             Assert.Equal(0, Interrupt.CtrlC(process.Id));
             using (var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1)))
             {

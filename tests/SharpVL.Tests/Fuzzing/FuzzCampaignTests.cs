@@ -21,7 +21,10 @@ public class FuzzCampaignTests(ITestOutputHelper output)
     [MemberData(nameof(Targets))]
     public void EveryInputLoadsOrFailsWithAClearSharpVLError(string target)
     {
-        var settings = new FuzzSettings(Seed: 20261126, MaxInputs: 10_000, MaxDuration: TimeSpan.FromSeconds(20), PerReadTimeout: TimeSpan.FromSeconds(20));
+        // Video inputs are decoded (about 8 a second on 2 cores): that campaign is bounded by inputs, not by a rate.
+        var settings = target == "video"
+            ? new FuzzSettings(Seed: 20261126, MaxInputs: 150, MaxDuration: TimeSpan.FromMinutes(5), PerReadTimeout: TimeSpan.FromSeconds(20))
+            : new FuzzSettings(Seed: 20261126, MaxInputs: 10_000, MaxDuration: TimeSpan.FromSeconds(20), PerReadTimeout: TimeSpan.FromSeconds(20));
 
         var report = FuzzCampaign.Run(FuzzTargets.Named(target), settings, TestPaths.RepoRoot);
 
@@ -29,8 +32,7 @@ public class FuzzCampaignTests(ITestOutputHelper output)
         Assert.True(report.UnexpectedCount == 0,
             report + Environment.NewLine + string.Join(Environment.NewLine, report.Unexpected.Select(f => $"{f.Reader}: {f.Problem}")));
         // The campaign really ran: the seeds load, mutants are rejected, and the mutants reach many different checks.
-        // Video inputs are decoded (about 8 a second on 2 cores); the other readers manage hundreds a second.
-        Assert.True(report.Inputs >= (target == "video" ? 100 : 300), report.ToString());
+        Assert.True(report.Inputs >= (target == "video" ? 150 : 300), report.ToString());
         Assert.True(report.Loaded > 0 && report.Rejected > 0, report.ToString());
         Assert.True(report.DistinctOutcomes >= 5, report.ToString());
     }

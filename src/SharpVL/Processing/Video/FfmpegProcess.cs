@@ -114,7 +114,13 @@ internal sealed class FfmpegProcess : IDisposable
     /// <summary>How the child ended, for messages ("exit code 1", "killed by signal 11"); waits for it to end.</summary>
     internal string EndDescription()
     {
-        _process.WaitForExit();
+        // A child that closed its output may still be running: it gets a moment to end, then it is stopped.
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(5)))
+        {
+            Kill();
+            _process.WaitForExit();
+            return "stopped after closing its output";
+        }
         int code = _process.ExitCode;
         return code > 128 ? $"killed by signal {code - 128}" : $"exit code {code}";
     }

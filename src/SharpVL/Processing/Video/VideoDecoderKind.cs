@@ -13,8 +13,8 @@ public enum VideoDecoderKind
     /// <summary>
     /// <c>sharpvl-video-worker</c>: a long-lived child process linked against the system's libav libraries probes and
     /// decodes file after file (a few milliseconds of overhead per file instead of ~110 ms of CPU for starting ffprobe and
-    /// ffmpeg). A crash on a hostile file ends the worker, not the application. Probing and selected frames; whole-stream
-    /// reads and frame counting still run ffmpeg.
+    /// ffmpeg). A crash on a hostile file ends the worker, not the application. Probing, selected frames and frame
+    /// counting; whole-stream reads (<see cref="VideoReader.ReadAllFrames"/>, <see cref="VideoReader.StreamFrames"/>) still run ffmpeg.
     /// </summary>
     Worker,
 

@@ -77,7 +77,7 @@ internal static class VideoWorkerPool
     /// <summary>
     /// Starts the worker once and asks which libav versions it runs with: a program built on another machine may not start
     /// here (other library versions), and one linked against other libraries than the ffmpeg on PATH would not give that
-    /// ffmpeg's frames. The worker then serves the first file.
+    /// ffmpeg's frames. The checking worker is stopped afterwards (its short stall timeout is the check's, not a reader's).
     /// </summary>
     internal static string? Check(string program)
     {
@@ -97,11 +97,11 @@ internal static class VideoWorkerPool
                     }
                 }
             }
-            Return(worker);
+            worker.Dispose();
             return null;
         }
         catch (Exception e) when (e is MediaException or FfmpegNotFoundException or IOException or System.Text.Json.JsonException
-                                       or InvalidOperationException)
+                                       or InvalidOperationException or ArgumentException)
         {
             worker?.Dispose(); // waits for its stderr to be read to the end
             string stderr = worker?.StderrExcerpt ?? "";
