@@ -64,7 +64,9 @@ internal sealed class PilHorizontalVectorPlan
     {
         int pixels = Lanes / channels;
         int groups = (outWidth + pixels - 1) / pixels;
-        int maxTaps = c.Count.Length == 0 ? 0 : c.Count.Max();
+        // A group whose taps span more than one window stays scalar, so no vector group has more than Window / channels
+        // taps: sizing the tables by that (not by a strong downscale's widest kernel) keeps them small.
+        int maxTaps = c.Count.Length == 0 ? 0 : Math.Min(c.Count.Max(), Window / channels);
         var plan = new PilHorizontalVectorPlan(groups, pixels, maxTaps);
         for (int g = 0; g < groups; g++)
         {
