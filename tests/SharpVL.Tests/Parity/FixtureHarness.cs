@@ -18,6 +18,22 @@ internal static class FixtureHarness
     public static string Failures(CaseResult result) =>
         string.Join("; ", result.Comparisons.Where(c => !c.Passed).Select(c => $"{c.Key} max_abs={c.MaxAbsError:g3} {c.Problem}"));
 
+    /// <summary>
+    /// Runs the inference case <paramref name="caseName"/> inside the scope <paramref name="scope"/> opens (a forced kernel or
+    /// backend) and asserts that it passes; <paramref name="what"/> names the variant in the failure message.
+    /// </summary>
+    public static void AssertInferenceCasePasses(string caseName, Func<IDisposable> scope, string what)
+    {
+        var (manifest, runner) = Inference;
+        var fixtureCase = manifest.Cases.Single(c => c.Name == caseName);
+        CaseResult result;
+        using (scope())
+        {
+            result = runner.Run(fixtureCase);
+        }
+        Assert.True(result.Status == CaseStatus.Passed, $"{caseName} {what}: {result.Status} {result.Message} " + Failures(result));
+    }
+
     private static (FixtureManifest, ParityRunner) Load(string path)
     {
         var manifest = FixtureManifest.Load(path);

@@ -1,5 +1,4 @@
 using SharpVL.Modeling;
-using SharpVL.Parity;
 using SharpVL.Runtime.Kernels;
 using static TorchSharp.torch;
 
@@ -38,17 +37,8 @@ public class Fp32KernelParityTests
             Assert.Throws<NotSupportedException>(() => Fp32Kernels.Force(kernel));
             return;
         }
-        var (manifest, runner) = FixtureHarness.Inference;
-        var fixtureCase = manifest.Cases.Single(c => c.Name == caseName);
         var before = Fp32Kernels.ProductsOnThisThread(kernel);
-        CaseResult result;
-        using (Fp32Kernels.ForceOnThisThread(kernel))
-        {
-            result = runner.Run(fixtureCase);
-        }
-        Assert.True(result.Status == CaseStatus.Passed,
-            $"{caseName} on {kernelName}: {result.Status} {result.Message} " +
-            FixtureHarness.Failures(result));
+        FixtureHarness.AssertInferenceCasePasses(caseName, () => Fp32Kernels.ForceOnThisThread(kernel), $"on {kernelName}");
         Assert.True(Fp32Kernels.ProductsOnThisThread(kernel) > before, $"{caseName}: no product ran on {kernelName}");
     }
 

@@ -186,23 +186,14 @@ public class NativeAttentionTests
         {
             return;
         }
-        var (manifest, runner) = FixtureHarness.Inference;
-        var fixtureCase = manifest.Cases.Single(c => c.Name == caseName);
         var before = NativeAttention.CallsOnThisThread;
-        CaseResult result;
-        using (AttentionBackends.ForceOnThisThread(backend))
-        {
-            result = runner.Run(fixtureCase);
-        }
-        Assert.True(result.Status == CaseStatus.Passed,
-            $"{caseName} with {backendName} attention: {result.Status} {result.Message} " +
-            FixtureHarness.Failures(result));
+        FixtureHarness.AssertInferenceCasePasses(caseName, () => AttentionBackends.ForceOnThisThread(backend), $"with {backendName} attention");
         var nativeCalls = NativeAttention.CallsOnThisThread - before;
         if (backend == AttentionBackend.Libtorch)
         {
             Assert.Equal(0, nativeCalls);
         }
-        else if (!RequestsProbabilitiesOrHeadMask(fixtureCase))
+        else if (!RequestsProbabilitiesOrHeadMask(FixtureHarness.Inference.Manifest.Cases.Single(c => c.Name == caseName)))
         {
             // attention probabilities and head masks need libtorch's explicit products; everything else runs natively
             Assert.True(nativeCalls > 0, $"{caseName}: no attention ran on the native kernel");

@@ -176,6 +176,24 @@ static void pack_values_bf16(const uint16_t* v, int64_t key_stride, int64_t tk, 
 #define MAX_ROWS 6
 #define MAX_COLS 4
 
+// The end of both score tiles: scale the accumulators, store them as score rows and fold them into the lane-wise row
+// maxima (the last column block only over its valid keys). Inlined into each tile, so the accumulators stay in registers.
+ALWAYS_INLINE void store_scaled_scores(__m512 acc[MAX_ROWS][MAX_COLS], float* s, int64_t s_stride, float scale,
+                                       __mmask16 last_mask, __m512* row_max, const int R, const int C) {
+    const __m512 vscale = _mm512_set1_ps(scale);
+#pragma GCC unroll 6
+    for (int r = 0; r < R; r++) {
+        __m512 m = row_max[r];
+#pragma GCC unroll 4
+        for (int c = 0; c < C; c++) {
+            acc[r][c] = _mm512_mul_ps(acc[r][c], vscale);
+            _mm512_store_ps(s + r * s_stride + c * 16, acc[r][c]);
+            m = c == C - 1 ? _mm512_mask_max_ps(m, last_mask, m, acc[r][c]) : _mm512_max_ps(m, acc[r][c]);
+        }
+        row_max[r] = m;
+    }
+}
+
 // scores[r][c·16 + i] = scale · Σ_e q[r][e] · k[key block c][e][i]    (float32); row_max[r] takes the lane-wise
 // maximum over the valid keys (last_mask: the valid lanes of the last vector).
 ALWAYS_INLINE void scores_tile_f32(const float* q, int64_t q_stride, const float* kp, int64_t d, float* s, int64_t s_stride,
@@ -197,18 +215,7 @@ ALWAYS_INLINE void scores_tile_f32(const float* q, int64_t q_stride, const float
             for (int c = 0; c < C; c++) acc[r][c] = _mm512_fmadd_ps(a, b[c], acc[r][c]);
         }
     }
-    const __m512 vscale = _mm512_set1_ps(scale);
-#pragma GCC unroll 6
-    for (int r = 0; r < R; r++) {
-        __m512 m = row_max[r];
-#pragma GCC unroll 4
-        for (int c = 0; c < C; c++) {
-            acc[r][c] = _mm512_mul_ps(acc[r][c], vscale);
-            _mm512_store_ps(s + r * s_stride + c * 16, acc[r][c]);
-            m = c == C - 1 ? _mm512_mask_max_ps(m, last_mask, m, acc[r][c]) : _mm512_max_ps(m, acc[r][c]);
-        }
-        row_max[r] = m;
-    }
+    store_scaled_scores(acc, s, s_stride, scale, last_mask, row_max, R, C);
 }
 
 // The same with bfloat16 pairs and float32 accumulation.
@@ -233,18 +240,7 @@ ALWAYS_INLINE void scores_tile_bf16(const uint16_t* q, int64_t q_stride, const u
             for (int c = 0; c < C; c++) acc[r][c] = _mm512_dpbf16_ps(acc[r][c], (__m512bh)a, (__m512bh)b[c]);
         }
     }
-    const __m512 vscale = _mm512_set1_ps(scale);
-#pragma GCC unroll 6
-    for (int r = 0; r < R; r++) {
-        __m512 m = row_max[r];
-#pragma GCC unroll 4
-        for (int c = 0; c < C; c++) {
-            acc[r][c] = _mm512_mul_ps(acc[r][c], vscale);
-            _mm512_store_ps(s + r * s_stride + c * 16, acc[r][c]);
-            m = c == C - 1 ? _mm512_mask_max_ps(m, last_mask, m, acc[r][c]) : _mm512_max_ps(m, acc[r][c]);
-        }
-        row_max[r] = m;
-    }
+    store_scaled_scores(acc, s, s_stride, scale, last_mask, row_max, R, C);
 }
 
 // out[r][c·16 + i] = (Σ_j p[r][j] · v[j][c·16 + i]) · inv[r]    (float32; v rows at v_stride)
